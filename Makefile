@@ -1,0 +1,31 @@
+# Two commands for a fresh machine: `make demo` and `make test`. Each builds .venv itself.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+# The legacy TF1 cells (tf.nn.rnn_cell.*) live in tf-keras; TensorFlow uses them only with this set.
+export TF_USE_LEGACY_KERAS := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: demo test bench clean
+
+$(STAMP): setup.py pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test,runtime]'
+	touch $(STAMP)
+
+# Lint the seed scenarios (the questions as their askers wrote them, and the fixes their answers give).
+demo: $(STAMP)
+	@echo "== pylint --load-plugins=pylint_rnn on fixtures/seeds =="
+	-$(VENV)/bin/pylint --load-plugins=pylint_rnn --disable=all --enable=rnn \
+		--score=n --msg-template='{path}:{line}: {symbol}: {msg}' fixtures/seeds
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache
