@@ -1,0 +1,37 @@
+"""Per-module memoisation.
+
+Answers are cached on the module's own astroid tree, so they live exactly as long as pylint keeps that
+module: a process-wide cache would keep every linted tree alive on a large code base.
+"""
+from __future__ import annotations
+
+from typing import Callable, TypeVar
+
+from astroid import nodes
+
+T = TypeVar("T")
+_ATTR = "_pylint_rnn_cache"
+_IN_PROGRESS = object()
+
+
+def module_cached(kind: str, node: nodes.NodeNG, compute: Callable[[], T], default: T = None) -> T:
+    """Memoise ``compute()`` for (kind, node) on node's module; ``default`` breaks recursion cycles."""
+    root = node.root()
+    cache = getattr(root, _ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(root, _ATTR, cache)
+    key = (kind, id(node))
+    value = cache.get(key, None)
+    if value is _IN_PROGRESS:
+        return default
+    if key in cache:
+        return value
+    cache[key] = _IN_PROGRESS
+    try:
+        value = compute()
+    except Exception:
+        cache.pop(key, None)
+        raise
+    cache[key] = value
+    return value

@@ -1,0 +1,369 @@
+"""Which TensorFlow API is this expression?
+
+Answers through the module's own imports and simple assignments only: the import statement tells which
+dotted path a name stands for (``tf`` -> ``tensorflow.compat.v1``), and a small table maps the TF1, contrib,
+compat and Keras spellings of one API onto one canonical name (``tf.nn.rnn_cell.LSTMCell``). Nothing here
+imports TensorFlow or asks astroid to infer into it: that is slow, and TensorFlow is often not installed
+where people lint.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from astroid import nodes
+
+from pylint_rnn.core.cache import module_cached
+
+# How deep we follow ``a = b``, ``b = tf.contrib.rnn``: far enough for real code, bounded for odd code.
+_MAX_ALIAS_DEPTH = 8
+
+TF_ROOT = "tensorflow"
+KERAS_ROOTS = ("keras", "tf_keras")
+
+# --- the knowledge table: canonical names by kind --------------------------------------------------------
+
+_TF1_CELLS = (
+    "RNNCell", "BasicRNNCell", "BasicLSTMCell", "LSTMCell", "GRUCell",
+)
+_CONTRIB_ONLY_CELLS = (
+    "LayerNormBasicLSTMCell", "NASCell", "UGRNNCell", "GLSTMCell", "IndRNNCell", "IndyGRUCell",
+    "IndyLSTMCell", "LSTMBlockCell", "LSTMBlockFusedCell", "GRUBlockCell", "GRUBlockCellV2",
+    "LayerNormLSTMCell", "CoupledInputForgetGateLSTMCell", "TimeFreqLSTMCell", "GridLSTMCell",
+    "PhasedLSTMCell", "IntersectionRNNCell", "Conv1DLSTMCell", "Conv2DLSTMCell", "Conv3DLSTMCell",
+    "ConvLSTMCell", "BidirectionalGridLSTMCell", "SRUCell", "WeightNormLSTMCell", "MinimalRNNCell",
+    "CFNCell", "HighwayWrapper",
+)
+_TF1_WRAPPERS = ("DropoutWrapper", "ResidualWrapper", "DeviceWrapper")
+_CONTRIB_ONLY_WRAPPERS = (
+    "AttentionCellWrapper", "OutputProjectionWrapper", "InputProjectionWrapper", "EmbeddingWrapper",
+    "HighwayWrapper",
+)
+_KERAS_CELLS = ("SimpleRNNCell", "LSTMCell", "GRUCell", "PeepholeLSTMCell", "AbstractRNNCell")
+_KERAS_RNN_LAYERS = (
+    "RNN", "SimpleRNN", "LSTM", "GRU", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "CuDNNLSTM", "CuDNNGRU",
+)
+
+CELL_CLASSES = frozenset(
+    [f"tf.nn.rnn_cell.{n}" for n in _TF1_CELLS]
+    + [f"tf.contrib.rnn.{n}" for n in _CONTRIB_ONLY_CELLS if n != "HighwayWrapper"]
+    + [f"tf.keras.layers.{n}" for n in _KERAS_CELLS]
+    + ["tf.contrib.cudnn_rnn.CudnnCompatibleLSTMCell", "tf.contrib.cudnn_rnn.CudnnCompatibleGRUCell"]
+)
+CELL_WRAPPERS = frozenset(
+    [f"tf.nn.rnn_cell.{n}" for n in _TF1_WRAPPERS]
+    + [f"tf.contrib.rnn.{n}" for n in _CONTRIB_ONLY_WRAPPERS]
+    + ["tf.contrib.seq2seq.AttentionWrapper"]
+)
+CELL_STACKS = frozenset({"tf.nn.rnn_cell.MultiRNNCell", "tf.keras.layers.StackedRNNCells"})
+# Functions that unroll a cell over time; value = the variable scope they open when scope= is not given.
+RNN_FUNCTIONS = {
+    "tf.nn.dynamic_rnn": "rnn",
+    "tf.nn.static_rnn": "rnn",
+    "tf.nn.raw_rnn": "rnn",
+    "tf.nn.static_state_saving_rnn": "rnn",
+    "tf.nn.bidirectional_dynamic_rnn": "bidirectional_rnn",
+    "tf.nn.static_bidirectional_rnn": "bidirectional_rnn",
+    "tf.contrib.rnn.stack_bidirectional_dynamic_rnn": "stack_bidirectional_rnn",
+    "tf.contrib.rnn.stack_bidirectional_rnn": "stack_bidirectional_rnn",
+}
+BIDIRECTIONAL_RNN_FUNCTIONS = frozenset({
+    "tf.nn.bidirectional_dynamic_rnn", "tf.nn.static_bidirectional_rnn",
+})
+KERAS_RNN_LAYERS = frozenset(f"tf.keras.layers.{n}" for n in _KERAS_RNN_LAYERS)
+KERAS_BIDIRECTIONAL = "tf.keras.layers.Bidirectional"
+KERAS_TIME_DISTRIBUTED = "tf.keras.layers.TimeDistributed"
+
+GET_VARIABLE = "tf.get_variable"
+VARIABLE = "tf.Variable"
+VARIABLE_SCOPE = "tf.variable_scope"
+NAME_SCOPE = "tf.name_scope"
+GET_VARIABLE_SCOPE = "tf.get_variable_scope"
+AUTO_REUSE = "tf.AUTO_REUSE"
+PLACEHOLDER = "tf.placeholder"
+PLACEHOLDER_WITH_DEFAULT = "tf.placeholder_with_default"
+ASSIGN = "tf.assign"
+SESSIONS = frozenset({
+    "tf.Session", "tf.InteractiveSession", "tf.train.MonitoredSession",
+    "tf.train.MonitoredTrainingSession", "tf.train.SingularMonitoredSession",
+})
+
+# --- canonicalisation -------------------------------------------------------------------------------------
+
+# contrib.rnn names that are the same object as a tf.nn one.
+_CONTRIB_RNN_TO_NN = {
+    **{n: f"tf.nn.rnn_cell.{n}" for n in _TF1_CELLS + _TF1_WRAPPERS},
+    "MultiRNNCell": "tf.nn.rnn_cell.MultiRNNCell",
+    "LSTMStateTuple": "tf.nn.rnn_cell.LSTMStateTuple",
+    "static_rnn": "tf.nn.static_rnn",
+    "static_bidirectional_rnn": "tf.nn.static_bidirectional_rnn",
+    "static_state_saving_rnn": "tf.nn.static_state_saving_rnn",
+}
+# Old spellings of tf.nn functions (TF 0.x / 1.0) and module-internal paths people import from.
+_NN_RENAMES = {"rnn": "static_rnn", "bidirectional_rnn": "static_bidirectional_rnn",
+               "state_saving_rnn": "static_state_saving_rnn"}
+_INTERNAL_MODULES = {
+    ("python", "ops", "rnn_cell_impl"): "tf.nn.rnn_cell",
+    ("python", "ops", "rnn_cell"): "tf.nn.rnn_cell",
+    ("python", "ops", "rnn"): "tf.nn",
+    ("python", "ops", "variable_scope"): "tf",
+    ("python", "ops", "variables"): "tf",
+    ("python", "ops", "array_ops"): "tf",
+    ("python", "ops", "math_ops"): "tf",
+    ("contrib", "rnn", "python", "ops", "rnn_cell"): "tf.contrib.rnn",
+    ("contrib", "rnn", "python", "ops", "core_rnn_cell"): "tf.contrib.rnn",
+    ("contrib", "rnn", "python", "ops", "lstm_ops"): "tf.contrib.rnn",
+    ("contrib", "rnn", "python", "ops", "gru_ops"): "tf.contrib.rnn",
+    ("contrib", "rnn", "python", "ops", "rnn"): "tf.contrib.rnn",
+}
+# Keras's many module paths for one layer: keras.layers.recurrent.LSTM, keras.src.layers.rnn.lstm.LSTM ...
+_KERAS_LAYER_PACKAGES = ("layers",)
+
+
+def canonical_name(path: str) -> Optional[str]:
+    """Map a fully qualified import path onto the canonical TF name, or None if it is not TF/Keras.
+
+    ``tensorflow.compat.v1.nn.rnn_cell.LSTMCell`` and ``tensorflow.contrib.rnn.LSTMCell`` both give
+    ``tf.nn.rnn_cell.LSTMCell``; ``keras.layers.LSTM`` and ``tensorflow.keras.layers.LSTM`` both give
+    ``tf.keras.layers.LSTM``.
+    """
+    parts = path.split(".")
+    root, rest = parts[0], parts[1:]
+    if root in KERAS_ROOTS:
+        return _canonical_keras(rest)
+    if root != TF_ROOT:
+        return None
+    # compat.v1 / compat.v2 are the same APIs under another door.
+    while len(rest) >= 2 and rest[0] == "compat" and rest[1] in ("v1", "v2"):
+        rest = rest[2:]
+    if rest[:1] == ["keras"]:
+        return _canonical_keras(rest[1:])
+    if rest[:2] == ["python", "keras"]:
+        return _canonical_keras(rest[2:])
+    for prefix, target in _INTERNAL_MODULES.items():
+        if tuple(rest[: len(prefix)]) == prefix:
+            tail = rest[len(prefix):]
+            return canonical_name(".".join(["tensorflow"] + target.split(".")[1:] + tail))
+    if rest[:2] == ["contrib", "rnn"] and len(rest) == 3 and rest[2] in _CONTRIB_RNN_TO_NN:
+        return _CONTRIB_RNN_TO_NN[rest[2]]
+    if rest[:1] == ["nn"] and len(rest) == 2 and rest[1] in _NN_RENAMES:
+        return f"tf.nn.{_NN_RENAMES[rest[1]]}"
+    # tf.keras.layers.LSTMCell is also exported as tf.nn.rnn_cell.* in TF2; keep the TF1 spelling.
+    return ".".join(["tf"] + rest)
+
+
+def _canonical_keras(rest: list) -> str:
+    if rest[:1] == ["src"]:
+        rest = rest[1:]
+    if rest and rest[0] in _KERAS_LAYER_PACKAGES and len(rest) > 2:
+        # keras.layers.recurrent.LSTM, keras.src.layers.rnn.lstm.LSTM -> keras.layers.LSTM
+        rest = [rest[0], rest[-1]]
+    if rest[:1] == ["experimental"] and rest[1:] == ["PeepholeLSTMCell"]:
+        rest = ["layers", "PeepholeLSTMCell"]
+    return ".".join(["tf", "keras"] + rest)
+
+
+# --- resolution through the module's own bindings --------------------------------------------------------
+
+
+def dotted_name(node: nodes.NodeNG) -> Optional[str]:
+    """``a.b.c`` for a Name/Attribute chain as written, else None."""
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node, nodes.Attribute):
+        base = dotted_name(node.expr)
+        return f"{base}.{node.attrname}" if base else None
+    return None
+
+
+def qualified_path(node: nodes.NodeNG, _depth: int = 0) -> Optional[str]:
+    """The fully qualified import path an expression stands for, e.g. ``tensorflow.compat.v1.nn.dynamic_rnn``.
+
+    Returns None when the expression is not a (chain of) name(s) bound by an import or a simple alias,
+    or when its bindings disagree.
+    """
+    if _depth > _MAX_ALIAS_DEPTH:
+        return None
+    if isinstance(node, nodes.Attribute):
+        base = qualified_path(node.expr, _depth + 1)
+        return f"{base}.{node.attrname}" if base else None
+    if isinstance(node, nodes.Name):
+        return _qualified_name(node, _depth)
+    return None
+
+
+def _qualified_name(node: nodes.Name, depth: int) -> Optional[str]:
+    try:
+        _, bindings = node.lookup(node.name)
+    except Exception:  # astroid raises on odd scopes; an unknown name is simply not TF
+        return None
+    paths = set()
+    for binding in bindings:
+        paths.add(_path_of_binding(binding, node.name, depth))
+        if len(paths) > 1:
+            return None
+    if len(paths) != 1:
+        return None
+    return paths.pop()
+
+
+def _path_of_binding(binding: nodes.NodeNG, name: str, depth: int) -> Optional[str]:
+    if isinstance(binding, nodes.Import):
+        for modname, alias in binding.names:
+            if alias == name:
+                return modname
+            if alias is None and modname.split(".")[0] == name:
+                return name
+        return None
+    if isinstance(binding, nodes.ImportFrom):
+        if binding.level:  # relative import: the user's own package
+            return _user_module_class_path(binding, name)
+        for original, alias in binding.names:
+            if (alias or original) == name:
+                if binding.modname.split(".")[0] in (TF_ROOT,) + KERAS_ROOTS:
+                    return f"{binding.modname}.{original}"
+                return _user_module_class_path(binding, name)
+        return None
+    if isinstance(binding, nodes.AssignName):
+        value = _assigned_value(binding)
+        return qualified_path(value, depth + 1) if value is not None else None
+    if isinstance(binding, nodes.ClassDef):
+        return _class_api_path(binding)
+    return None
+
+
+def _assigned_value(binding: nodes.AssignName) -> Optional[nodes.NodeNG]:
+    """The right-hand side of ``name = value`` (plain or annotated), else None."""
+    parent = binding.parent
+    if isinstance(parent, nodes.Assign) and binding in parent.targets:
+        return parent.value
+    if isinstance(parent, nodes.AnnAssign) and parent.value is not None:
+        return parent.value
+    return None
+
+
+def _class_api_path(classdef: nodes.ClassDef) -> Optional[str]:
+    """A user's class counts as the TF API it subclasses (``class MyCell(tf.nn.rnn_cell.LSTMCell)``)."""
+
+    def compute() -> Optional[str]:
+        for base in classdef.bases:
+            path = qualified_path(base)
+            if path and canonical_name(path):
+                return path
+        return None
+
+    # A class hierarchy that loops back on itself yields None instead of recursing.
+    return module_cached("class-api", classdef, compute)
+
+
+def _user_module_class_path(binding: nodes.ImportFrom, name: str) -> Optional[str]:
+    """A class imported from the user's own project that subclasses a TF API counts as that API.
+
+    astroid parses the user's module (never TensorFlow's: those paths are answered above from the table).
+    """
+    original = next((orig for orig, alias in binding.names if (alias or orig) == name), None)
+    if original is None or original == "*":
+        return None
+    try:
+        module = binding.do_import_module(binding.modname)
+    except Exception:  # not importable from here: unknown, so not TF
+        return None
+    if module is None or module.name.split(".")[0] in (TF_ROOT,) + KERAS_ROOTS:
+        return None
+    for candidate in module.locals.get(original, ()):
+        if isinstance(candidate, nodes.ClassDef):
+            return _class_api_path(candidate)
+    return None
+
+
+def api_name(node: nodes.NodeNG) -> Optional[str]:
+    """Canonical TF/Keras name of an expression (``tf.nn.dynamic_rnn``), or None if it is not TF."""
+
+    def compute() -> Optional[str]:
+        path = qualified_path(node)
+        return canonical_name(path) if path else None
+
+    return module_cached("api-name", node, compute)
+
+
+def call_api(call: nodes.NodeNG) -> Optional[str]:
+    """Canonical name of the API a call invokes, or None for anything that is not a TF/Keras API."""
+    if not isinstance(call, nodes.Call):
+        return None
+    return api_name(call.func)
+
+
+def is_tf_api(name: Optional[str]) -> bool:
+    return bool(name) and name.startswith("tf.")
+
+
+def is_cell_class(name: Optional[str]) -> bool:
+    """A single recurrent cell (not a wrapper, not a stack)."""
+    if not name or name in CELL_STACKS:
+        return False
+    return name in CELL_CLASSES or (name.endswith("Cell") and _in_rnn_namespace(name))
+
+
+def is_any_cell(name: Optional[str]) -> bool:
+    """Anything usable where a cell is expected: a cell, a wrapper around one, or a stack of them."""
+    return is_cell_class(name) or is_cell_wrapper(name) or is_cell_stack(name)
+
+
+def _in_rnn_namespace(name: str) -> bool:
+    return name.startswith(("tf.nn.rnn_cell.", "tf.contrib.rnn.", "tf.keras.layers."))
+
+
+def is_cell_wrapper(name: Optional[str]) -> bool:
+    return name in CELL_WRAPPERS
+
+
+def is_cell_stack(name: Optional[str]) -> bool:
+    return name in CELL_STACKS
+
+
+def is_rnn_function(name: Optional[str]) -> bool:
+    return name in RNN_FUNCTIONS
+
+
+def is_keras_rnn_layer(name: Optional[str]) -> bool:
+    return name in KERAS_RNN_LAYERS
+
+
+# --- arguments --------------------------------------------------------------------------------------------
+
+
+def call_argument(call: nodes.Call, position: Optional[int], keyword: str) -> Optional[nodes.NodeNG]:
+    """The argument passed for a parameter, by keyword or by position; None if not passed (or via *args)."""
+    for kw in call.keywords or ():
+        if kw.arg == keyword:
+            return kw.value
+    if position is not None and position < len(call.args):
+        arg = call.args[position]
+        if isinstance(arg, nodes.Starred):
+            return None
+        if any(isinstance(a, nodes.Starred) for a in call.args[:position]):
+            return None
+        return arg
+    return None
+
+
+def literal_value(node: Optional[nodes.NodeNG]):
+    """The Python value of a literal constant node, else a sentinel ``UNKNOWN``."""
+    if isinstance(node, nodes.Const):
+        return node.value
+    if isinstance(node, nodes.UnaryOp) and node.op == "-" and isinstance(node.operand, nodes.Const):
+        if isinstance(node.operand.value, (int, float)):
+            return -node.operand.value
+    return UNKNOWN
+
+
+class _Unknown:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNKNOWN = _Unknown()
