@@ -1,0 +1,252 @@
+"""The ``pylint-rnn`` command: ``lint`` for CI and editors, ``verify`` for the runtime verifier.
+
+``pylint-rnn lint [PATH...]`` runs pylint in-process with only this plugin's checks
+(``--load-plugins=pylint_rnn --disable=all --enable=rnn``), reading the user's pylint configuration the
+way pylint does (pylintrc, .pylintrc, pyproject.toml ``[tool.pylint.*]``, setup.cfg; or ``--rcfile``), so
+the ``[rnn]`` options apply. A message of the plugin that the configuration disables by name
+(``disable=rnn-time-axis-reduction``) stays disabled; disabling the whole ``rnn`` checker in the
+configuration (to keep it out of a plain ``pylint`` run) does not switch this command off.
+
+Exit codes: 0 no (new) findings at or above ``--fail-on``; 1 findings; 2 usage error.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import sys
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+from pylint_rnn import __version__
+from pylint_rnn.reporting import (
+    SEVERITY_RANK,
+    Finding,
+    SourceCache,
+    find_root,
+    finding_from_message,
+)
+from pylint_rnn.reporting import baseline as baseline_mod
+from pylint_rnn.reporting.formats import (
+    FORMATS,
+    Rule,
+    format_github,
+    format_json,
+    format_sarif,
+    format_text,
+)
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+RUNTIME_INSTALL_HINT = "pip install 'pylint-rnn[runtime]'"
+
+
+class UsageError(Exception):
+    """Reported on stderr; the command exits 2."""
+
+
+# ---------------------------------------------------------------------------------------------- rules
+def plugin_rules() -> List[Rule]:
+    from pylint_rnn.checkers import all_messages
+
+    rules = []
+    for symbol, (msgid, template, description, _module) in sorted(
+        all_messages().items(), key=lambda item: item[1][0][1:]
+    ):
+        rules.append(Rule(symbol, msgid, template, description))
+    return rules
+
+
+def _rules_for(findings: Sequence[Finding], linter) -> List[Rule]:
+    """The plugin's rules, plus any other message that showed up (syntax-error, fatal, ...)."""
+    rules = plugin_rules()
+    known = {rule.symbol for rule in rules}
+    for finding in findings:
+        if finding.symbol in known:
+            continue
+        template, description = finding.message, ""
+        if linter is not None:
+            try:
+                definition = linter.msgs_store.get_message_definitions(finding.symbol)[0]
+                template, description = definition.msg, definition.description
+            except Exception:  # pylint: disable=broad-except  # unknown to pylint: keep the message
+                pass
+        rules.append(Rule(finding.symbol, finding.msgid, template, description))
+        known.add(finding.symbol)
+    return rules
+
+
+# ------------------------------------------------------------------------------------------- commands
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pylint-rnn",
+        description="Find TensorFlow RNN weight-sharing pitfalls (pylint plugin + runtime verifier).",
+    )
+    parser.add_argument("--version", action="version", version=f"pylint-rnn {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="{lint,verify}")
+
+    lint = sub.add_parser(
+        "lint",
+        help="run the static checks (pylint with only this plugin's messages)",
+        description="Run pylint with only pylint-rnn's checks. Exit 0: no findings; 1: findings; 2: usage error.",
+    )
+    lint.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
+    lint.add_argument("--format", "-f", choices=FORMATS, default="text", help="output format (default: text)")
+    lint.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    lint.add_argument("--rcfile", metavar="FILE", help="pylint configuration file (default: discovered as pylint does)")
+    lint.add_argument("--jobs", "-j", type=int, metavar="N", help="parallel pylint jobs (0: one per CPU)")
+    lint.add_argument("--baseline", metavar="FILE", help="report and fail only on findings not recorded in FILE")
+    lint.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE and exit 0")
+    lint.add_argument(
+        "--fail-on",
+        choices=("warning", "error"),
+        help="lowest severity that fails (exit 1); default: any finding fails",
+    )
+    lint.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
+
+    verify = sub.add_parser(
+        "verify",
+        help="confirm findings by building the graph with TensorFlow (same as pylint-rnn-verify)",
+        add_help=False,
+    )
+    verify.add_argument("verify_args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def _fails(finding: Finding, fail_on: Optional[str]) -> bool:
+    if fail_on is None:
+        return True
+    return SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[fail_on]
+
+
+def cmd_lint(options: argparse.Namespace) -> int:
+    if options.baseline and options.write_baseline:
+        raise UsageError("--baseline and --write-baseline cannot be combined")
+    if options.jobs is not None and options.jobs < 0:
+        raise UsageError("--jobs must be 0 (one per CPU) or more")
+    if options.rcfile is not None and not os.path.isfile(options.rcfile):
+        raise UsageError(f"no such configuration file: {options.rcfile}")
+    known = None
+    if options.baseline:
+        try:
+            known = baseline_mod.load(options.baseline)
+        except baseline_mod.BaselineError as exc:
+            raise UsageError(str(exc)) from exc
+
+    from pylint_rnn.reporting import runner
+
+    root = find_root()
+    try:
+        paths = runner.expand_paths(options.paths or ["."])
+        run = runner.run_pylint(paths, options.rcfile, options.jobs)
+    except runner.PylintUsageError as exc:
+        raise UsageError(str(exc)) from exc
+    except runner.NothingToCheck:
+        print("pylint-rnn: no check of the 'rnn' checker is installed; nothing to report", file=sys.stderr)
+        run = None
+    if run is not None and run.stdout.strip():
+        sys.stderr.write(run.stdout)
+
+    sources = SourceCache()
+    findings: List[Finding] = []
+    for message in run.messages if run is not None else []:
+        abspath = message.abspath or ""
+        if not abspath or not os.path.isfile(abspath):
+            # Messages about the command line or configuration, not about a file.
+            print(f"pylint-rnn: {message.path}: {message.symbol}: {message.msg}", file=sys.stderr)
+            continue
+        findings.append(finding_from_message(message, root, sources))
+    findings.sort(key=Finding.sort_key)
+
+    generator = f"pylint-rnn {__version__}"
+    if options.write_baseline:
+        baseline_mod.write(options.write_baseline, findings, generator)
+        reported, forgiven = findings, []
+    elif known is not None:
+        reported, forgiven = baseline_mod.split(findings, known)
+    else:
+        reported, forgiven = findings, []
+
+    if options.format == "text":
+        report = format_text(reported)
+    elif options.format == "json":
+        report = format_json(reported)
+    elif options.format == "github":
+        report = format_github(reported)
+    else:
+        report = format_sarif(reported, _rules_for(reported, run.linter if run is not None else None), root, __version__)
+
+    if options.output:
+        try:
+            Path(options.output).write_text(report, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {options.output}: {exc}") from exc
+    else:
+        sys.stdout.write(report)
+        sys.stdout.flush()
+
+    failing = [f for f in reported if _fails(f, options.fail_on)]
+    if not options.quiet:
+        parts = [f"{len(reported)} finding{'s' if len(reported) != 1 else ''}"]
+        if forgiven:
+            parts.append(f"{len(forgiven)} more in the baseline")
+        if options.write_baseline:
+            parts.append(f"recorded in {options.write_baseline}")
+        if options.output:
+            parts.append(f"report written to {options.output}")
+        print("pylint-rnn: " + "; ".join(parts), file=sys.stderr)
+
+    if options.write_baseline:
+        return EXIT_OK
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def runtime_available() -> bool:
+    """Whether the runtime extra is installed, without importing TensorFlow."""
+    try:
+        return importlib.util.find_spec("tensorflow") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def cmd_verify(argv: Sequence[str]) -> int:
+    if not runtime_available():
+        print(
+            "pylint-rnn verify needs TensorFlow, which is not installed.\n"
+            f"Install the runtime extra:  {RUNTIME_INSTALL_HINT}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    try:
+        from pylint_rnn.verify.cli import main as verify_main
+    except ImportError as exc:
+        print(f"pylint-rnn verify is not available in this installation: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    code = verify_main(list(argv))
+    return int(code or 0)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # `verify` takes the verifier's own arguments verbatim, including --help.
+    if argv and argv[0] == "verify":
+        return cmd_verify(argv[1:])
+    parser = _parser()
+    try:
+        options = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: 0 for --help/--version, 2 for bad usage
+        return int(exc.code or 0)
+    if options.command != "lint":
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return cmd_lint(options)
+    except UsageError as exc:
+        print(f"pylint-rnn: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())
