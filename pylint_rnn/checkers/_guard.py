@@ -1,0 +1,31 @@
+"""The plugin must never crash pylint.
+
+Every visit method is wrapped: an unexpected tree shape means "no message", not a traceback in the
+user's editor or CI. Set PYLINT_RNN_DEBUG=1 (the test suite does) to let such errors surface.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import sys
+
+
+def never_crash(visit):
+    @functools.wraps(visit)
+    def guarded(self, node):
+        try:
+            return visit(self, node)
+        except RecursionError:
+            return None  # pathologically deep code: skip this node rather than take pylint down
+        except Exception as error:  # pylint: disable=broad-exception-caught
+            if os.environ.get("PYLINT_RNN_DEBUG"):
+                raise
+            print(
+                f"pylint-rnn: internal error in {type(self).__name__}.{visit.__name__} at "
+                f"{getattr(node.root(), 'file', '?')}:{getattr(node, 'lineno', '?')}: {error!r} "
+                "(no message emitted; please report)",
+                file=sys.stderr,
+            )
+            return None
+
+    return guarded
