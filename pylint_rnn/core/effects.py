@@ -339,7 +339,7 @@ def bind_key(key: Optional[tuple], bound: Dict[str, nodes.NodeNG]) -> Optional[t
     out = []
     for part in key:
         if part.startswith(scopes.PARAM_PREFIX):
-            value = tfapi.literal_value(bound.get(part[len(scopes.PARAM_PREFIX):]))
+            value = tfapi.constant_value(bound.get(part[len(scopes.PARAM_PREFIX):]))
             if not isinstance(value, str):
                 return None
             part = value

@@ -96,7 +96,8 @@ def _describe_scope(call: nodes.Call, with_node: nodes.With, alias: Optional[str
         if name_arg.name in _parameter_names(call):
             name_param = name_arg.name
         else:
-            name = _name_of_captured_scope(name_arg)
+            constant = tfapi.constant_value(name_arg)
+            name = constant if isinstance(constant, str) else _name_of_captured_scope(name_arg)
     return VariableScope(with_node, name, name_param, unique, reuse, alias)
 
 

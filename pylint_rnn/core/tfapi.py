@@ -356,6 +356,23 @@ def literal_value(node: Optional[nodes.NodeNG]):
     return UNKNOWN
 
 
+def constant_value(node: Optional[nodes.NodeNG], _depth: int = 0):
+    """Like literal_value, but also follows a name bound exactly once to a literal (``SCOPE = "enc"``)."""
+    value = literal_value(node)
+    if value is not UNKNOWN or not isinstance(node, nodes.Name) or _depth > 3:
+        return value
+    try:
+        _, bindings = node.lookup(node.name)
+    except Exception:
+        return UNKNOWN
+    if len(bindings) != 1 or not isinstance(bindings[0], nodes.AssignName):
+        return UNKNOWN
+    assigned = _assigned_value(bindings[0])
+    if assigned is None or isinstance(bindings[0].parent, nodes.AugAssign):
+        return UNKNOWN
+    return constant_value(assigned, _depth + 1)
+
+
 class _Unknown:
     __slots__ = ()
 
