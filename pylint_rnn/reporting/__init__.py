@@ -86,7 +86,7 @@ def normalize_code(text: str) -> str:
         pass
     if not tokens:
         return " ".join(text.split())
-    return " ".join(" ".join(tokens).split())
+    return " ".join(tokens)
 
 
 class SourceCache:

@@ -54,6 +54,11 @@ def load(path: str) -> Counter:
         raise BaselineError(f"baseline file not found: {path}") from exc
     except (OSError, ValueError) as exc:
         raise BaselineError(f"cannot read baseline {path}: {exc}") from exc
+    return load_from_document(document, path)
+
+
+def load_from_document(document, path: str = "<baseline>") -> Counter:
+    """Like :func:`load`, from the parsed JSON document."""
     if not isinstance(document, dict) or document.get("version") != BASELINE_VERSION:
         raise BaselineError(
             f"{path} is not a pylint-rnn baseline of version {BASELINE_VERSION} "
