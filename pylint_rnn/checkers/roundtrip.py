@@ -33,7 +33,7 @@ from pylint_rnn.core.cache import module_cached
 DEFAULT_TRAINING_OP_NAMES = r".*(train|optimi[sz]|minimi[sz]|update_op|opt_op|apply_grad).*"
 DEFAULT_SESSION_NAMES = r".*(sess|session).*"
 DEFAULT_STATE_NAMES = (
-    r".*(state|hidden|memory|carry).*|(init|initial|prev|last|final|next|new)_?(h|c)|(h|c)_?(0|init|prev)"
+    r".*(state|memory|carry).*|(init|initial|prev|last|final|next|new)_?(h|c|hidden)|(h|c|hidden)_?(0|init|prev)"
 )
 DEFAULT_IGNORE_NAMES = (
     r".*(old|target|label|baseline|advantage|reward|return|teacher|expert|frozen|fixed|const).*"
@@ -204,29 +204,34 @@ class RoundTripChecker(BaseChecker):
         return self._session_names
 
     def _check_feed(self, run_call: nodes.Call, key: nodes.NodeNG, value: nodes.NodeNG) -> None:
-        fetched = values.fetched_value(value, self._session_re(), self.is_training_op)
-        if fetched is None or fetched.run.call is run_call:
-            return  # not a fetched value, or this run's own previous result (a recurrence)
-        tensor = fetched.node
+        for fetched in values.fetched_values(value, self._session_re(), self.is_training_op):
+            if fetched.run.call is run_call:
+                continue  # this run's own previous result: a recurrence (state carried between steps)
+            if self._report_if_roundtrip(run_call, key, value, fetched.node):
+                return
+
+    def _report_if_roundtrip(self, run_call: nodes.Call, key: nodes.NodeNG, value: nodes.NodeNG,
+                             tensor: nodes.NodeNG) -> bool:
         if isinstance(tensor, (nodes.List, nodes.Tuple, nodes.Dict, nodes.Const)):
-            return
+            return False
         if _matches(self._ignore_names, _target_names(tensor) + _target_names(key) + [_last_name(value) or ""]):
-            return
+            return False
         if not self.is_placeholder(key):
-            return
+            return False
         if self.is_state_tensor(tensor) or _matches(self._state_names, _target_names(key)):
-            return
+            return False
         state_use, model_use = self.placeholder_uses(key)
         if state_use or not model_use:
-            return
+            return False
         if not values.depends_on_trainable(tensor):
-            return
+            return False
         tensor_text = tensor.as_string()
         self.add_message(
             "rnn-placeholder-roundtrip",
             node=run_call,
-            args=(value.as_string(), tensor_text, key.as_string(), tensor_text, tensor_text),
+            args=(values.unreshaped(value).as_string(), tensor_text, key.as_string(), tensor_text, tensor_text),
         )
+        return True
 
     # --- training ops ----------------------------------------------------------------------------------
 
@@ -336,8 +341,8 @@ class RoundTripChecker(BaseChecker):
                     model = True
             elif isinstance(parent, nodes.BinOp):
                 other = parent.right if node is parent.left else parent.left
-                if values.depends_on_trainable(other):
-                    model = True
+                if _is_variable(other):
+                    model = True  # ph @ w, ph * w + b: the placeholder is a layer's input
             elif isinstance(parent, (nodes.Assign, nodes.AnnAssign)) and node is parent.value:
                 targets = list(parent.targets) if isinstance(parent, nodes.Assign) else [parent.target]
                 break
@@ -354,7 +359,8 @@ class RoundTripChecker(BaseChecker):
                 return True
             if not tfapi.is_tf_api(api) or api in _PLACEHOLDER_APIS:
                 return False
-            return any(values.depends_on_trainable(other) for other in _other_arguments(call, argument))
+            # tf.matmul(ph, w): a layer's input. (A loss comparing ph with a prediction is not.)
+            return any(_is_variable(other) for other in _other_arguments(call, argument))
         func = call.func
         if isinstance(func, nodes.Call) and values.is_layer_object_api(tfapi.call_api(func)):
             return True
@@ -364,6 +370,18 @@ class RoundTripChecker(BaseChecker):
         if isinstance(func, (nodes.Name, nodes.Attribute)) and values._is_layer_object(func, 0):
             return True
         return False
+
+
+def _is_variable(expr: nodes.NodeNG) -> bool:
+    """Is expr itself a trainable variable (tf.Variable / tf.get_variable), possibly via aliases?"""
+    if not isinstance(expr, (nodes.Name, nodes.Attribute, nodes.Call)):
+        return False
+    for value, _ in values.defining_expression(expr):
+        if isinstance(value, nodes.Call):
+            api = tfapi.call_api(value)
+            if api in (tfapi.VARIABLE, tfapi.GET_VARIABLE) and values.creates_trainable_api(value, api):
+                return True
+    return False
 
 
 def _is_cell_object(func: nodes.NodeNG) -> bool:
@@ -383,18 +401,11 @@ def _other_arguments(call: nodes.Call, argument: nodes.NodeNG):
 
 
 def _load_sites(key: nodes.NodeNG) -> List[nodes.NodeNG]:
-    """Every place the placeholder is read in graph code: same name in its scope, same attribute in its class."""
-    if isinstance(key, nodes.Name):
-        out = []
-        for definition in values.definitions(key):
-            out.extend(_load_sites_of_target(definition.target))
-        return out
-    if isinstance(key, nodes.Attribute):
-        out = []
-        for definition in values.definitions(key):
-            out.extend(_load_sites_of_target(definition.target))
-        return out
-    return []
+    """Every place the placeholder is read in graph code, under any of the names it is assigned to."""
+    out = []
+    for target in values.alias_targets(key):
+        out.extend(_load_sites_of_target(target))
+    return out
 
 
 def _load_sites_of_target(target: nodes.NodeNG) -> List[nodes.NodeNG]:

@@ -348,6 +348,25 @@ def _property_returns(klass: nodes.ClassDef, attrname: str) -> List[Definition]:
     return []
 
 
+def alias_targets(expr: nodes.NodeNG, depth: int = 0) -> List[nodes.NodeNG]:
+    """Every AssignName / AssignAttr along expr's chain of aliases, up to the one that built the value.
+
+    ``ph = tf.placeholder(...)`` in ``build()``, ``a, ph2 = build()`` and ``self.ph = ph2`` elsewhere give
+    the targets ``self.ph``, ``ph2`` and ``ph``: the places whose loads are uses of the same tensor.
+    """
+    if depth > _MAX_DEPTH or not isinstance(expr, (nodes.Name, nodes.Attribute)):
+        return []
+    out = []
+    for definition in definitions(expr, depth):
+        out.append(definition.target)
+        value = _select(definition.value, definition.path)
+        following = [value] if value is not None else returned_expressions(
+            definition.value, definition.path, depth)
+        for item in following:
+            out.extend(alias_targets(item, depth + 1))
+    return out
+
+
 def defining_expression(expr: nodes.NodeNG, depth: int = 0) -> List[Tuple[nodes.NodeNG, Tuple[int, ...]]]:
     """The ultimate right-hand sides of expr through chains of plain aliases (``a = b``, ``self.x = y``).
 
@@ -362,6 +381,12 @@ def defining_expression(expr: nodes.NodeNG, depth: int = 0) -> List[Tuple[nodes.
         out = []
         for definition in defs:
             value = _select(definition.value, definition.path)
+            if value is None:
+                returned = returned_expressions(definition.value, definition.path, depth)
+                if returned:
+                    for item in returned:
+                        out.extend(defining_expression(item, depth + 1))
+                    continue
             if value is not None and isinstance(value, (nodes.Name, nodes.Attribute)):
                 out.extend(defining_expression(value, depth + 1))
             else:
@@ -369,6 +394,23 @@ def defining_expression(expr: nodes.NodeNG, depth: int = 0) -> List[Tuple[nodes.
                             () if value is not None else definition.path))
         return out
     return [(expr, ())]
+
+
+def returned_expressions(value: nodes.NodeNG, path: Tuple[int, ...], depth: int) -> List[nodes.NodeNG]:
+    """``a, b = build()``: what the module's own ``build`` returns at path (literal tuples only)."""
+    if not path or not isinstance(value, nodes.Call) or depth > _MAX_DEPTH:
+        return []
+    callee = effects.function_of_call(value)
+    if not isinstance(callee, nodes.FunctionDef):
+        return []
+    out = []
+    for ret in callee.nodes_of_class(nodes.Return):
+        if ret.value is None or ret.frame() is not callee:
+            continue
+        selected = _select(ret.value, path)
+        if selected is not None:
+            out.append(selected)
+    return out
 
 
 def _select(value: nodes.NodeNG, path: Tuple[int, ...]) -> Optional[nodes.NodeNG]:
@@ -743,9 +785,18 @@ def _is_numpy_reshape(call: nodes.Call) -> bool:
     return module == "numpy" and name in _NUMPY_RESHAPES
 
 
-def fetched_value(expr: nodes.NodeNG, session_names=DEFAULT_SESSION_NAMES, is_op=None,
-                  _depth: int = 0) -> Optional[Fetched]:
+def fetched_value(expr: nodes.NodeNG, session_names=DEFAULT_SESSION_NAMES, is_op=None) -> Optional[Fetched]:
     """What fetched tensor does expr hold where it is written? None: not a fetched value (or unknown).
+
+    The first of :func:`fetched_values`.
+    """
+    found = fetched_values(expr, session_names, is_op)
+    return found[0] if found else None
+
+
+def fetched_values(expr: nodes.NodeNG, session_names=DEFAULT_SESSION_NAMES, is_op=None,
+                   _depth: int = 0) -> List[Fetched]:
+    """Every fetched tensor expr may hold where it is written (one per reaching assignment); [] if none.
 
     Follows local names and ``self.x`` attributes assigned in the same function (the assignments that
     reach expr: the last one before it, or one later in an enclosing loop), tuple unpacking, indexing of
@@ -753,67 +804,74 @@ def fetched_value(expr: nodes.NodeNG, session_names=DEFAULT_SESSION_NAMES, is_op
     ``v += ...``) anywhere in the function is not followed.
     """
     if _depth > _MAX_DEPTH:
-        return None
-    again = lambda e: fetched_value(e, session_names, is_op, _depth + 1)  # noqa: E731
+        return []
+    again = lambda e: fetched_values(e, session_names, is_op, _depth + 1)  # noqa: E731
     if isinstance(expr, nodes.Call):
         run = session_run(expr, session_names, is_op)
         if run is not None:
-            return Fetched(run, run.fetches, expr) if run.fetches is not None else None
+            return [Fetched(run, run.fetches, expr)] if run.fetches is not None else []
         func = expr.func
         if _is_numpy_reshape(expr) and expr.args:
             return again(expr.args[0])
         if isinstance(func, nodes.Attribute) and func.attrname in _METHOD_RESHAPES:
             return again(func.expr)
-        return None
+        return []
     if isinstance(expr, nodes.Subscript):
-        base = again(expr.value)
-        return _index(base, expr.slice, _depth) if base is not None else None
+        return [item for base in again(expr.value) for item in _index(base, expr.slice, _depth)]
     if isinstance(expr, nodes.Attribute) and expr.attrname == "T":
         return again(expr.expr)
     if isinstance(expr, (nodes.Name, nodes.Attribute)):
         dotted = tfapi.dotted_name(expr)
         if dotted is None:
-            return None
-        frame = expr.frame()
-        if _mutations(frame).get(dotted):
-            return None
+            return []
+        if _mutations(expr.frame()).get(dotted):
+            return []
+        out = []
         for binding in _reaching_bindings(expr, expr):
             definition = binding_definition(binding)
             if definition is None:
                 continue
             literal = _select(definition.value, definition.path)
             if literal is not None:
-                found = again(literal)
-            else:
-                found = again(definition.value)
-                for index in definition.path:
-                    if found is None:
-                        break
-                    found = _index(found, nodes.Const(index), _depth)
-            if found is not None:
-                return found
-    return None
+                out.extend(again(literal))
+                continue
+            found = again(definition.value)
+            for index in definition.path:
+                found = [item for base in found for item in _index(base, nodes.Const(index), _depth)]
+            out.extend(found)
+        return out
+    return []
 
 
-def _index(base: Fetched, index: nodes.NodeNG, depth: int) -> Optional[Fetched]:
+def unreshaped(expr: nodes.NodeNG) -> nodes.NodeNG:
+    """expr without the value-preserving reshapes around it: ``np.squeeze(v).astype(f)`` gives ``v``."""
+    for _ in range(_MAX_DEPTH):
+        if isinstance(expr, nodes.Call) and _is_numpy_reshape(expr) and expr.args:
+            expr = expr.args[0]
+        elif isinstance(expr, nodes.Call) and isinstance(expr.func, nodes.Attribute) \
+                and expr.func.attrname in _METHOD_RESHAPES:
+            expr = expr.func.expr
+        else:
+            break
+    return expr
+
+
+def _index(base: Fetched, index: nodes.NodeNG, depth: int) -> List[Fetched]:
     """``base[index]``: an element of a literal fetch container, or the same tensor's values reshaped."""
     node = base.node
     elements = _sequence_elements(node, base.context, depth)
     if elements is not None:
         value = tfapi.literal_value(index)
         if isinstance(value, int) and not isinstance(value, bool) and -len(elements) <= value < len(elements):
-            return Fetched(base.run, elements[value], base.context)
-        return None
+            return [Fetched(base.run, elements[value], base.context)]
+        return []
     entries = dict_entries(node, base.context) if isinstance(node, (nodes.Dict, nodes.Name, nodes.Attribute,
                                                                     nodes.Call)) else []
     if entries:
         wanted = tfapi.literal_value(index)
         if wanted is tfapi.UNKNOWN:
-            return None
-        for key, value in entries:
-            if key_text(key) == wanted:
-                return Fetched(base.run, value, base.context)
-        return None
+            return []
+        return [Fetched(base.run, value, base.context) for key, value in entries if key_text(key) == wanted][:1]
     if isinstance(node, (nodes.Dict, nodes.List, nodes.Tuple)):
-        return None
-    return base  # indexing the array a single tensor returned: same values, reshaped
+        return []
+    return [base]  # indexing the array a single tensor returned: same values, reshaped
