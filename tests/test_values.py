@@ -1,0 +1,400 @@
+"""Unit tests for pylint_rnn.core.values: sessions, runs, feed dicts, fetched values, definitions."""
+from __future__ import annotations
+
+import textwrap
+
+import astroid
+import pytest
+from astroid import nodes
+
+from pylint_rnn.core import values
+
+HEADER = "import numpy as np\nimport tensorflow as tf\n"
+
+
+def parse(code: str) -> nodes.Module:
+    return astroid.parse(HEADER + textwrap.dedent(code), module_name="sample")
+
+
+def runs(module: nodes.Module, is_op=None):
+    out = []
+    for call in module.nodes_of_class(nodes.Call):
+        run = values.session_run(call, is_op=is_op)
+        if run is not None:
+            out.append(run)
+    return out
+
+
+def last_run(module, is_op=None):
+    return runs(module, is_op)[-1]
+
+
+def fed(module, key_text: str, is_op=None):
+    """The fetched tensor (as text) the last run feeds through key_text, or None."""
+    for run in reversed(runs(module, is_op)):
+        for key, value in values.feed_items(run):
+            if key.as_string() == key_text:
+                found = values.fetched_value(value, is_op=is_op)
+                return found.node.as_string() if found else None
+    raise AssertionError(f"{key_text} not fed")
+
+
+# --- sessions -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", [
+    "s = tf.Session()\ns.run(t)",
+    "with tf.Session() as s:\n    s.run(t)",
+    "with tf.compat.v1.Session(graph=g) as s:\n    s.run(t)",
+    "mon = tf.train.MonitoredSession()\nmon.run(t)",
+    "sess.run(t)",
+    "self.session.run(t)",
+    "tf.get_default_session().run(t)",
+    "t.eval(feed_dict={})",
+])
+def test_session_runs_recognised(code):
+    module = parse(code)
+    assert len(runs(module)) == 1
+
+
+@pytest.mark.parametrize("code", [
+    "runner.run(t)",
+    "thread.run()",
+    "subprocess.run(['ls'])",
+    "eval('1 + 1')",
+    "self.eval()",
+    "df.eval('a + b')",
+])
+def test_other_runs_ignored(code):
+    assert runs(parse(code)) == []
+
+
+def test_op_run_needs_the_op_test():
+    module = parse("train_step.run(feed_dict={x: 1})")
+    assert runs(module) == []
+    run = last_run(module, is_op=lambda expr: True)
+    assert run.kind == "op-run" and run.fetches.as_string() == "train_step"
+
+
+def test_run_parts():
+    run = last_run(parse("sess.run([a, b], feed_dict={x: 1})"))
+    assert run.kind == "run"
+    assert run.fetches.as_string() == "[a, b]"
+    assert run.feed.as_string() == "{x: 1}"
+    run = last_run(parse("sess.run(a, {x: 1})"))
+    assert run.feed.as_string() == "{x: 1}"
+    run = last_run(parse("a.eval({x: 1})"))
+    assert run.kind == "eval" and run.fetches.as_string() == "a" and run.feed.as_string() == "{x: 1}"
+
+
+# --- feed dicts -----------------------------------------------------------------------------------------
+
+
+def feed_pairs(code: str):
+    run = last_run(parse(code))
+    return sorted((k.as_string(), v.as_string()) for k, v in values.feed_items(run))
+
+
+def test_feed_literal():
+    assert feed_pairs("sess.run(op, {x: 1, y: v})") == [("x", "1"), ("y", "v")]
+
+
+def test_feed_dict_call_forms():
+    assert feed_pairs("sess.run(op, dict([(x, 1), (y, 2)]))") == [("x", "1"), ("y", "2")]
+    assert feed_pairs("sess.run(op, dict(zip([x, y], [1, 2])))") == [("x", "1"), ("y", "2")]
+    assert feed_pairs("base = {x: 1}\nsess.run(op, dict(base))") == [("x", "1")]
+
+
+def test_feed_item_assignment_and_update():
+    code = """
+    fd = {}
+    fd[x] = 1
+    fd.update({y: 2})
+    fd.update(dict([(z, 3)]))
+    sess.run(op, feed_dict=fd)
+    fd[w] = 4
+    """
+    assert feed_pairs(code) == [("x", "1"), ("y", "2"), ("z", "3")]
+
+
+def test_feed_unpacking():
+    code = """
+    base = {x: 1}
+    sess.run(op, {**base, y: 2})
+    """
+    assert feed_pairs(code) == [("x", "1"), ("y", "2")]
+
+
+def test_feed_through_attribute_in_function():
+    code = """
+    def step(self):
+        self.fd = {self.x: 1}
+        self.fd[self.y] = 2
+        self.sess.run(self.op, self.fd)
+    """
+    assert feed_pairs(code) == [("self.x", "1"), ("self.y", "2")]
+
+
+def test_feed_rebound_uses_last_binding():
+    code = """
+    fd = {x: 1}
+    fd = {y: 2}
+    sess.run(op, fd)
+    """
+    assert feed_pairs(code) == [("y", "2")]
+
+
+def test_user_dict_is_not_builtin():
+    code = """
+    def dict(*a):
+        return {}
+    sess.run(op, dict([(x, 1)]))
+    """
+    assert feed_pairs(code) == []
+
+
+# --- fetched values -------------------------------------------------------------------------------------
+
+
+def test_plain_name():
+    assert fed(parse("v = sess.run(t)\nsess.run(op, {p: v})"), "p") == "t"
+
+
+def test_eval_value():
+    assert fed(parse("v = t.eval(feed_dict={x: 1})\nsess.run(op, {p: v})"), "p") == "t"
+
+
+def test_tuple_unpacking():
+    code = "a, b = sess.run([t1, t2])\nsess.run(op, {p: b, q: a})"
+    module = parse(code)
+    assert fed(module, "p") == "t2"
+    assert fed(module, "q") == "t1"
+
+
+def test_nested_unpacking():
+    code = "_, (c, h) = sess.run([train, (tc, th)])\nsess.run(op, {p: h})"
+    assert fed(parse(code), "p") == "th"
+
+
+def test_index_of_fetch_list():
+    assert fed(parse("r = sess.run([t1, t2])\nsess.run(op, {p: r[1]})"), "p") == "t2"
+    assert fed(parse("r = sess.run([t1, t2])[0]\nsess.run(op, {p: r})"), "p") == "t1"
+
+
+def test_fetch_dict():
+    code = "out = sess.run({'h': h, 'l': loss})\nsess.run(op, {p: out['h']})"
+    assert fed(parse(code), "p") == "h"
+    code = "fetches = {'h': h}\nfetches['s'] = s\nout = sess.run(fetches)\nsess.run(op, {p: out['s']})"
+    assert fed(parse(code), "p") == "s"
+    code = "out = sess.run(dict(h=h))\nsess.run(op, {p: out['h']})"
+    assert fed(parse(code), "p") == "h"
+
+
+def test_fetch_list_through_name():
+    code = "fetches = [t1, t2]\na, b = sess.run(fetches)\nsess.run(op, {p: b})"
+    assert fed(parse(code), "p") == "t2"
+
+
+@pytest.mark.parametrize("expr", [
+    "v[0]", "np.array(v)", "np.asarray(v, dtype=np.float32)", "v.reshape(1, -1)", "np.squeeze(v)",
+    "v.astype('float32')", "np.expand_dims(v, 0)", "v.T", "np.squeeze(v).astype(np.float32)[None]",
+])
+def test_reshapes_keep_the_value(expr):
+    assert fed(parse(f"v = sess.run(t)\nsess.run(op, {{p: {expr}}})"), "p") == "t"
+
+
+@pytest.mark.parametrize("expr", [
+    "v + 1", "v * noise", "np.random.choice(2, p=v[0])", "np.argmax(v)", "process(v)", "np.mean(v)",
+    "v.copy()", "[v]",
+])
+def test_other_operations_break_the_chain(expr):
+    assert fed(parse(f"v = sess.run(t)\nsess.run(op, {{p: {expr}}})"), "p") is None
+
+
+def test_in_place_change_breaks_the_chain():
+    assert fed(parse("v = sess.run(t)\nv[0] = 1\nsess.run(op, {p: v})"), "p") is None
+    assert fed(parse("v = sess.run(t)\nv += 1\nsess.run(op, {p: v})"), "p") is None
+
+
+def test_through_intermediate_names():
+    code = "v = sess.run(t)\nw = np.array(v)\nu = w[0]\nsess.run(op, {p: u})"
+    assert fed(parse(code), "p") == "t"
+
+
+def test_self_attribute_in_function():
+    code = """
+    def step(self):
+        self.v = self.sess.run(self.t)
+        self.sess.run(self.op, {self.p: self.v})
+    """
+    assert fed(parse(code), "self.p") == "self.t"
+
+
+def test_later_means_source_order():
+    code = "sess.run(op, {p: v})\nv = sess.run(t)"
+    assert fed(parse(code), "p") is None
+
+
+def test_later_in_the_same_loop_body():
+    code = """
+    v = None
+    for i in range(3):
+        sess.run(op, {p: v})
+        v = sess.run(t)
+    """
+    assert fed(parse(code), "p") == "t"
+
+
+def test_loop_rebinding_before_use_kills_carried_value():
+    code = """
+    for i in range(3):
+        v = load()
+        sess.run(op, {p: v})
+        v = sess.run(t)
+    """
+    assert fed(parse(code), "p") is None
+
+
+def test_last_binding_wins():
+    assert fed(parse("v = sess.run(t)\nv = load()\nsess.run(op, {p: v})"), "p") is None
+    assert fed(parse("v = load()\nv = sess.run(t)\nsess.run(op, {p: v})"), "p") == "t"
+
+
+def test_other_function_is_unknown():
+    code = """
+    def fetch():
+        v = sess.run(t)
+        return v
+    def train(v):
+        sess.run(op, {p: v})
+    """
+    assert fed(parse(code), "p") is None
+
+
+def test_user_function_result_is_not_followed():
+    code = """
+    def fetch():
+        return sess.run(t)
+    v = fetch()
+    sess.run(op, {p: v})
+    """
+    assert fed(parse(code), "p") is None
+
+
+def test_recurrence_reports_own_run_among_values():
+    code = """
+    state = sess.run(init)
+    for i in range(3):
+        _, state = sess.run([op, final], {p: state})
+    """
+    module = parse(code)
+    run = last_run(module)
+    (_, value), = values.feed_items(run)
+    found = {(f.run.call.lineno, f.node.as_string()) for f in values.fetched_values(value)}
+    assert {f[1] for f in found} == {"init", "final"}
+
+
+# --- fetch leaves ---------------------------------------------------------------------------------------
+
+
+def test_fetch_leaves():
+    module = parse("f = {'a': a, 'b': [b, (c,)]}\nsess.run(f)")
+    run = last_run(module)
+    assert sorted(n.as_string() for n in values.fetch_leaves(run.fetches, run.call)) == ["a", "b", "c"]
+    module = parse("sess.run(tensor)")
+    run = last_run(module)
+    assert [n.as_string() for n in values.fetch_leaves(run.fetches, run.call)] == ["tensor"]
+
+
+# --- definitions and trainable dependencies -------------------------------------------------------------
+
+
+def first_name(module, name):
+    """The last Name load of ``name`` in the module."""
+    found = [n for n in module.nodes_of_class(nodes.Name) if n.name == name]
+    return found[-1]
+
+
+def test_definitions_of_tuple_target():
+    module = parse("outputs, state = tf.nn.dynamic_rnn(cell, x)\nuse(state)")
+    (definition,) = values.definitions(first_name(module, "state"))
+    assert definition.path == (1,)
+    assert definition.value.as_string().startswith("tf.nn.dynamic_rnn")
+
+
+def test_definitions_of_class_attribute_from_other_method():
+    module = parse("""
+    class M:
+        def build(self):
+            self.h = tf.layers.dense(self.x, 3)
+        def use(self):
+            return self.h
+    """)
+    attr = [n for n in module.nodes_of_class(nodes.Attribute) if n.attrname == "h"][-1]
+    (definition,) = values.definitions(attr)
+    assert definition.value.as_string().startswith("tf.layers.dense")
+
+
+def test_definitions_of_instance_attribute():
+    module = parse("""
+    class M:
+        def __init__(self):
+            self.h = tf.layers.dense(x, 3)
+    m = M()
+    use(m.h)
+    """)
+    attr = [n for n in module.nodes_of_class(nodes.Attribute) if n.attrname == "h"][-1]
+    assert values.definitions(attr)
+
+
+def test_defining_expression_through_helper_return():
+    module = parse("""
+    def build():
+        ph = tf.placeholder(tf.float32)
+        out = tf.layers.dense(ph, 2)
+        return ph, out
+    a, b = build()
+    use(a)
+    """)
+    ((value, _),) = values.defining_expression(first_name(module, "a"))
+    assert value.as_string().startswith("tf.placeholder")
+
+
+@pytest.mark.parametrize("code", [
+    "w = tf.Variable(tf.zeros([3]))\nt = x * w",
+    "w = tf.get_variable('w', [3])\nt = tf.matmul(x, w)",
+    "t = tf.layers.dense(x, 3)",
+    "t = tf.contrib.layers.fully_connected(x, 3)",
+    "t, _ = tf.nn.dynamic_rnn(cell, x)",
+    "t = tf.keras.layers.Dense(3)(x)",
+    "layer = tf.keras.layers.LSTM(3)\nt = layer(x)",
+    "cell = tf.nn.rnn_cell.GRUCell(3)\nt, s = cell(x, s0)",
+    "def enc(v):\n    w = tf.get_variable('w', [3])\n    return v * w\nt = enc(x)",
+    "emb = tf.get_variable('e', [10, 3])\nt = tf.nn.embedding_lookup(emb, ids)",
+])
+def test_depends_on_trainable(code):
+    module = parse(code + "\nuse(t)")
+    assert values.depends_on_trainable(first_name(module, "t"))
+
+
+@pytest.mark.parametrize("code", [
+    "t = tf.placeholder(tf.float32)",
+    "t = x * 2.0",
+    "w = tf.Variable(0.0, trainable=False)\nt = x * w",
+    "t = tf.stop_gradient(tf.layers.dense(x, 3))",
+    "t = iterator.get_next()",
+    "t = tf.data.Dataset.range(3)",
+    "t = cell.zero_state(8, tf.float32)",
+    "t = np.zeros(3)",
+    "t = unknown_function(x)",
+])
+def test_does_not_depend_on_trainable(code):
+    module = parse(code + "\nuse(t)")
+    assert not values.depends_on_trainable(first_name(module, "t"))
+
+
+def test_recursive_definitions_terminate():
+    module = parse("a = b\nb = a\nt = a\nuse(t)")
+    assert not values.depends_on_trainable(first_name(module, "t"))
+    module = parse("def f(x):\n    return f(x)\nt = f(1)\nuse(t)")
+    assert not values.depends_on_trainable(first_name(module, "t"))
