@@ -1,0 +1,40 @@
+"""The README's message table and the docs pages stay in step with the messages the code defines."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pylint_rnn.checkers import all_messages
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_opens_with_the_two_commands():
+    first_block = README.split("```", 2)[1]
+    assert "make demo" in first_block and "make test" in first_block
+
+
+def test_every_message_is_in_the_readme_table_with_its_id():
+    rows = dict(re.findall(r"^\| ([CWERI]\d{4}) \| \[([a-z-]+)\]", README, flags=re.M))
+    defined = {symbol: msgid for symbol, (msgid, *_rest) in all_messages().items()}
+    assert {v: k for k, v in rows.items()} == defined
+
+
+def test_every_message_has_a_docs_page_with_wrong_and_right_examples():
+    for symbol in list(all_messages()) + ["rnn-no-gradient"]:
+        page = ROOT / "docs" / "messages" / f"{symbol}.md"
+        assert page.exists(), page
+        text = page.read_text(encoding="utf-8")
+        assert re.search(r"^#+ .*wrong", text, flags=re.I | re.M), f"{page}: no 'wrong' example section"
+        assert re.search(r"^#+ .*right", text, flags=re.I | re.M), f"{page}: no 'right' example section"
+        assert "```python" in text, f"{page}: no code example"
+
+
+def test_every_option_is_documented_in_the_readme():
+    from pylint_rnn.checkers import all_checker_classes
+
+    options = {name for cls in all_checker_classes() for name, _ in getattr(cls, "options", ())}
+    assert options
+    missing = sorted(o for o in options if f"`{o}`" not in README)
+    assert not missing, missing
