@@ -923,6 +923,8 @@ class TimeStepsChecker(BaseChecker):
             if reason is not None:
                 if not keras and self._may_share(node, loop):
                     return
+                if api is not None and not self._builds_weights(node, loop):
+                    return
                 bound = _assigned_name(node)
                 shown = f"'{bound}' ({label or _short(api)})" if bound else (label or _short(api))
                 self._report("rnn-cell-per-timestep", node, (shown, reason))
@@ -939,6 +941,38 @@ class TimeStepsChecker(BaseChecker):
         if scopes.reuse_switched_in_loop(loop):
             return True
         return scopes.reuse_mode(node) != scopes.REUSE_NONE
+
+    def _builds_weights(self, expr: Optional[nodes.NodeNG], loop: nodes.For, depth: int = 0) -> bool:
+        """Does evaluating expr inside loop make new weights? A cell constructor does; a wrapper or stack
+        only when what it wraps is built inside the loop too (``DropoutWrapper(cell)`` around the one
+        cell built before the loop shares that cell's weights)."""
+        if expr is None or depth > _MAX_DEPTH:
+            return False
+        if isinstance(expr, nodes.Name):
+            binding = _single_binding(expr)
+            if not isinstance(binding, nodes.AssignName) or not self._inside(binding, loop):
+                return False
+            return self._builds_weights(_assigned_value(binding), loop, depth + 1)
+        if isinstance(expr, (nodes.List, nodes.Tuple)):
+            return any(self._builds_weights(e, loop, depth + 1) for e in expr.elts)
+        if isinstance(expr, nodes.ListComp):
+            return self._builds_weights(expr.elt, loop, depth + 1)
+        if isinstance(expr, nodes.BinOp) and expr.op == "*":
+            return self._builds_weights(expr.left, loop, depth + 1) or self._builds_weights(
+                expr.right, loop, depth + 1)
+        if not isinstance(expr, nodes.Call):
+            return False
+        api = tfapi.call_api(expr)
+        if tfapi.is_cell_class(api):
+            return True
+        if tfapi.is_cell_wrapper(api):
+            return self._builds_weights(tfapi.call_argument(expr, 0, "cell"), loop, depth + 1)
+        if tfapi.is_cell_stack(api):
+            return self._builds_weights(tfapi.call_argument(expr, 0, "cells"), loop, depth + 1)
+        if api is None:
+            callee = fx.function_of_call(expr)
+            return callee is not None and fx.returns_new_cell(callee)
+        return False
 
     @staticmethod
     def _inside_other_cell(node: nodes.Call) -> bool:
