@@ -22,7 +22,12 @@ def _user_traceback(rec_or_root, exc):
     keep = [f for f in frames if rec_or_root(f.filename)]
     lines = ["Traceback (most recent call last, user frames only):\n"]
     lines += traceback.format_list(keep)
-    lines += traceback.format_exception_only(type(exc), exc)
+    verify_dir = os.path.dirname(os.path.realpath(__file__))
+    for text in traceback.format_exception_only(type(exc), exc):
+        for line in text.splitlines():
+            if "site-packages" in line or verify_dir in line:
+                continue  # TensorFlow's own frames quoted inside its error message
+            lines.append(line + "\n")
     last = keep[-1] if keep else None
     if isinstance(exc, SyntaxError) and exc.filename and rec_or_root(exc.filename):
         last = traceback.FrameSummary(exc.filename, exc.lineno or 0, "<module>")
@@ -223,8 +228,8 @@ def main(argv=None):
 
 
 def _is_keras_model(value):
-    return (hasattr(value, "trainable_weights") and hasattr(value, "layers") and hasattr(value, "inputs")
-            and callable(getattr(value, "fit", None)))
+    return (hasattr(value, "trainable_weights") and hasattr(value, "layers")
+            and callable(getattr(value, "fit", None)) and callable(getattr(value, "compile", None)))
 
 
 def _classify_return(tf, rec, analysis, returned, result):

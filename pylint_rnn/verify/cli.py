@@ -35,7 +35,6 @@ def build_parser():
         epilog="Exit status: 0 no finding, 1 findings, 2 usage error, 3 target failed or timed out.")
     p.add_argument("target", help="train.py (run as __main__), model.py:build or package.module:build (a factory "
                                    "returning a loss tensor, (loss, train_op), or a Keras model)")
-    p.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the script, after `--`")
     p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     p.add_argument("--output", "-o", help="write the report to this file instead of stdout")
     p.add_argument("--max-train-steps", type=int, default=1, metavar="N",
@@ -211,9 +210,13 @@ def run_static(path):
 
 def main(argv=None):
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    script_args = []
+    if "--" in argv:  # everything after `--` goes to the script as its sys.argv[1:]
+        cut = argv.index("--")
+        argv, script_args = argv[:cut], argv[cut + 1:]
     opts = parser.parse_args(argv)
-    if opts.args and opts.args[0] == "--":
-        opts.args = opts.args[1:]
+    opts.args = script_args
     if opts.max_train_steps < 0:
         parser.error("--max-train-steps must be >= 0")
     if opts.timeout <= 0:

@@ -69,15 +69,24 @@ def _cell_layers(layer):
 
 
 def _random_inputs(tf, model):
-    inputs = list(getattr(model, "inputs", None) or [])
-    if not inputs:
-        return None
+    try:
+        inputs = list(getattr(model, "inputs", None) or [])
+    except Exception:  # noqa: BLE001 - subclassed models raise here
+        inputs = []
+    shapes = [(list(inp.shape), getattr(inp, "dtype", "float32")) for inp in inputs]
+    if not shapes:
+        built = getattr(model, "_build_input_shape", None) or getattr(model, "_build_shapes_dict", None)
+        if isinstance(built, dict) and len(built) == 1:
+            built = list(built.values())[0]
+        try:
+            shapes = [(list(tf.TensorShape(built).as_list()), "float32")]
+        except Exception:  # noqa: BLE001
+            return None
     xs = []
-    for inp in inputs:
-        shape = [d if isinstance(d, int) else None for d in list(inp.shape)]
+    for shape, dtype in shapes:
+        shape = [d if isinstance(d, int) else None for d in shape]
         shape = [2 if i == 0 and d is None else (4 if d is None else d) for i, d in enumerate(shape)]
-        dtype = str(getattr(inp, "dtype", "float32"))
-        dtype = getattr(dtype, "name", dtype)
+        dtype = getattr(dtype, "name", None) or str(dtype)
         if "int" in dtype:
             xs.append(tf.zeros(shape, dtype=tf.int32))
         else:

@@ -272,7 +272,8 @@ class Recorder:
                         f"the backward cell of {kind}: both directions would use one set of weights. "
                         f"Create one cell per direction.", site, True, {"api": kind})
             graph = rec.tf.compat.v1.get_default_graph()
-            before = graph.version
+            existing = graph.get_operations()
+            before = max((o._id for o in existing[-8:]), default=0)  # noqa: SLF001 - creation-order id
             rec._in_rnn += 1
             try:
                 out = orig(*args, **kwargs)

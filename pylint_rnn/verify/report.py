@@ -113,7 +113,7 @@ def render_text(result):
     err = result.get("error")
     if err:
         out.append("")
-        out.append(f"The target failed: {err.get('message')}")
+        out.append(("The target timed out: " if status == "timeout" else "The target failed: ") + str(err.get("message")))
         if err.get("traceback"):
             out.append(err["traceback"].rstrip())
     if findings:
