@@ -225,6 +225,8 @@ class RoundTripChecker(BaseChecker):
             return False
         if not values.depends_on_trainable(tensor):
             return False
+        if self.trained_elsewhere(tensor):
+            return False  # e.g. a GAN's generator: its samples are data for the discriminator
         tensor_text = tensor.as_string()
         self.add_message(
             "rnn-placeholder-roundtrip",
@@ -266,6 +268,23 @@ class RoundTripChecker(BaseChecker):
             if isinstance(value, (nodes.Const, nodes.List, nodes.Tuple, nodes.Dict)):
                 return False
         return True
+
+    @staticmethod
+    def trained_elsewhere(tensor: nodes.NodeNG) -> bool:
+        """Does some loss the module minimizes reach every trainable variable behind the tensor?
+
+        Then those variables train through that loss (a GAN's generator, word2vec embeddings reused as
+        fixed inputs): feeding the tensor's value elsewhere is a choice, not a cut.
+        """
+        sources = {id(n) for n in values.trainable_sources(tensor)}
+        if not sources:
+            return False
+        trained: set = set()
+        for root in _training_roots(tensor.root()):
+            trained |= values.upstream_nodes(root)
+            if sources <= trained:
+                return True
+        return False
 
     # --- placeholders and state ------------------------------------------------------------------------
 
@@ -370,6 +389,29 @@ class RoundTripChecker(BaseChecker):
         if isinstance(func, (nodes.Name, nodes.Attribute)) and values._is_layer_object(func, 0):
             return True
         return False
+
+
+_GRADIENT_METHODS = frozenset({"minimize", "compute_gradients"})
+_GRADIENT_APIS = frozenset({"tf.gradients", "tf.contrib.layers.optimize_loss", "tf.contrib.training.create_train_op",
+                            "tf.contrib.slim.learning.create_train_op"})
+
+
+def _training_roots(module: nodes.Module) -> list:
+    """The losses the module differentiates: arguments of minimize / compute_gradients / tf.gradients ..."""
+
+    def compute() -> list:
+        roots = []
+        for call in module.nodes_of_class(nodes.Call):
+            func = call.func
+            if isinstance(func, nodes.Attribute) and func.attrname in _GRADIENT_METHODS \
+                    or isinstance(func, nodes.Attribute) and func.attrname == "gradient" \
+                    or isinstance(func, (nodes.Name, nodes.Attribute)) and tfapi.call_api(call) in _GRADIENT_APIS:
+                loss = call.args[0] if call.args else tfapi.call_argument(call, None, "loss")
+                if loss is not None:
+                    roots.append(loss)
+        return roots
+
+    return module_cached("roundtrip-training-roots", module, compute, [])
 
 
 def _is_variable(expr: nodes.NodeNG) -> bool:

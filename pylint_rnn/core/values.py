@@ -332,8 +332,32 @@ def definitions(expr: nodes.NodeNG, depth: int = 0) -> List[Definition]:
             return _property_returns(klass, expr.attrname)
         dotted = tfapi.dotted_name(expr)
         if dotted is not None:
-            return list(_module_attribute_assignments(expr.root()).get(dotted, ()))
+            found = list(_module_attribute_assignments(expr.root()).get(dotted, ()))
+            if found:
+                return found
+        if isinstance(expr.expr, nodes.Name) and expr.expr.name not in ("self", "cls"):
+            return _unique_class_attribute(expr.root(), expr.attrname)
     return []
+
+
+def _unique_class_attribute(module: nodes.Module, attrname: str) -> List[Definition]:
+    """``model.x`` with ``model`` unknown (a parameter): the class of the module that sets ``self.x``, if one only.
+
+    ``def train(net, sess): sess.run(net.cnn_out)`` where only ``class Net`` assigns ``self.cnn_out``.
+    """
+    owners = module_cached("attribute-owners", module, lambda: _attribute_owners(module), {})
+    classes = owners.get(attrname, ())
+    if len(classes) != 1:
+        return []
+    return list(_class_attribute_assignments(classes[0]).get(attrname, ()))
+
+
+def _attribute_owners(module: nodes.Module) -> dict:
+    out: dict = {}
+    for klass in module.nodes_of_class(nodes.ClassDef):
+        for attrname in _class_attribute_assignments(klass):
+            out.setdefault(attrname, []).append(klass)
+    return out
 
 
 def _property_returns(klass: nodes.ClassDef, attrname: str) -> List[Definition]:
@@ -535,6 +559,75 @@ def _depends(expr: nodes.NodeNG, depth: int) -> bool:
                 return True
         return any(recurse(a) for a in _call_arguments(expr))
     return any(recurse(child) for child in expr.get_children())
+
+
+_MAX_UPSTREAM_NODES = 4000
+
+
+def upstream_nodes(expr: nodes.NodeNG) -> frozenset:
+    """Ids of every expression the value of expr is computed from, following definitions (bounded).
+
+    Walks names and attributes to their definitions, the arguments of calls, the layer objects called
+    (to their constructors) and the return values of the module's own functions. Used to ask "does this
+    loss depend on that tensor / that variable?".
+    """
+    return module_cached("upstream-ids", expr, lambda: frozenset(id(n) for n in _upstream_walk(expr)),
+                         frozenset())
+
+
+def trainable_sources(expr: nodes.NodeNG) -> List[nodes.NodeNG]:
+    """The calls that create the trainable variables expr is computed from.
+
+    ``tf.Variable`` / ``tf.get_variable`` / ``tf.layers.*`` / RNN-function calls, and the constructors of
+    the layer, cell and model objects that are called (one object called twice is one source).
+    """
+
+    def compute() -> list:
+        out = []
+        for node in _upstream_walk(expr):
+            if isinstance(node, nodes.Call):
+                api = tfapi.call_api(node)
+                if creates_trainable_api(node, api) or is_layer_object_api(api):
+                    out.append(node)
+        return out
+
+    return module_cached("trainable-sources", expr, compute, [])
+
+
+def _upstream_walk(expr: nodes.NodeNG) -> list:
+    def compute() -> list:
+        seen: set = set()
+        order = []
+        stack = [expr]
+        while stack and len(seen) < _MAX_UPSTREAM_NODES:
+            node = stack.pop()
+            if node is None or id(node) in seen:
+                continue
+            if isinstance(node, (nodes.Lambda, nodes.FunctionDef, nodes.ClassDef, nodes.Const)):
+                continue
+            seen.add(id(node))
+            order.append(node)
+            if isinstance(node, (nodes.Name, nodes.Attribute)):
+                defs = definitions(node)
+                stack.extend(d.value for d in defs)
+                if isinstance(node, nodes.Attribute) and not defs:
+                    stack.append(node.expr)
+            elif isinstance(node, nodes.Call):
+                stack.extend(_call_arguments(node))
+                callee = effects.function_of_call(node)
+                if isinstance(callee, nodes.Lambda):
+                    stack.append(callee.body)
+                elif callee is not None:
+                    stack.extend(r.value for r in callee.nodes_of_class(nodes.Return)
+                                 if r.value is not None and r.frame() is callee)
+                elif isinstance(node.func, (nodes.Attribute, nodes.Name, nodes.Call)) \
+                        and tfapi.call_api(node) is None:
+                    stack.append(node.func)  # x.reshape(...), layer(x), Dense(3)(x)
+            else:
+                stack.extend(node.get_children())
+        return order
+
+    return module_cached("upstream-walk", expr, compute, [])
 
 
 def _call_arguments(call: nodes.Call) -> Iterable[nodes.NodeNG]:
