@@ -23,6 +23,7 @@ from astroid import nodes
 from pylint.checkers import BaseChecker
 
 from pylint_rnn.checkers import CHECKER_NAME
+from pylint_rnn.checkers._guard import never_crash
 from pylint_rnn.core import tfapi
 from pylint_rnn.core.cache import module_cached
 
@@ -40,19 +41,6 @@ _STACK_BIDI = frozenset({
 })
 _SCOPE_NODES = (nodes.FunctionDef, nodes.ClassDef, nodes.Lambda, nodes.ListComp, nodes.SetComp,
                 nodes.DictComp, nodes.GeneratorExp)
-
-
-def _guarded(visit):
-    """A surprising tree shape must cost a missed message, never a pylint crash."""
-
-    @functools.wraps(visit)
-    def wrapper(self, node):
-        try:
-            visit(self, node)
-        except Exception:  # pragma: no cover - defensive: unexpected tree shapes
-            return
-
-    return wrapper
 
 
 # --- counts ------------------------------------------------------------------------------------------------
@@ -189,7 +177,7 @@ def _element(expr: nodes.NodeNG, depth: int = 0) -> Element:
         return _name_element(expr, expr.name, depth)
     if isinstance(expr, nodes.Attribute):
         dotted = tfapi.dotted_name(expr)
-        if dotted:
+        if dotted and not _is_method_of_own_class(expr):
             return Element(("attr", id(expr.frame()), dotted), dotted, expr, False)
     if isinstance(expr, nodes.Subscript) and isinstance(expr.slice, nodes.Const):
         base = tfapi.dotted_name(expr.value)
@@ -202,6 +190,15 @@ def _element(expr: nodes.NodeNG, depth: int = 0) -> Element:
             return Element(element.key, element.label, element.core, element.stable, None)
         return Element(("expr", id(expr)), _short(expr), None, False, expr)
     return Element(("expr", id(expr)), _short(expr), None, False)
+
+
+def _is_method_of_own_class(attr: nodes.Attribute) -> bool:
+    """``self.new_cell`` where the class defines new_cell (a property may build a new cell per access)."""
+    frame = attr.frame()
+    if not (isinstance(attr.expr, nodes.Name) and isinstance(frame, nodes.FunctionDef)
+            and isinstance(frame.parent, nodes.ClassDef)):
+        return False
+    return any(isinstance(n, nodes.FunctionDef) for n in frame.parent.locals.get(attr.attrname, ()))
 
 
 def _name_element(name: nodes.Name, label: str, depth: int) -> Element:
@@ -248,43 +245,48 @@ class CellList:
     identities: frozenset  # keys of the list objects themselves (a name bound to one list)
 
 
-def _cell_list(expr: Optional[nodes.NodeNG], at: nodes.NodeNG, depth: int = 0) -> Optional[CellList]:
-    """The cells a list expression holds, as far as can be told; None when it is not a known list."""
+def _cell_list(expr: Optional[nodes.NodeNG], at: nodes.NodeNG, depth: int = 0,
+               origin: Optional[int] = None) -> Optional[CellList]:
+    """The cells a list expression holds, as far as can be told; None when it is not a known list.
+
+    ``origin`` identifies one evaluation: the parts of one expression (``[c] + [c] * 2``) share it.
+    """
     if expr is None or depth > _MAX_DEPTH:
         return None
+    origin = origin if origin is not None else id(expr)
     if isinstance(expr, (nodes.List, nodes.Tuple)):
         entries = []
         for elt in expr.elts:
             if isinstance(elt, nodes.Starred):
-                sub = _cell_list(elt.value, at, depth + 1)
+                sub = _cell_list(elt.value, at, depth + 1, origin)
                 if sub is not None:
                     entries.extend(sub.entries)
                 continue
             element = _element(elt)
-            entries.append(Entry(element, ONE, id(expr), element.stable))
+            entries.append(Entry(element, ONE, origin, element.stable))
         return CellList(entries, frozenset())
     if isinstance(expr, nodes.BinOp) and expr.op == "*":
         for seq, times in ((expr.left, expr.right), (expr.right, expr.left)):
             if isinstance(seq, (nodes.List, nodes.Tuple, nodes.Name, nodes.Attribute, nodes.BinOp)):
-                sub = _cell_list(seq, at, depth + 1)
+                sub = _cell_list(seq, at, depth + 1, origin)
                 count = _count_of(times)
                 if sub is not None and count is not None:
-                    # One evaluation of the list, repeated: the same objects, so one origin.
-                    return CellList([Entry(e.element, e.count * count, e.origin, False) for e in sub.entries],
+                    # One evaluation of the list, repeated: the same objects n times.
+                    return CellList([Entry(e.element, e.count * count, e.origin, e.stable) for e in sub.entries],
                                     sub.identities)
         return None
     if isinstance(expr, nodes.BinOp) and expr.op == "+":
-        left = _cell_list(expr.left, at, depth + 1)
-        right = _cell_list(expr.right, at, depth + 1)
+        left = _cell_list(expr.left, at, depth + 1, origin)
+        right = _cell_list(expr.right, at, depth + 1, origin)
         if left is None and right is None:
             return None
         entries = (left.entries if left else []) + (right.entries if right else [])
         return CellList(entries, frozenset())
     if isinstance(expr, (nodes.ListComp, nodes.GeneratorExp)):
-        return _comprehension(expr)
+        return _comprehension(expr, origin)
     if (isinstance(expr, nodes.Call) and isinstance(expr.func, nodes.Name) and expr.func.name in ("list", "tuple")
             and len(expr.args) == 1 and not expr.keywords):
-        return _cell_list(expr.args[0], at, depth + 1)
+        return _cell_list(expr.args[0], at, depth + 1, origin)
     if isinstance(expr, nodes.Name):
         return _named_list(expr, at, depth)
     if isinstance(expr, nodes.Attribute):
@@ -292,7 +294,7 @@ def _cell_list(expr: Optional[nodes.NodeNG], at: nodes.NodeNG, depth: int = 0) -
     return None
 
 
-def _comprehension(comp: nodes.NodeNG) -> Optional[CellList]:
+def _comprehension(comp: nodes.NodeNG, origin: int) -> Optional[CellList]:
     count = ONE
     bound = set()
     for generator in comp.generators:
@@ -309,7 +311,7 @@ def _comprehension(comp: nodes.NodeNG) -> Optional[CellList]:
     used = {n.name for n in _names_in(element.core)}
     if used & bound or _has_walrus(comp.elt):
         return CellList([], frozenset())
-    return CellList([Entry(element, count, id(comp), False)], frozenset())
+    return CellList([Entry(element, count, origin, element.stable)], frozenset())
 
 
 def _names_in(expr: nodes.NodeNG):
@@ -651,7 +653,7 @@ class StackingChecker(BaseChecker):
         ),
     }
 
-    @_guarded
+    @never_crash
     def visit_call(self, node: nodes.Call) -> None:
         if not isinstance(node.func, (nodes.Name, nodes.Attribute)):
             return
