@@ -398,3 +398,31 @@ def test_recursive_definitions_terminate():
     assert not values.depends_on_trainable(first_name(module, "t"))
     module = parse("def f(x):\n    return f(x)\nt = f(1)\nuse(t)")
     assert not values.depends_on_trainable(first_name(module, "t"))
+
+
+def test_trainable_sources_and_upstream():
+    module = parse("""
+    enc = tf.layers.dense(x, 3)
+    layer = tf.keras.layers.Dense(2)
+    out = layer(enc)
+    loss = tf.reduce_mean(out)
+    use(out)
+    use(loss)
+    """)
+    out = first_name(module, "out")
+    sources = sorted(n.as_string() for n in values.trainable_sources(out))
+    assert sources == ["tf.keras.layers.Dense(2)", "tf.layers.dense(x, 3)"]
+    loss_upstream = values.upstream_nodes(first_name(module, "loss"))
+    assert all(id(n) in loss_upstream for n in values.trainable_sources(out))
+
+
+def test_unique_class_attribute_for_unknown_receiver():
+    module = parse("""
+    class Net:
+        def __init__(self):
+            self.feat = tf.layers.dense(x, 3)
+    def train(net):
+        use(net.feat)
+    """)
+    attr = [n for n in module.nodes_of_class(nodes.Attribute) if n.attrname == "feat"][-1]
+    assert values.depends_on_trainable(attr)
