@@ -72,20 +72,20 @@ def test_named_count_resolves_to_its_literal_but_keeps_the_name():
 def _duplicates(code: str):
     call = _call(code)
     cells = stacking._cell_list(call.args[0], call)
-    return [(element.label, count.text) for element, count in stacking.duplicated(cells)] if cells else None
+    return [(label, count.text) for label, _, count in stacking.duplicated(cells)] if cells else None
 
 
 @pytest.mark.parametrize(
     "code, expected",
     [
-        ("c = f()\nstack([c] * 3) #@", [("c", "3")]),
-        ("c = f()\nstack([c, c]) #@", [("c", "2")]),
-        ("c = f()\nstack([c for _ in range(k)]) #@", [("c", "k")]),
-        ("stack([make()] * 2) #@", [("make()", "2")]),
-        ("c = f()\nd = c\nstack([c, d]) #@", [("c", "2")]),
-        ("c = f()\ncells = []\nfor _ in range(4):\n    cells.append(c)\nstack(cells) #@", [("c", "4")]),
-        ("c = f()\ncells = [c]\ncells.append(c)\nstack(cells) #@", [("c", "2")]),
-        ("c = f()\nstack([c] + [c] * 2) #@", [("c", "3")]),
+        ("c = f()\nstack([c] * 3) #@", [("'c'", "3")]),
+        ("c = f()\nstack([c, c]) #@", [("'c'", "2")]),
+        ("c = f()\nstack([c for _ in range(k)]) #@", [("'c'", "k")]),
+        ("stack([make()] * 2) #@", [("'make()'", "2")]),
+        ("c = f()\nd = c\nstack([c, d]) #@", [("'c' (also as 'd')", "2")]),
+        ("c = f()\ncells = []\nfor _ in range(4):\n    cells.append(c)\nstack(cells) #@", [("'c'", "4")]),
+        ("c = f()\ncells = [c]\ncells.append(c)\nstack(cells) #@", [("'c'", "2")]),
+        ("c = f()\nstack([c] + [c] * 2) #@", [("'c'", "3")]),
     ],
 )
 def test_duplicates_found(code, expected):

@@ -170,6 +170,11 @@ class Element:
     core: Optional[nodes.NodeNG]  # the sub-expression that names the object (None: a fresh object per run)
     stable: bool  # the key means the same object wherever it is evaluated in the frame
     ctor: Optional[nodes.Call] = None  # the call that built it, for the suggested fix
+    base: str = ""  # the underlying cell's name when ``label`` is an alias or a wrapper of it
+
+    @property
+    def cell_label(self) -> str:
+        return self.base or self.label
 
 
 def _element(expr: nodes.NodeNG, depth: int = 0) -> Element:
@@ -211,12 +216,12 @@ def _name_element(name: nodes.Name, label: str, depth: int) -> Element:
     value = _assigned_value(bindings[0])
     if isinstance(value, nodes.Name):  # an alias: c2 = c1
         target = _name_element(value, label, depth + 1)
-        return Element(target.key, label, name, target.stable, target.ctor)
+        return Element(target.key, label, name, target.stable, target.ctor, target.cell_label)
     if isinstance(value, nodes.Call):
         inner = _wrapped_cell(value)
         if isinstance(inner, nodes.Name):  # drop = DropoutWrapper(cell): drop's weights are cell's
             target = _name_element(inner, inner.name, depth + 1)
-            return Element(target.key, target.label, name, target.stable, None)
+            return Element(target.key, label, name, target.stable, None, target.cell_label)
         return Element(own.key, label, name, own.stable, value)
     return own
 
@@ -567,8 +572,20 @@ def _breaks(loop: nodes.NodeNG) -> bool:
 # --- findings ----------------------------------------------------------------------------------------------
 
 
-def duplicated(cells: CellList) -> List[Tuple[Element, Count]]:
-    """Cells that occur more than once in the list, with how often; first occurrence order."""
+def display_label(elements: List[Element]) -> str:
+    """``'cell'``, or ``'cell' (also as 'attended')`` when some occurrences are aliases or wrappers of it."""
+    base = elements[0].cell_label
+    others = []
+    for element in elements:
+        if element.label != base and element.label not in others:
+            others.append(element.label)
+    if not others:
+        return f"'{base}'"
+    return f"'{base}' (also as " + ", ".join(f"'{o}'" for o in others) + ")"
+
+
+def duplicated(cells: CellList) -> List[Tuple[str, Element, Count]]:
+    """Cells that occur more than once in the list (display label, element, how often); first occurrence order."""
     groups = {}
     for entry in cells.entries:
         groups.setdefault(entry.element.key, []).append(entry)
@@ -581,11 +598,12 @@ def duplicated(cells: CellList) -> List[Tuple[Element, Count]]:
         if len(by_origin) > 1 and all(e.stable for e in group):
             total = functools.reduce(lambda a, b: a + b, by_origin.values())
             if total.more_than_one():
-                found.append((group[0].element, total))
+                found.append((display_label([e.element for e in group]), group[0].element, total))
             continue
-        for total in by_origin.values():
+        for origin, total in by_origin.items():
             if total.more_than_one():
-                found.append((group[0].element, total))
+                members = [e.element for e in group if e.origin == origin]
+                found.append((display_label(members), members[0], total))
                 break
     return found
 
@@ -604,9 +622,9 @@ def _short_api(api: str) -> str:
 
 
 def _direction_keys(expr: Optional[nodes.NodeNG], at: nodes.NodeNG, depth: int = 0) -> dict:
-    """{key: description} of the objects whose weights a bidirectional argument uses.
+    """{key: [Element, ...] or list name} of the objects whose weights a bidirectional argument uses.
 
-    The description reads "cell 'x'" for a cell, "the cells of 'xs'" for a list that both stacks hold.
+    A cell maps to the elements naming it; a list that a stack holds maps to the list's source text.
     """
     if expr is None or depth > _MAX_DEPTH:
         return {}
@@ -614,22 +632,23 @@ def _direction_keys(expr: Optional[nodes.NodeNG], at: nodes.NodeNG, depth: int =
     value = expr
     if isinstance(expr, (nodes.Name, nodes.Attribute, nodes.Subscript)):
         element = _element(expr)
-        keys[element.key] = f"cell '{element.label}'"
+        keys[element.key] = [element]
         if isinstance(expr, nodes.Name):
             binding = _single_binding(expr)
             value = _assigned_value(binding) if isinstance(binding, nodes.AssignName) else None
     if isinstance(value, nodes.Call):
         api = tfapi.call_api(value)
         if tfapi.is_cell_wrapper(api):
-            keys.update(_direction_keys(_wrapped_cell(value), at, depth + 1))
+            for key, found in _direction_keys(_wrapped_cell(value), at, depth + 1).items():
+                keys.setdefault(key, found)
         elif tfapi.is_cell_stack(api) or api == _KERAS_RNN:
             arg = tfapi.call_argument(value, 0, "cells" if api != _KERAS_RNN else "cell")
             cells = _cell_list(arg, value)
             if cells is not None:
-                keys.update({key: f"the cells of '{_short(arg)}'" for key in cells.identities})
+                keys.update({key: _short(arg) for key in cells.identities})
                 for entry in cells.entries:
                     if entry.element.core is not None or entry.element.stable:
-                        keys.setdefault(entry.element.key, f"cell '{entry.element.label}'")
+                        keys.setdefault(entry.element.key, [entry.element])
     return keys
 
 
@@ -647,7 +666,8 @@ class StackingChecker(BaseChecker):
             "filled in a loop with a cell built before the loop), or as both the forward and the backward cell "
             "of a bidirectional RNN. A cell builds its weights on its first call and keeps them: with "
             "tf.compat.v1 and Keras the layers silently share one weight set when the input width equals the "
-            "cell width and fail with a MatMul shape error otherwise; TF 1.0/1.1 raised a reuse error; Keras "
+            "cell width and fail with a MatMul shape error otherwise (both directions of a bidirectional RNN "
+            "always share silently); TF 1.0/1.1 raised a reuse error; Keras "
             "Bidirectional rejects one layer passed as both directions. Build one cell per layer "
             "(``[make_cell() for _ in range(n)]``) and one cell per direction.",
         ),
@@ -679,11 +699,11 @@ class StackingChecker(BaseChecker):
         cells = _cell_list(arg, call)
         if cells is None:
             return
-        for element, count in duplicated(cells):
+        for label, element, count in duplicated(cells):
             times = count.text
             self.add_message(
                 MSG, node=call,
-                args=(f"cell '{element.label}' is stacked {times} times in {where}: the {times} layers share one "
+                args=(f"cell {label} is stacked {times} times in {where}: the {times} layers share one "
                       f"set of weights; build one cell per layer, e.g. "
                       f"[{_suggestion(element)} for _ in range({times})]",),
             )
@@ -694,11 +714,14 @@ class StackingChecker(BaseChecker):
         shared = [key for key in forward if key in backward]
         if not shared:
             return
-        what = forward[shared[0]]
-        verb = "are in" if what.startswith("the cells") else "is"
+        first = shared[0]
+        if isinstance(forward[first], str):
+            what = f"the cells of '{forward[first]}' are in"
+        else:
+            what = f"cell {display_label(forward[first] + backward[first])} is"
         self.add_message(
             MSG, node=call,
-            args=(f"{what} {verb} both the forward and the backward cell of {_short_api(api)}: both "
+            args=(f"{what} both the forward and the backward cell of {_short_api(api)}: both "
                   f"directions share one set of weights; build a separate cell for each direction",),
         )
 
