@@ -16,6 +16,7 @@ them (with the loops around them). Whatever it cannot follow yields no entry, he
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
@@ -39,6 +40,11 @@ _KERAS_RNN = "tf.keras.layers.RNN"
 _STACK_BIDI = frozenset({
     "tf.contrib.rnn.stack_bidirectional_dynamic_rnn", "tf.contrib.rnn.stack_bidirectional_rnn",
 })
+_API_LAST_NAMES = frozenset({
+    "MultiRNNCell", "StackedRNNCells", "RNN", "Bidirectional", "bidirectional_dynamic_rnn",
+    "static_bidirectional_rnn", "bidirectional_rnn", "stack_bidirectional_dynamic_rnn", "stack_bidirectional_rnn",
+})
+_LOOKS_LIKE_OURS = re.compile(r"RNN|Rnn|rnn|Stack|Bidirectional|Cell")
 _SCOPE_NODES = (nodes.FunctionDef, nodes.ClassDef, nodes.Lambda, nodes.ListComp, nodes.SetComp,
                 nodes.DictComp, nodes.GeneratorExp)
 
@@ -675,7 +681,13 @@ class StackingChecker(BaseChecker):
 
     @never_crash
     def visit_call(self, node: nodes.Call) -> None:
-        if not isinstance(node.func, (nodes.Name, nodes.Attribute)):
+        func = node.func
+        if isinstance(func, nodes.Attribute):
+            # Cheap first: an attribute call can only be one of ours (or a project class subclassing one)
+            # by its last name; most calls (self.f(...), np.zeros(...)) end here without any lookup.
+            if func.attrname not in _API_LAST_NAMES and not _LOOKS_LIKE_OURS.search(func.attrname):
+                return
+        elif not isinstance(func, nodes.Name):
             return
         api = tfapi.call_api(node)
         if not api:
