@@ -162,7 +162,10 @@ def cmd_lint(options: argparse.Namespace) -> int:
 
     generator = f"pylint-rnn {__version__}"
     if options.write_baseline:
-        baseline_mod.write(options.write_baseline, findings, generator)
+        try:
+            baseline_mod.write(options.write_baseline, findings, generator)
+        except OSError as exc:
+            raise UsageError(f"cannot write {options.write_baseline}: {exc}") from exc
         reported, forgiven = findings, []
     elif known is not None:
         reported, forgiven = baseline_mod.split(findings, known)

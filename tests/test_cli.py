@@ -71,6 +71,8 @@ def test_exit_0_without_findings(project):
         ["lint", "--baseline", "missing.json", "probe.py"],
         ["lint", "--baseline", "a.json", "--write-baseline", "b.json", "probe.py"],
         ["lint", "--fail-on", "info", "probe.py"],
+        ["lint", "--write-baseline", "no/such/dir/b.json", "probe.py"],
+        ["lint", "--output", "no/such/dir/report.txt", "probe.py"],
         ["lint", "-j", "-1", "probe.py"],
         ["lint", "-j", "two", "probe.py"],
         [],
