@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
 from astroid import nodes
+from astroid.const import Context
 from pylint.checkers import BaseChecker
 
 from pylint_rnn.checkers import CHECKER_NAME
@@ -34,6 +35,7 @@ _MAX_DEPTH = 6
 _LABEL_MAX = 40
 _SUGGESTION_MAX = 50
 _MUTATORS = ("append", "extend", "insert")
+_REPLACERS = ("pop", "remove", "clear", "__setitem__", "__delitem__")
 # Keras RNN(cell=...) accepts a list of cells and stacks them like StackedRNNCells.
 _KERAS_RNN = "tf.keras.layers.RNN"
 # stack_bidirectional_* take one list of cells per direction.
@@ -273,6 +275,8 @@ def _cell_list(expr: Optional[nodes.NodeNG], at: nodes.NodeNG, depth: int = 0,
                 if sub is not None:
                     entries.extend(sub.entries)
                 continue
+            if _not_a_cell(elt):
+                continue
             element = _element(elt)
             entries.append(Entry(element, ONE, origin, element.stable))
         return CellList(entries, frozenset())
@@ -305,6 +309,17 @@ def _cell_list(expr: Optional[nodes.NodeNG], at: nodes.NodeNG, depth: int = 0,
     return None
 
 
+def _not_a_cell(expr: nodes.NodeNG) -> bool:
+    """Placeholders and callables, not cell objects: ``[None] * n`` filled later, ``[make_cell] * n``."""
+    if isinstance(expr, (nodes.Const, nodes.Lambda, nodes.List, nodes.Tuple, nodes.Dict, nodes.JoinedStr)):
+        return True
+    if isinstance(expr, nodes.Name):
+        bindings = _bindings(expr)
+        return bool(bindings) and all(isinstance(b, (nodes.FunctionDef, nodes.ClassDef, nodes.Import,
+                                                      nodes.ImportFrom)) for b in bindings)
+    return False
+
+
 def _comprehension(comp: nodes.NodeNG, origin: int) -> Optional[CellList]:
     count = ONE
     bound = set()
@@ -316,6 +331,8 @@ def _comprehension(comp: nodes.NodeNG, origin: int) -> Optional[CellList]:
             return None
         count = count * loop
         bound.update(n.name for n in generator.target.nodes_of_class(nodes.AssignName))
+    if _not_a_cell(comp.elt):
+        return CellList([], frozenset())
     element = _element(comp.elt)
     if element.core is None:
         return CellList([], frozenset())  # a new object per iteration: make_cell(), LSTMCell(n)
@@ -355,6 +372,8 @@ def _named_list(name: nodes.Name, at: nodes.NodeNG, depth: int) -> Optional[Cell
         return binding in found
 
     mutations = _mutations(frame, same_list, name.name)
+    if mutations is None:
+        return None
     entries = list(base.entries)
     statement = binding.statement()
     for mutation in mutations:
@@ -406,9 +425,11 @@ def _attribute_list(attr: nodes.Attribute, at: nodes.NodeNG, depth: int) -> Opti
     for method in klass.mymethods():
         if method is home:
             continue
-        if _mutations(method, same_list, None):
+        if _mutations(method, same_list, None) != []:
             return None
     mutations = _mutations(home, same_list, None)
+    if mutations is None:
+        return None
     entries = list(base.entries)
     statement = binding.statement()
     for mutation in mutations:
@@ -431,14 +452,24 @@ def _frame_nodes(frame: nodes.NodeNG, klass):
         yield from statement.nodes_of_class(klass, skip_klass=(nodes.FunctionDef, nodes.ClassDef, nodes.Lambda))
 
 
-def _mutations(frame: nodes.NodeNG, same_list, name: Optional[str]) -> list:
-    """append/extend/insert calls and ``+=`` on the list in ``frame`` (its own body only)."""
+def _mutations(frame: nodes.NodeNG, same_list, name: Optional[str]) -> Optional[list]:
+    """append/extend/insert calls and ``+=`` on the list in ``frame`` (its own body only).
+
+    None when the list is also changed in a way that replaces or removes items (``cells[i] = ...``,
+    ``del cells[i]``, ``pop``, ``remove``, ``clear``): its final content is then not known.
+    """
     found = []
-    for node in _frame_nodes(frame, (nodes.Call, nodes.AugAssign)):
+    for node in _frame_nodes(frame, (nodes.Call, nodes.AugAssign, nodes.Subscript)):
         if isinstance(node, nodes.Call):
             func = node.func
-            if isinstance(func, nodes.Attribute) and func.attrname in _MUTATORS and same_list(func.expr):
-                found.append(node)
+            if isinstance(func, nodes.Attribute) and same_list(func.expr):
+                if func.attrname in _MUTATORS:
+                    found.append(node)
+                elif func.attrname in _REPLACERS:
+                    return None
+        elif isinstance(node, nodes.Subscript):
+            if node.ctx in (Context.Store, Context.Del) and same_list(node.value):
+                return None
         elif node.op == "+=":
             target = node.target
             if isinstance(target, nodes.AssignName):
@@ -458,10 +489,10 @@ def _mutation_entries(mutation: nodes.NodeNG, list_statement: nodes.NodeNG, dept
         attr = mutation.func.attrname
         if attr == "append" and len(mutation.args) == 1 and not mutation.keywords:
             written = mutation.args[0]
-            items = [(_element(written), ONE)]
+            items = [] if _not_a_cell(written) else [(_element(written), ONE)]
         elif attr == "insert" and len(mutation.args) == 2 and not mutation.keywords:
             written = mutation.args[1]
-            items = [(_element(written), ONE)]
+            items = [] if _not_a_cell(written) else [(_element(written), ONE)]
         elif attr == "extend" and len(mutation.args) == 1 and not mutation.keywords:
             written = mutation.args[0]
             sub = _cell_list(written, mutation, depth + 1)
