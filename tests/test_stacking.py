@@ -1,4 +1,5 @@
 """Unit tests for the symbolic cell-list evaluation behind rnn-same-cell-stacked, and its message texts."""
+# pylint: disable=protected-access
 from __future__ import annotations
 
 import astroid
