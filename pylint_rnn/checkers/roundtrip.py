@@ -216,8 +216,8 @@ class RoundTripChecker(BaseChecker):
             return False
         if _matches(self._ignore_names, _target_names(tensor) + _target_names(key) + [_last_name(value) or ""]):
             return False
-        if not self.is_placeholder(key):
-            return False
+        if not self.is_placeholder(key) or _integer_placeholder(key) or _non_differentiable(tensor):
+            return False  # ids, tokens, argmax / sampled indices carry no gradient anyway
         if self.is_state_tensor(tensor) or _matches(self._state_names, _target_names(key)):
             return False
         state_use, model_use = self.placeholder_uses(key)
@@ -412,6 +412,54 @@ def _training_roots(module: nodes.Module) -> list:
         return roots
 
     return module_cached("roundtrip-training-roots", module, compute, [])
+
+
+_INTEGER_DTYPES = re.compile(r"(u?int\d*|bool|string|qu?int\d+)")
+_NON_DIFFERENTIABLE = frozenset({
+    "tf.argmax", "tf.argmin", "tf.math.argmax", "tf.math.argmin", "tf.multinomial", "tf.random.categorical",
+    "tf.random.multinomial", "tf.round", "tf.sign", "tf.equal", "tf.not_equal", "tf.greater", "tf.less",
+    "tf.greater_equal", "tf.less_equal", "tf.to_int32", "tf.to_int64", "tf.math.round", "tf.math.equal",
+    "tf.nn.in_top_k", "tf.unique",
+})
+
+
+def _integer_placeholder(key: nodes.NodeNG) -> bool:
+    """``tf.placeholder(tf.int32, ...)``: integer / bool / string inputs never carry a gradient."""
+    for value, _ in values.defining_expression(key):
+        if isinstance(value, nodes.Call) and tfapi.call_api(value) in _PLACEHOLDER_APIS:
+            dtype = tfapi.call_argument(value, 0, "dtype")
+            if isinstance(dtype, nodes.Const) and isinstance(dtype.value, str):
+                text = dtype.value
+            elif isinstance(dtype, (nodes.Attribute, nodes.Name)):
+                text = tfapi.dotted_name(dtype) or ""
+                text = text.rsplit(".", 1)[-1]
+            else:
+                continue
+            if _INTEGER_DTYPES.fullmatch(text):
+                return True
+    return False
+
+
+def _non_differentiable(tensor: nodes.NodeNG) -> bool:
+    """The fetched tensor is an index / comparison / sample: no gradient would flow through it anyway."""
+    found = False
+    for value, _ in values.defining_expression(tensor):
+        if not isinstance(value, nodes.Call):
+            return False
+        api = tfapi.call_api(value)
+        if api in _NON_DIFFERENTIABLE:
+            found = True
+        elif api == "tf.cast" and _integer_dtype(tfapi.call_argument(value, 1, "dtype")):
+            found = True
+        else:
+            return False
+    return found
+
+
+def _integer_dtype(dtype: Optional[nodes.NodeNG]) -> bool:
+    text = dtype.value if isinstance(dtype, nodes.Const) and isinstance(dtype.value, str) else (
+        (tfapi.dotted_name(dtype) or "").rsplit(".", 1)[-1] if dtype is not None else "")
+    return bool(_INTEGER_DTYPES.fullmatch(text))
 
 
 def _is_variable(expr: nodes.NodeNG) -> bool:
