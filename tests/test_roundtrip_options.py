@@ -1,7 +1,6 @@
 """rnn-placeholder-roundtrip's options change what it reports."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from functional import FIXTURES, lint_files
 
