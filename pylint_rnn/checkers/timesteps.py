@@ -506,7 +506,7 @@ class TimeStepsChecker(BaseChecker):
         "C7908": (
             "%s reduces the outputs of %s over axis %s, the time axis: it sums time steps, not the layers "
             "of stacked cell %s, whose outputs are only its top layer's; to combine layers, return every "
-            "layer's output from the cell (e.g. a MultiRNNCell subclass)",
+            "layer's output from the cell (e.g. a %s subclass)",
             "rnn-time-axis-reduction",
             "The outputs of an RNN run on a MultiRNNCell / StackedRNNCells are the top layer's outputs at "
             "every time step: the lower layers are not exposed. Reducing them over the time axis (axis 1, "
@@ -585,13 +585,14 @@ class TimeStepsChecker(BaseChecker):
     def same_count(depth: Count, steps: Count) -> bool:
         if depth.kind == "literal":
             # An explicit list equal to the time dimension: only when its layers are clones of each other.
-            return (depth.value is not None and depth.value >= 2 and depth.value == steps.value
+            return (depth.value is not None and depth.value >= 3 and depth.value == steps.value
                     and _identical(depth.items))
         if depth.value is not None and depth.value < 2:
             return False
         if set(depth.texts) & set(steps.texts):
-            return True
-        return depth.value is not None and depth.value == steps.value
+            return True  # one name for both: the stack was sized by the sequence
+        # Two numbers written separately: 2 layers over 2 steps is too plausible a design to report.
+        return depth.value is not None and depth.value >= 3 and depth.value == steps.value
 
     def _report(self, symbol: str, node: nodes.NodeNG, args: tuple) -> None:
         key = (symbol, id(node))
@@ -1156,7 +1157,8 @@ class TimeStepsChecker(BaseChecker):
                 return
             axis_shown = str(axis)
         self._report("rnn-time-axis-reduction", node,
-                     (_short(api), producer, axis_shown, stack_label))
+                     (_short(api), producer, axis_shown, stack_label,
+                      "StackedRNNCells" if producer == "the RNN layer" else "MultiRNNCell"))
 
     def _rnn_outputs(self, tensor: nodes.NodeNG):
         """(producer, time axis or 'list', stack label) when tensor is the outputs of an RNN on a stack."""
