@@ -1,7 +1,7 @@
 """The plugin must never crash pylint.
 
 Every visit method is wrapped: an unexpected tree shape means "no message", not a traceback in the
-user's editor or CI. Set PYLINT_RNN_DEBUG=1 (the test suite does) to let such errors surface.
+user's editor or CI. The wrapper also skips modules that do not import TensorFlow or Keras at all. Set PYLINT_RNN_DEBUG=1 (the test suite does) to let such errors surface.
 """
 from __future__ import annotations
 
@@ -9,11 +9,15 @@ import functools
 import os
 import sys
 
+from pylint_rnn.core.tfapi import module_uses_tensorflow
+
 
 def never_crash(visit):
     @functools.wraps(visit)
     def guarded(self, node):
         try:
+            if not module_uses_tensorflow(node):
+                return None  # nothing in a module without TensorFlow/Keras imports can be a TF API
             return visit(self, node)
         except RecursionError:
             return None  # pathologically deep code: skip this node rather than take pylint down

@@ -91,6 +91,8 @@ class ReuseChecker(BaseChecker):
     visit_asyncfunctiondef = visit_functiondef
 
     def _check_frame(self, frame: nodes.NodeNG) -> None:
+        if not fx.module_creates_variables(frame):
+            return
         summary = fx.effects(frame)
         if summary.named:
             self._check_duplicates(frame, summary.named)

@@ -187,6 +187,8 @@ def _api_effects(call: nodes.Call, api: str, result: Effects, named: list, plain
     # Constructing a cell or a Keras layer creates no op yet; everything else under tf.* does.
     if not (tfapi.is_any_cell(api) or api.startswith("tf.keras.")):
         result.graph_ops = True
+    if not _may_create_variables(api):
+        return
     here = dict(key=scopes.scope_key(call), reuse=scopes.reuse_mode(call))
     if api == tfapi.GET_VARIABLE:
         result.variables = True
@@ -212,6 +214,25 @@ def _api_effects(call: nodes.Call, api: str, result: Effects, named: list, plain
         if isinstance(name, str):
             named.append(Creation(call, f"{api.rsplit('.', 1)[-1]}({keyword}='{name}')",
                                   identity=("layer", name), **here))
+
+
+def module_creates_variables(node: nodes.NodeNG) -> bool:
+    """Does node's module call any variable-creating TF API at all? (One walk per module.)"""
+    module = node.root()
+
+    def compute() -> bool:
+        for call in module.nodes_of_class(nodes.Call):
+            api = tfapi.call_api(call)
+            if api is not None and _may_create_variables(api):
+                return True
+        return False
+
+    return module_cached("creates-variables", module, compute, False)
+
+
+def _may_create_variables(api: str) -> bool:
+    return api in (tfapi.GET_VARIABLE, tfapi.VARIABLE) or tfapi.is_rnn_function(api) \
+        or api.startswith(("tf.layers.", "tf.contrib.layers."))
 
 
 def variable_label(call: nodes.Call) -> str:

@@ -257,7 +257,16 @@ def _switch_before(node: nodes.NodeNG, chain: Tuple[VariableScope, ...]) -> Opti
 
 
 def _frame_switches(frame: nodes.NodeNG) -> list:
+    if not _module_has_reuse_switch(frame):
+        return []
     return module_cached("frame-switches", frame, lambda: reuse_switches(frame, _all_aliases(frame)), [])
+
+
+def _module_has_reuse_switch(node: nodes.NodeNG) -> bool:
+    """One walk per module, so that frames of modules without reuse_variables() are never walked."""
+    module = node.root()
+    return module_cached("has-reuse-switch", module, lambda: any(
+        a.attrname == "reuse_variables" for a in module.nodes_of_class(nodes.Attribute)), False)
 
 
 def _switch_applies(switch: nodes.Call, aliases: frozenset, enclosing: set) -> bool:

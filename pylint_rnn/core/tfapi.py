@@ -192,10 +192,15 @@ def qualified_path(node: nodes.NodeNG, _depth: int = 0) -> Optional[str]:
 
 
 def _qualified_name(node: nodes.Name, depth: int) -> Optional[str]:
-    try:
-        _, bindings = node.lookup(node.name)
-    except Exception:  # astroid raises on odd scopes; an unknown name is simply not TF
-        return None
+    bindings = _module_level_binding(node)
+    if bindings is None:
+        decided, path = _path_without_position(node, depth)
+        if decided:
+            return path
+        try:
+            _, bindings = node.lookup(node.name)
+        except Exception:  # astroid raises on odd scopes; an unknown name is simply not TF
+            return None
     paths = set()
     for binding in bindings:
         paths.add(_path_of_binding(binding, node.name, depth))
@@ -204,6 +209,85 @@ def _qualified_name(node: nodes.Name, depth: int) -> Optional[str]:
     if len(paths) != 1:
         return None
     return paths.pop()
+
+
+def _module_level_binding(node: nodes.Name) -> Optional[list]:
+    """Fast path for the common case: a name bound once, at module level, by an import.
+
+    astroid's lookup filters statements by position on every call, which dominates the plugin's cost on
+    large files. A name that no enclosing function or class binds, and that the module binds exactly once
+    with an import, resolves to that import wherever it is used. Anything else takes the full lookup.
+    """
+    name = node.name
+    scope = node.scope()
+    while not isinstance(scope, nodes.Module):
+        if name in scope.locals:
+            return None
+        parent = scope.parent
+        if parent is None:
+            return None
+        scope = parent.scope()
+    bindings = scope.locals.get(name)
+    if bindings is not None and len(bindings) == 1 and isinstance(bindings[0], (nodes.Import, nodes.ImportFrom)):
+        return bindings
+    if bindings is None:
+        return []  # not bound anywhere we can see: a builtin or a global from elsewhere, not TF
+    return None
+
+
+def _path_without_position(node: nodes.Name, depth: int) -> tuple:
+    """(decided, path): when every binding of the name in its scope gives one answer, position is moot.
+
+    Parameters are never TF; a local bound only to call results or literals is never TF. Only when the
+    bindings disagree does the caller need astroid's position-aware lookup.
+    """
+    scope = node.scope()
+    bindings = scope.locals.get(node.name)
+    if not bindings or isinstance(scope, nodes.Module):
+        return False, None
+    paths = set()
+    for binding in bindings:
+        if isinstance(binding, nodes.AssignName) and isinstance(binding.parent, nodes.Arguments):
+            paths.add(None)
+        else:
+            paths.add(_path_of_binding(binding, node.name, depth))
+        if len(paths) > 1:
+            return False, None
+    return True, paths.pop()
+
+
+def module_uses_tensorflow(node: nodes.NodeNG) -> bool:
+    """Does node's module import TensorFlow or Keras (or a project class derived from them)?
+
+    Checkers skip modules that do not: nothing in them can be a TF API, so a project's plain Python files
+    cost nothing.
+    """
+    module = node if isinstance(node, nodes.Module) else node.root()
+    known = getattr(module, "_pylint_rnn_uses_tf", None)
+    if known is not None:
+        return known
+
+    def compute() -> bool:
+        user_imports = []
+        for imported in module.nodes_of_class((nodes.Import, nodes.ImportFrom)):
+            if isinstance(imported, nodes.Import):
+                if any(name.split(".")[0] in (TF_ROOT,) + KERAS_ROOTS for name, _ in imported.names):
+                    return True
+            elif not imported.level and imported.modname.split(".")[0] in (TF_ROOT,) + KERAS_ROOTS:
+                return True
+            else:
+                user_imports.append(imported)
+        # Only now pay for reading the project's own modules: a class of theirs may subclass a TF cell.
+        return any(
+            _path_of_binding(imported, alias or original, 0)
+            for imported in user_imports
+            for original, alias in imported.names
+            if original != "*"
+        )
+
+    answer = module_cached("uses-tensorflow", module, compute, False)
+    module._pylint_rnn_uses_tf = answer  # read on every visit: skip the generic cache's bookkeeping
+    return answer
 
 
 def _path_of_binding(binding: nodes.NodeNG, name: str, depth: int) -> Optional[str]:
