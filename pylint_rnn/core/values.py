@@ -51,7 +51,6 @@ _NUMPY_RESHAPES = frozenset({
 })
 # ndarray methods that return the same values reshaped or retyped.
 _METHOD_RESHAPES = frozenset({"reshape", "astype", "squeeze", "flatten", "ravel", "transpose", "view"})
-_FUNCTIONS = (nodes.FunctionDef, nodes.Lambda, nodes.Module, nodes.ClassDef)
 
 
 # --- positions ------------------------------------------------------------------------------------------
