@@ -19,7 +19,6 @@ Reported at the training run when all of these hold (otherwise silent):
 """
 from __future__ import annotations
 
-import functools
 import re
 from typing import Iterable, List, Optional
 
@@ -27,6 +26,7 @@ from astroid import nodes
 from pylint.checkers import BaseChecker
 
 from pylint_rnn.checkers import CHECKER_NAME
+from pylint_rnn.checkers._guard import never_crash
 from pylint_rnn.core import effects, tfapi, values
 from pylint_rnn.core.cache import module_cached
 
@@ -59,19 +59,6 @@ _INITIAL_STATE_POSITION = {
     "tf.nn.bidirectional_dynamic_rnn": 4, "tf.nn.static_bidirectional_rnn": 3,
 }
 _MAX_USE_HOPS = 3
-
-
-def _guarded(visit):
-    """A visit that fails on an unexpected tree shape reports nothing instead of crashing pylint."""
-
-    @functools.wraps(visit)
-    def wrapper(self, node):
-        try:
-            visit(self, node)
-        except Exception:  # pylint: disable=broad-except
-            return
-
-    return wrapper
 
 
 def _last_name(expr: Optional[nodes.NodeNG]) -> Optional[str]:
@@ -181,7 +168,7 @@ class RoundTripChecker(BaseChecker):
 
     # --- the visit -------------------------------------------------------------------------------------
 
-    @_guarded
+    @never_crash
     def visit_call(self, node: nodes.Call) -> None:
         func = node.func
         if not isinstance(func, nodes.Attribute) or func.attrname != "run":
