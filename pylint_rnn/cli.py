@@ -7,7 +7,8 @@ the ``[rnn]`` options apply. A message of the plugin that the configuration disa
 (``disable=rnn-time-axis-reduction``) stays disabled; disabling the whole ``rnn`` checker in the
 configuration (to keep it out of a plain ``pylint`` run) does not switch this command off.
 
-Exit codes: 0 no (new) findings at or above ``--fail-on``; 1 findings; 2 usage error.
+Exit codes: 0 no (new) findings at or above ``--fail-on``; 1 findings; 2 usage error, or the command
+could not run (a crash is never reported as exit 1).
 """
 from __future__ import annotations
 
@@ -248,6 +249,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return cmd_lint(options)
     except UsageError as exc:
         print(f"pylint-rnn: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception:  # pylint: disable=broad-except
+        # A crash must not look like "findings" (exit 1) to a CI gate or an editor.
+        import traceback
+
+        traceback.print_exc()
+        print("pylint-rnn: error: internal error (see the traceback above)", file=sys.stderr)
         return EXIT_USAGE
 
 

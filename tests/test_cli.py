@@ -357,3 +357,17 @@ def test_version_and_help(project):
     assert proc.returncode == 0 and proc.stdout.startswith("pylint-rnn ")
     proc = run(["pylint-rnn", "lint", "--help"], project)
     assert proc.returncode == 0 and "--write-baseline" in proc.stdout
+
+
+def test_internal_error_exits_2_not_1(monkeypatch, capsys, tmp_path):
+    from pylint_rnn import cli
+    from pylint_rnn.reporting import runner
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("checker crashed")
+
+    monkeypatch.setattr(runner, "run_pylint", boom)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "m.py").write_text("x = 1\n", encoding="utf-8")
+    assert cli.main(["lint", "m.py"]) == 2
+    assert "checker crashed" in capsys.readouterr().err

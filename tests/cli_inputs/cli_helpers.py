@@ -79,7 +79,7 @@ def make_project(root, probe=True, extra_config="", pyproject=False):
 
 def lint_json(args, cwd, **kwargs):
     proc = run(["pylint-rnn", "lint", "--format", "json", *args], cwd, **kwargs)
-    assert proc.returncode in (0, 1), (proc.returncode, proc.stdout, proc.stderr)
+    assert proc.returncode in (0, 1) and proc.stdout, (proc.returncode, proc.stdout, proc.stderr)
     return proc.returncode, json.loads(proc.stdout)
 
 
