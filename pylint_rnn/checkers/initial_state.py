@@ -20,6 +20,7 @@ from pylint.checkers import BaseChecker
 from pylint_rnn.checkers import CHECKER_NAME
 from pylint_rnn.checkers._guard import never_crash
 from pylint_rnn.core import tfapi
+from pylint_rnn.core.bindings import method_class
 
 _MAX_DEPTH = 12
 _COMPREHENSION_SPAN = 16
@@ -572,15 +573,9 @@ class _Analysis:
 
     def _self_attribute_values(self, expr: nodes.Attribute) -> Optional[list]:
         """Values assigned to ``self.<attr>`` anywhere in the class, when expr is such an attribute."""
-        if not isinstance(expr.expr, nodes.Name):
+        klass = method_class(expr.expr)
+        if klass is None:
             return None
-        method = expr.frame()
-        if not isinstance(method, nodes.FunctionDef) or not isinstance(method.parent, nodes.ClassDef):
-            return None
-        positional = (method.args.posonlyargs or []) + (method.args.args or [])
-        if not positional or positional[0].name != expr.expr.name:
-            return None
-        klass = method.parent
         table = self._class_attrs.get(id(klass))
         if table is None:
             table = {}

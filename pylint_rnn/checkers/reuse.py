@@ -15,6 +15,7 @@ from pylint_rnn.checkers import CHECKER_NAME
 from pylint_rnn.checkers._guard import never_crash
 from pylint_rnn.core import effects as fx
 from pylint_rnn.core import scopes, tfapi
+from pylint_rnn.core.bindings import bindings_of, is_inside
 
 _LOOP_TYPES = (nodes.For, nodes.AsyncFor, nodes.Comprehension)
 
@@ -252,20 +253,8 @@ def _cell_built_inside(creation: fx.Creation, loop: nodes.NodeNG) -> bool:
     if isinstance(cell, nodes.Call):
         return creation.cell is not None
     if isinstance(cell, nodes.Name) and creation.cell is not None:
-        try:
-            _, bindings = cell.lookup(cell.name)
-        except Exception:
-            return False
-        return bool(bindings) and all(_inside(b, loop) for b in bindings)
-    return False
-
-
-def _inside(node: nodes.NodeNG, ancestor: nodes.NodeNG) -> bool:
-    current = node.parent
-    while current is not None:
-        if current is ancestor:
-            return True
-        current = current.parent
+        bindings = bindings_of(cell)
+        return bool(bindings) and all(is_inside(b, loop) for b in bindings)
     return False
 
 

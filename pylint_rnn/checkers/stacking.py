@@ -27,6 +27,7 @@ from pylint.checkers import BaseChecker
 from pylint_rnn.checkers import CHECKER_NAME
 from pylint_rnn.checkers._guard import never_crash
 from pylint_rnn.core import tfapi
+from pylint_rnn.core.bindings import assigned_value, bindings_of, single_binding
 from pylint_rnn.core.cache import module_cached
 
 MSG = "rnn-same-cell-stacked"
@@ -101,8 +102,8 @@ def _count_of(expr: nodes.NodeNG) -> Optional[Count]:
             return None
         return Count.of(value)
     if isinstance(expr, nodes.Name):
-        binding = _single_binding(expr)
-        bound = _assigned_value(binding) if isinstance(binding, nodes.AssignName) else None
+        binding = single_binding(expr)
+        bound = assigned_value(binding) if isinstance(binding, nodes.AssignName) else None
         const = tfapi.literal_value(bound) if bound is not None else tfapi.UNKNOWN
         if isinstance(const, int) and not isinstance(const, bool):
             return Count(const, expr.name)
@@ -133,31 +134,6 @@ def _loop_count(iterable: nodes.NodeNG) -> Optional[Count]:
         if isinstance(low, int) and low == 0:
             return _count_of(args[1])
         return Count(None, f"{args[1].as_string()} - {args[0].as_string()}")
-    return None
-
-
-# --- bindings ----------------------------------------------------------------------------------------------
-
-
-def _bindings(name: nodes.Name) -> list:
-    try:
-        _, bindings = name.lookup(name.name)
-    except Exception:  # astroid raises on odd scopes: unknown
-        return []
-    return list(bindings)
-
-
-def _single_binding(name: nodes.Name) -> Optional[nodes.NodeNG]:
-    bindings = _bindings(name)
-    return bindings[0] if len(bindings) == 1 else None
-
-
-def _assigned_value(binding: nodes.NodeNG) -> Optional[nodes.NodeNG]:
-    parent = binding.parent
-    if isinstance(parent, nodes.Assign) and binding in parent.targets:
-        return parent.value
-    if isinstance(parent, nodes.AnnAssign) and parent.value is not None and parent.target is binding:
-        return parent.value
     return None
 
 
@@ -215,13 +191,13 @@ def _is_method_of_own_class(attr: nodes.Attribute) -> bool:
 
 
 def _name_element(name: nodes.Name, label: str, depth: int) -> Element:
-    bindings = _bindings(name)
+    bindings = bindings_of(name)
     # astroid answers with the assignments that reach this use, so the key tells rebindings apart.
     own = Element(("name", name.name, tuple(sorted(id(b) for b in bindings)) or id(name.scope())),
                   label, name, len(bindings) == 1)
     if len(bindings) != 1 or depth > _MAX_DEPTH or not isinstance(bindings[0], nodes.AssignName):
         return own
-    value = _assigned_value(bindings[0])
+    value = assigned_value(bindings[0])
     if isinstance(value, nodes.Name):  # an alias: c2 = c1
         target = _name_element(value, label, depth + 1)
         return Element(target.key, label, name, target.stable, target.ctor, target.cell_label)
@@ -314,7 +290,7 @@ def _not_a_cell(expr: nodes.NodeNG) -> bool:
     if isinstance(expr, (nodes.Const, nodes.Lambda, nodes.List, nodes.Tuple, nodes.Dict, nodes.JoinedStr)):
         return True
     if isinstance(expr, nodes.Name):
-        bindings = _bindings(expr)
+        bindings = bindings_of(expr)
         return bool(bindings) and all(isinstance(b, (nodes.FunctionDef, nodes.ClassDef, nodes.Import,
                                                       nodes.ImportFrom)) for b in bindings)
     return False
@@ -354,13 +330,13 @@ def _has_walrus(expr: nodes.NodeNG) -> bool:
 
 
 def _named_list(name: nodes.Name, at: nodes.NodeNG, depth: int) -> Optional[CellList]:
-    bindings = _bindings(name)
-    assigns = [b for b in bindings if isinstance(b, nodes.AssignName) and _assigned_value(b) is not None]
+    bindings = bindings_of(name)
+    assigns = [b for b in bindings if isinstance(b, nodes.AssignName) and assigned_value(b) is not None]
     augs = [b for b in bindings if isinstance(b, nodes.AssignName) and isinstance(b.parent, nodes.AugAssign)]
     if len(assigns) != 1 or len(assigns) + len(augs) != len(bindings):
         return None
     binding = assigns[0]
-    base = _cell_list(_assigned_value(binding), binding, depth + 1)
+    base = _cell_list(assigned_value(binding), binding, depth + 1)
     if base is None:
         return None
     frame = binding.frame()
@@ -368,7 +344,7 @@ def _named_list(name: nodes.Name, at: nodes.NodeNG, depth: int) -> Optional[Cell
     def same_list(receiver: nodes.NodeNG) -> bool:
         if not (isinstance(receiver, nodes.Name) and receiver.name == name.name):
             return False
-        found = _bindings(receiver)
+        found = bindings_of(receiver)
         return binding in found
 
     mutations = _mutations(frame, same_list, name.name)
@@ -408,7 +384,7 @@ def _attribute_list(attr: nodes.Attribute, at: nodes.NodeNG, depth: int) -> Opti
     if len(assigns) != 1:
         return None
     binding = assigns[0]
-    value = _assigned_value(binding)
+    value = assigned_value(binding)
     if value is None:
         return None
     base = _cell_list(value, binding, depth + 1)
@@ -671,8 +647,8 @@ def _direction_keys(expr: Optional[nodes.NodeNG], at: nodes.NodeNG, depth: int =
         element = _element(expr)
         keys[element.key] = [element]
         if isinstance(expr, nodes.Name):
-            binding = _single_binding(expr)
-            value = _assigned_value(binding) if isinstance(binding, nodes.AssignName) else None
+            binding = single_binding(expr)
+            value = assigned_value(binding) if isinstance(binding, nodes.AssignName) else None
     if isinstance(value, nodes.Call):
         api = tfapi.call_api(value)
         if tfapi.is_cell_wrapper(api):
@@ -777,7 +753,7 @@ class StackingChecker(BaseChecker):
         forward = _cell_list(fw_arg, call)
         backward = _cell_list(bw_arg, call)
         same_list = (isinstance(fw_arg, nodes.Name) and isinstance(bw_arg, nodes.Name) and fw_arg.name == bw_arg.name
-                     and _bindings(fw_arg) == _bindings(bw_arg)) or (
+                     and bindings_of(fw_arg) == bindings_of(bw_arg)) or (
             forward is not None and backward is not None and forward.identities & backward.identities)
         if same_list:
             self.add_message(

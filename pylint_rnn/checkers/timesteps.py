@@ -22,6 +22,7 @@ from pylint_rnn.checkers import CHECKER_NAME
 from pylint_rnn.checkers._guard import never_crash
 from pylint_rnn.core import effects as fx
 from pylint_rnn.core import scopes, tfapi
+from pylint_rnn.core.bindings import assigned_value, is_inside, method_class, single_binding
 from pylint_rnn.core.cache import module_cached
 
 # --- the name lists (defaults of the two options) ---------------------------------------------------------
@@ -108,35 +109,11 @@ def _walk(root: nodes.NodeNG) -> Iterator[nodes.NodeNG]:
         stack.extend(current.get_children())
 
 
-def _single_binding(name: nodes.Name) -> Optional[nodes.NodeNG]:
-    try:
-        _, bindings = name.lookup(name.name)
-    except Exception:  # astroid raises on odd scopes: unknown
-        return None
-    return bindings[0] if len(bindings) == 1 else None
-
-
-def _assigned_value(binding: nodes.NodeNG) -> Optional[nodes.NodeNG]:
-    """The right-hand side of ``name = value`` (the whole value, not an element of an unpacking)."""
-    parent = binding.parent
-    if isinstance(parent, nodes.Assign) and binding in parent.targets:
-        return parent.value
-    if isinstance(parent, nodes.AnnAssign) and parent.value is not None:
-        return parent.value
-    return None
-
-
 def _self_attribute_value(attr: nodes.Attribute) -> Optional[nodes.NodeNG]:
     """``self.cell`` -> the value of the one ``self.cell = ...`` in the class, if there is exactly one."""
-    if not isinstance(attr.expr, nodes.Name):
+    klass = method_class(attr.expr)
+    if klass is None:
         return None
-    method = attr.frame()
-    if not isinstance(method, nodes.FunctionDef) or not isinstance(method.parent, nodes.ClassDef):
-        return None
-    positional = (method.args.posonlyargs or []) + (method.args.args or [])
-    if not positional or positional[0].name != attr.expr.name:
-        return None
-    klass = method.parent
 
     def compute():
         found = {}
@@ -158,8 +135,8 @@ def _value_of(expr: Optional[nodes.NodeNG], depth: int = 0) -> Optional[nodes.No
     """Follow a name (or ``self.x``) to the one expression assigned to it; other expressions are themselves."""
     while depth < _MAX_DEPTH:
         if isinstance(expr, nodes.Name):
-            binding = _single_binding(expr)
-            value = _assigned_value(binding) if isinstance(binding, nodes.AssignName) else None
+            binding = single_binding(expr)
+            value = assigned_value(binding) if isinstance(binding, nodes.AssignName) else None
         elif isinstance(expr, nodes.Attribute) and isinstance(expr.expr, nodes.Name) \
                 and expr.expr.name in ("self", "cls"):
             value = _self_attribute_value(expr)
@@ -195,7 +172,7 @@ def _is_user_class_call(call: nodes.Call) -> bool:
     """``MyMultiRNNCell(...)``: a class of the user's own that subclasses a TF API (it may behave differently)."""
     func = call.func
     if isinstance(func, nodes.Name):
-        binding = _single_binding(func)
+        binding = single_binding(func)
         if isinstance(binding, nodes.ClassDef):
             return True
         if isinstance(binding, nodes.ImportFrom) and (binding.level or binding.modname.split(".")[0] not in (
@@ -248,8 +225,8 @@ def count_of(expr: nodes.NodeNG) -> Count:
         if dotted:
             texts.append(dotted)
         if isinstance(current, nodes.Name):
-            binding = _single_binding(current)
-            current = _assigned_value(binding) if isinstance(binding, nodes.AssignName) else None
+            binding = single_binding(current)
+            current = assigned_value(binding) if isinstance(binding, nodes.AssignName) else None
         else:
             current = None
         depth += 1
@@ -283,10 +260,10 @@ def _depth_of_cells(expr: Optional[nodes.NodeNG], element_ok=None, depth: int = 
                 return count_of(times)
         return None
     if isinstance(expr, nodes.Name):
-        binding = _single_binding(expr)
+        binding = single_binding(expr)
         if not isinstance(binding, nodes.AssignName):
             return None
-        value = _assigned_value(binding)
+        value = assigned_value(binding)
         if isinstance(value, nodes.List) and not value.elts:
             return _appended_depth(binding, expr, element_ok)
         return _depth_of_cells(value, element_ok, depth + 1)
@@ -950,10 +927,10 @@ class TimeStepsChecker(BaseChecker):
         if expr is None or depth > _MAX_DEPTH:
             return False
         if isinstance(expr, nodes.Name):
-            binding = _single_binding(expr)
-            if not isinstance(binding, nodes.AssignName) or not self._inside(binding, loop):
+            binding = single_binding(expr)
+            if not isinstance(binding, nodes.AssignName) or not is_inside(binding, loop):
                 return False
-            return self._builds_weights(_assigned_value(binding), loop, depth + 1)
+            return self._builds_weights(assigned_value(binding), loop, depth + 1)
         if isinstance(expr, (nodes.List, nodes.Tuple)):
             return any(self._builds_weights(e, loop, depth + 1) for e in expr.elts)
         if isinstance(expr, nodes.ListComp):
@@ -991,7 +968,7 @@ class TimeStepsChecker(BaseChecker):
         uses = []
         loop = self._enclosing_for(node)
         for use in _uses_in_frame(node):
-            if use is not node and loop is not None and not self._inside(use, loop):
+            if use is not node and loop is not None and not is_inside(use, loop):
                 continue
             parent = use.parent
             if isinstance(parent, nodes.Attribute) and parent.attrname == "__call__":
@@ -1012,19 +989,10 @@ class TimeStepsChecker(BaseChecker):
                 uses.append(parent)
         return uses
 
-    @staticmethod
-    def _inside(node: nodes.NodeNG, ancestor: nodes.NodeNG) -> bool:
-        current = node.parent
-        while current is not None:
-            if current is ancestor:
-                return True
-            current = current.parent
-        return False
-
     def _time_loop_reason(self, loop: nodes.For, uses: List[nodes.Call]) -> Optional[str]:
         """Why a loop runs over time steps ('range(num_steps)', 'tf.unstack(x, axis=1)', ...), 'layers' when
         it visibly runs over layers, None when it cannot tell."""
-        uses = [u for u in uses if self._inside(u, loop)]
+        uses = [u for u in uses if is_inside(u, loop)]
         if not uses:
             return None
         iterable = loop.iter
@@ -1091,8 +1059,8 @@ class TimeStepsChecker(BaseChecker):
         """Is the step input a name assigned in the loop from the loop variable (``x_t = x[:, t]``)?"""
         names = [expr] if isinstance(expr, nodes.Name) else list(expr.nodes_of_class(nodes.Name))
         for name in names:
-            binding = _single_binding(name)
-            value = _assigned_value(binding) if isinstance(binding, nodes.AssignName) else None
+            binding = single_binding(name)
+            value = assigned_value(binding) if isinstance(binding, nodes.AssignName) else None
             if value is not None and any(n.name in loop_vars for n in value.nodes_of_class(nodes.Name)):
                 return True
         return False
@@ -1169,7 +1137,7 @@ class TimeStepsChecker(BaseChecker):
             return None
         if not isinstance(tensor, nodes.Name):
             return None
-        binding = _single_binding(tensor)
+        binding = single_binding(tensor)
         if not isinstance(binding, nodes.AssignName):
             return None
         assign = binding.parent

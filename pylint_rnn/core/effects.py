@@ -18,6 +18,7 @@ from typing import Dict, Iterator, Optional, Tuple
 from astroid import nodes
 
 from pylint_rnn.core import scopes, tfapi
+from pylint_rnn.core.bindings import assigned_value, method_class, single_binding
 from pylint_rnn.core.cache import module_cached
 
 _FUNCTIONS = (nodes.FunctionDef, nodes.Lambda)
@@ -71,46 +72,19 @@ def function_of_expression(func: nodes.NodeNG, depth: int = 0) -> Optional[nodes
     if isinstance(func, nodes.Lambda):
         return func
     if isinstance(func, nodes.Name):
-        binding = _single_binding(func)
+        binding = single_binding(func)
         if isinstance(binding, nodes.FunctionDef):
             return binding
         if isinstance(binding, nodes.AssignName):
-            value = _assigned_value(binding)
+            value = assigned_value(binding)
             if value is not None:
                 return function_of_expression(value, depth + 1)
         return None
     if isinstance(func, nodes.Attribute) and isinstance(func.expr, nodes.Name):
-        klass = _class_of_receiver(func.expr)
+        klass = method_class(func.expr)
         if klass is not None:
             return _method(klass, func.attrname)
     return None
-
-
-def _single_binding(name: nodes.Name) -> Optional[nodes.NodeNG]:
-    try:
-        _, bindings = name.lookup(name.name)
-    except Exception:
-        return None
-    return bindings[0] if len(bindings) == 1 else None
-
-
-def _assigned_value(binding: nodes.AssignName) -> Optional[nodes.NodeNG]:
-    parent = binding.parent
-    if isinstance(parent, (nodes.Assign, nodes.AnnAssign)) and parent.value is not None:
-        if isinstance(parent, nodes.AnnAssign) or binding in parent.targets:
-            return parent.value
-    return None
-
-
-def _class_of_receiver(receiver: nodes.Name) -> Optional[nodes.ClassDef]:
-    """The class whose method we are in, when receiver is that method's first parameter."""
-    method = receiver.frame()
-    if not isinstance(method, nodes.FunctionDef) or not isinstance(method.parent, nodes.ClassDef):
-        return None
-    positional = (method.args.posonlyargs or []) + (method.args.args or [])
-    if not positional or positional[0].name != receiver.name:
-        return None
-    return method.parent
 
 
 def _method(klass: nodes.ClassDef, name: str, depth: int = 0) -> Optional[nodes.FunctionDef]:
@@ -122,7 +96,7 @@ def _method(klass: nodes.ClassDef, name: str, depth: int = 0) -> Optional[nodes.
         return None  # an attribute or something else shadows any base-class method
     for base in klass.bases:
         if isinstance(base, nodes.Name):
-            binding = _single_binding(base)
+            binding = single_binding(base)
             if isinstance(binding, nodes.ClassDef):
                 found = _method(binding, name, depth + 1)
                 if found is not None:
@@ -266,9 +240,9 @@ def fresh_cell_identity(rnn_call: nodes.Call) -> Optional[str]:
     if isinstance(cell, nodes.Call):
         return f"call@{id(cell)}" if _is_fresh_default_cell(cell) else None
     if isinstance(cell, nodes.Name):
-        binding = _single_binding(cell)
+        binding = single_binding(cell)
         if isinstance(binding, nodes.AssignName):
-            value = _assigned_value(binding)
+            value = assigned_value(binding)
             if isinstance(value, nodes.Call) and _is_fresh_default_cell(value):
                 return f"name@{id(binding)}"
     return None
@@ -295,10 +269,10 @@ def returns_new_cell(func: nodes.NodeNG) -> bool:
             return False
         for value in values:
             if isinstance(value, nodes.Name):
-                binding = _single_binding(value)
+                binding = single_binding(value)
                 if not (isinstance(binding, nodes.AssignName) and binding.frame() is func):
                     return False
-                value = _assigned_value(binding)
+                value = assigned_value(binding)
             if not isinstance(value, nodes.Call):
                 return False
             if tfapi.is_any_cell(tfapi.call_api(value)):

@@ -12,6 +12,7 @@ from typing import Optional
 
 from astroid import nodes
 
+from pylint_rnn.core.bindings import assigned_value
 from pylint_rnn.core.cache import module_cached
 
 # How deep we follow ``a = b``, ``b = tf.contrib.rnn``: far enough for real code, bounded for odd code.
@@ -308,20 +309,10 @@ def _path_of_binding(binding: nodes.NodeNG, name: str, depth: int) -> Optional[s
                 return _user_module_class_path(binding, name)
         return None
     if isinstance(binding, nodes.AssignName):
-        value = _assigned_value(binding)
+        value = assigned_value(binding)
         return qualified_path(value, depth + 1) if value is not None else None
     if isinstance(binding, nodes.ClassDef):
         return _class_api_path(binding)
-    return None
-
-
-def _assigned_value(binding: nodes.AssignName) -> Optional[nodes.NodeNG]:
-    """The right-hand side of ``name = value`` (plain or annotated), else None."""
-    parent = binding.parent
-    if isinstance(parent, nodes.Assign) and binding in parent.targets:
-        return parent.value
-    if isinstance(parent, nodes.AnnAssign) and parent.value is not None:
-        return parent.value
     return None
 
 
@@ -451,7 +442,7 @@ def constant_value(node: Optional[nodes.NodeNG], _depth: int = 0):
         return UNKNOWN
     if len(bindings) != 1 or not isinstance(bindings[0], nodes.AssignName):
         return UNKNOWN
-    assigned = _assigned_value(bindings[0])
+    assigned = assigned_value(bindings[0])
     if assigned is None or isinstance(bindings[0].parent, nodes.AugAssign):
         return UNKNOWN
     return constant_value(assigned, _depth + 1)

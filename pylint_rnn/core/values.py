@@ -35,6 +35,7 @@ from typing import Iterable, List, Optional, Pattern, Tuple
 from astroid import nodes
 
 from pylint_rnn.core import effects, tfapi
+from pylint_rnn.core.bindings import method_class
 from pylint_rnn.core.cache import module_cached
 
 _MAX_DEPTH = 12
@@ -227,11 +228,9 @@ def _class_of_instance_receiver(receiver: nodes.NodeNG, depth: int) -> Optional[
     """
     if not isinstance(receiver, nodes.Name):
         return None
-    method = receiver.frame()
-    if isinstance(method, nodes.FunctionDef) and isinstance(method.parent, nodes.ClassDef):
-        positional = (method.args.posonlyargs or []) + (method.args.args or [])
-        if positional and positional[0].name == receiver.name:
-            return method.parent
+    klass = method_class(receiver)
+    if klass is not None:
+        return klass
     for definition in _name_definitions(receiver, depth + 1):
         value = definition.value
         if isinstance(value, nodes.Call) and not definition.path and isinstance(value.func, nodes.Name):

@@ -1,0 +1,58 @@
+"""Small questions about names that every checker asks: where is it bound, to what, in which class.
+
+All answers come from the tree as written (astroid's lookup, never inference), and ``None`` / ``[]`` when
+the tree does not say.
+"""
+from __future__ import annotations
+
+from typing import List, Optional
+
+from astroid import nodes
+
+
+def bindings_of(name: nodes.Name) -> List[nodes.NodeNG]:
+    """The statements that may bind ``name`` where it is used (astroid's position-aware lookup)."""
+    try:
+        _, bindings = name.lookup(name.name)
+    except Exception:  # astroid raises on odd scopes: unknown
+        return []
+    return list(bindings)
+
+
+def single_binding(name: nodes.Name) -> Optional[nodes.NodeNG]:
+    """The one statement binding ``name`` at its use, or None when there are several or none."""
+    bindings = bindings_of(name)
+    return bindings[0] if len(bindings) == 1 else None
+
+
+def assigned_value(binding: nodes.NodeNG) -> Optional[nodes.NodeNG]:
+    """The right-hand side of ``name = value`` (plain or annotated); None for unpacking, loops, params."""
+    parent = binding.parent
+    if isinstance(parent, nodes.Assign) and any(t is binding for t in parent.targets):
+        return parent.value
+    if isinstance(parent, nodes.AnnAssign) and parent.value is not None and parent.target is binding:
+        return parent.value
+    return None
+
+
+def is_inside(node: nodes.NodeNG, ancestor: nodes.NodeNG) -> bool:
+    """Is ``ancestor`` a proper ancestor of ``node``?"""
+    current = node.parent
+    while current is not None:
+        if current is ancestor:
+            return True
+        current = current.parent
+    return False
+
+
+def method_class(receiver: nodes.NodeNG) -> Optional[nodes.ClassDef]:
+    """The class whose method we are in, when ``receiver`` is that method's first parameter (self/cls)."""
+    if not isinstance(receiver, nodes.Name):
+        return None
+    method = receiver.frame()
+    if not isinstance(method, nodes.FunctionDef) or not isinstance(method.parent, nodes.ClassDef):
+        return None
+    positional = (method.args.posonlyargs or []) + (method.args.args or [])
+    if not positional or positional[0].name != receiver.name:
+        return None
+    return method.parent
