@@ -26,14 +26,14 @@ def _lint(tmp_path, source: str, *options: str) -> Counter:
 
 def test_batch_size_names_option_adds_a_name(tmp_path):
     assert _lint(tmp_path, BATCH_FIXTURE) == Counter()
-    found = _lint(tmp_path, BATCH_FIXTURE, "--rnn-batch-size-names=mb")
+    found = _lint(tmp_path, BATCH_FIXTURE, "--batch-size-names=mb")
     assert found == Counter({(7, "rnn-batch-sized-initial-state"): 1})
 
 
 def test_batch_size_names_option_replaces_defaults(tmp_path):
     source = BATCH_FIXTURE.replace("mb", "batch_size")
     assert _lint(tmp_path, source) == Counter({(7, "rnn-batch-sized-initial-state"): 1})
-    assert _lint(tmp_path, source, "--rnn-batch-size-names=mb") == Counter()
+    assert _lint(tmp_path, source, "--batch-size-names=mb") == Counter()
 
 
 def test_zero_state_argument_always_counts_as_batch(tmp_path):
@@ -44,17 +44,17 @@ def test_zero_state_argument_always_counts_as_batch(tmp_path):
     h = tf.Variable(cell.zero_state(4, tf.float32))
     out, _ = tf.nn.dynamic_rnn(cell, x, initial_state=h)
     """
-    assert _lint(tmp_path, source, "--rnn-batch-size-names=nothing") == Counter(
+    assert _lint(tmp_path, source, "--batch-size-names=nothing") == Counter(
         {(5, "rnn-batch-sized-initial-state"): 1})
 
 
 def test_learned_state_rgx_option_quiets_the_name_based_forms(tmp_path):
     seed = FIXTURES / "seeds" / "seed003_answer2.py"
-    found, _ = lint_files([seed], options=("--rnn-learned-state-rgx=^$",))
+    found, _ = lint_files([seed], options=("--learned-state-rgx=^$",))
     # init_c / init_h still come from cell.zero_state: the unused-learned-state form keys on that too.
     assert sum(found[seed.resolve()].values()) == 2
     frozen = FIXTURES / "checkers" / "rnn-untrained-initial-state" / "frozen_learned_state.py"
-    found, _ = lint_files([frozen], options=("--rnn-learned-state-rgx=^$",))
+    found, _ = lint_files([frozen], options=("--learned-state-rgx=^$",))
     assert found[frozen.resolve()] == Counter()
 
 
@@ -68,7 +68,7 @@ def test_assign_form_does_not_depend_on_names(tmp_path):
     out, last = tf.nn.dynamic_rnn(cell, x, initial_state=bar)
     op = bar.assign(foo)
     """
-    assert _lint(tmp_path, source, "--rnn-learned-state-rgx=^$") == Counter(
+    assert _lint(tmp_path, source, "--learned-state-rgx=^$") == Counter(
         {(8, "rnn-untrained-initial-state"): 1})
 
 

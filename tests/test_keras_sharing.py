@@ -18,7 +18,7 @@ def test_separate_tower_functions_option(tmp_path):
     fixture = FIXTURES / "checkers" / "rnn-layer-rebuilt-per-call" / "siamese_methods.py"
     found, _ = lint_files([fixture])
     assert sum(found[fixture.resolve()].values()) == 2
-    found, _ = lint_files([fixture], options=("--rnn-separate-tower-functions=embed",))
+    found, _ = lint_files([fixture], options=("--separate-tower-functions=embed",))
     assert found[fixture.resolve()] == Counter({(10, "rnn-layer-rebuilt-per-call"): 1})
 
 

@@ -20,17 +20,17 @@ def test_defaults_report_seed_and_fixture():
 
 def test_training_op_names_option():
     # cls.optimizer is a visible minimize(): still a training op whatever the names option says.
-    assert _count([SEED], ("--rnn-training-op-names=nothing",)) == 1
+    assert _count([SEED], ("--training-op-names=nothing",)) == 1
 
 
 def test_ignore_names_option():
-    assert _count([SEED], ("--rnn-roundtrip-ignore-names=.*input_place.*",)) == 0
+    assert _count([SEED], ("--roundtrip-ignore-names=.*input_place.*",)) == 0
 
 
 def test_state_names_option():
-    assert _count([KERAS], ("--rnn-state-names=seq_in",)) == 0
+    assert _count([KERAS], ("--state-names=seq_in",)) == 0
 
 
 def test_session_names_option():
     # the seed's session is a parameter called sess: only its name says it is a session
-    assert _count([SEED], ("--rnn-session-names=nomatch",)) == 0
+    assert _count([SEED], ("--session-names=nomatch",)) == 0

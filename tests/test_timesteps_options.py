@@ -1,4 +1,4 @@
-"""rnn-time-step-names / rnn-layer-count-names change what the time-step checks report, and
+"""time-step-names / layer-count-names change what the time-step checks report, and
 rnn-time-axis-reduction is off unless enabled."""
 from __future__ import annotations
 
@@ -42,13 +42,13 @@ def test_time_step_names_option_adds_a_name(tmp_path):
     path = _write(tmp_path, "horizon.py", HORIZON)
     # 'horizon' is not a time-step name by default, and the loop body gives no other evidence.
     assert _symbols(path) == []
-    assert _symbols(path, ("--rnn-time-step-names=horizon,seq_len",)) == [PER_STEP, LAYERS]
+    assert _symbols(path, ("--time-step-names=horizon,seq_len",)) == [PER_STEP, LAYERS]
 
 
 def test_time_step_names_are_regexps_matched_in_full(tmp_path):
     path = _write(tmp_path, "horizon.py", HORIZON)
-    assert _symbols(path, ("--rnn-time-step-names=hori.*",)) == [PER_STEP, LAYERS]
-    assert _symbols(path, ("--rnn-time-step-names=hori",)) == []
+    assert _symbols(path, ("--time-step-names=hori.*",)) == [PER_STEP, LAYERS]
+    assert _symbols(path, ("--time-step-names=hori",)) == []
 
 
 SEQ002 = """
@@ -69,12 +69,12 @@ def test_layer_count_names_option_silences_a_name(tmp_path):
     assert _symbols(path) == [LAYERS]
     # A code base where num_steps means layers: declared a layer count, it is silent even though it is
     # also the input's time dimension.
-    assert _symbols(path, ("--rnn-layer-count-names=num_steps",)) == []
+    assert _symbols(path, ("--layer-count-names=num_steps",)) == []
 
 
 def test_replacing_time_step_names_drops_the_defaults(tmp_path):
     path = _write(tmp_path, "seq002.py", SEQ002.replace("[None, num_steps, 26]", "[None, 7, 26]"))
-    assert _symbols(path, ("--rnn-time-step-names=horizon",)) == []
+    assert _symbols(path, ("--time-step-names=horizon",)) == []
 
 
 def test_names_match_ignoring_case_and_through_attributes(tmp_path):
@@ -92,7 +92,7 @@ def test_options_from_an_rc_file(tmp_path):
     path = _write(tmp_path, "horizon.py", HORIZON)
     rc = _write(tmp_path, "pylintrc", """
         [RNN]
-        rnn-time-step-names=horizon
+        time-step-names=horizon
     """)
     assert _symbols(path, (f"--rcfile={rc}",)) == [PER_STEP, LAYERS]
 

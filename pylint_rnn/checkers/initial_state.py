@@ -125,7 +125,7 @@ class InitialStateChecker(BaseChecker):
     }
     options = (
         (
-            "rnn-batch-size-names",
+            "batch-size-names",
             {
                 "default": _DEFAULT_BATCH_NAMES,
                 "type": "csv",
@@ -137,7 +137,7 @@ class InitialStateChecker(BaseChecker):
             },
         ),
         (
-            "rnn-learned-state-rgx",
+            "learned-state-rgx",
             {
                 "default": _DEFAULT_LEARNED_RGX,
                 "type": "regexp",
@@ -195,11 +195,11 @@ class InitialStateChecker(BaseChecker):
     # --- options ------------------------------------------------------------------------------------------
 
     def batch_names(self) -> frozenset:
-        names = getattr(self.linter.config, "rnn_batch_size_names", _DEFAULT_BATCH_NAMES)
+        names = getattr(self.linter.config, "batch_size_names", _DEFAULT_BATCH_NAMES)
         return frozenset(n.strip().lower() for n in names if n.strip())
 
     def learned_rgx(self):
-        rgx = getattr(self.linter.config, "rnn_learned_state_rgx", None)
+        rgx = getattr(self.linter.config, "learned_state_rgx", None)
         return rgx if rgx is not None else re.compile(_DEFAULT_LEARNED_RGX)
 
 

@@ -61,12 +61,12 @@ class KerasSharingChecker(BaseChecker):
             "unrelated encoders, which is rarely what that structure means and doubles the parameters. "
             "Construct the layer once (outside the helper, or in __init__) and call the same object on "
             "each input; Keras then shares its weights between the calls. If separate towers are "
-            "intended, list the helper in rnn-separate-tower-functions.",
+            "intended, list the helper in separate-tower-functions.",
         ),
     }
     options = (
         (
-            "rnn-separate-tower-functions",
+            "separate-tower-functions",
             {
                 "default": (),
                 "type": "csv",
@@ -102,7 +102,7 @@ class KerasSharingChecker(BaseChecker):
         constructions, self._constructions = self._constructions, []
         if not constructions:
             return
-        ignored = set(getattr(self.linter.config, "rnn_separate_tower_functions", ()) or ())
+        ignored = set(getattr(self.linter.config, "separate_tower_functions", ()) or ())
         by_function: Dict[int, list] = {}
         for call in constructions:
             if _is_wrapped_layer(call) or _escapes(call):

@@ -8,13 +8,13 @@ gradient.
 Reported at the training run when all of these hold (otherwise silent):
 
 - the run fetches a training op (``opt.minimize(...)``, ``apply_gradients(...)``, ``optimize_loss``,
-  ``create_train_op``, or a name matching ``rnn-training-op-names``);
+  ``create_train_op``, or a name matching ``training-op-names``);
 - a fed value is, through :mod:`pylint_rnn.core.values`, exactly what an earlier run (or a run later in
   the same loop body) fetched for a tensor ``T``, only reshaped;
 - the key it is fed through is a placeholder that feeds trainable computation (a variable-creating call,
   a layer, an RNN), and ``T``'s definition depends on trainable variables;
 - neither side is recurrent state (carrying the final state into the initial state is truncated
-  back-propagation, which is intended), nor named as an intentional constant (``rnn-roundtrip-ignore-names``:
+  back-propagation, which is intended), nor named as an intentional constant (``roundtrip-ignore-names``:
   old policy, targets, labels, ...), and the value does not come from this very run (a recurrence).
 """
 from __future__ import annotations
@@ -112,7 +112,7 @@ class RoundTripChecker(BaseChecker):
     }
     options = (
         (
-            "rnn-training-op-names",
+            "training-op-names",
             {
                 "default": DEFAULT_TRAINING_OP_NAMES,
                 "type": "regexp",
@@ -122,7 +122,7 @@ class RoundTripChecker(BaseChecker):
             },
         ),
         (
-            "rnn-session-names",
+            "session-names",
             {
                 "default": DEFAULT_SESSION_NAMES,
                 "type": "regexp",
@@ -132,7 +132,7 @@ class RoundTripChecker(BaseChecker):
             },
         ),
         (
-            "rnn-state-names",
+            "state-names",
             {
                 "default": DEFAULT_STATE_NAMES,
                 "type": "regexp",
@@ -142,7 +142,7 @@ class RoundTripChecker(BaseChecker):
             },
         ),
         (
-            "rnn-roundtrip-ignore-names",
+            "roundtrip-ignore-names",
             {
                 "default": DEFAULT_IGNORE_NAMES,
                 "type": "regexp",
@@ -158,12 +158,12 @@ class RoundTripChecker(BaseChecker):
 
     def open(self) -> None:
         config = self.linter.config
-        self._training_names = getattr(config, "rnn_training_op_names", None) or re.compile(
+        self._training_names = getattr(config, "training_op_names", None) or re.compile(
             DEFAULT_TRAINING_OP_NAMES)
-        session = getattr(config, "rnn_session_names", None) or re.compile(DEFAULT_SESSION_NAMES)
+        session = getattr(config, "session_names", None) or re.compile(DEFAULT_SESSION_NAMES)
         self._session_names = re.compile(rf"(?:{session.pattern})\Z", re.IGNORECASE)
-        self._state_names = getattr(config, "rnn_state_names", None) or re.compile(DEFAULT_STATE_NAMES)
-        self._ignore_names = getattr(config, "rnn_roundtrip_ignore_names", None) or re.compile(
+        self._state_names = getattr(config, "state_names", None) or re.compile(DEFAULT_STATE_NAMES)
+        self._ignore_names = getattr(config, "roundtrip_ignore_names", None) or re.compile(
             DEFAULT_IGNORE_NAMES)
 
     # --- the visit -------------------------------------------------------------------------------------

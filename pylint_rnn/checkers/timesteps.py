@@ -466,7 +466,7 @@ class TimeStepsChecker(BaseChecker):
             "layer already unroll a cell over every time step with one shared set of weights; the stack "
             "instead adds that many layers with separate weights (seed 002: 'cell_0 ... cell_2' "
             "variables). Use a single cell, or a stack whose depth is a layer count (num_layers). Names "
-            "are configured with rnn-time-step-names / rnn-layer-count-names.",
+            "are configured with time-step-names / layer-count-names.",
         ),
         "W7907": (
             "new cell %s is built inside the loop over time steps (%s) and called on each step's input: "
@@ -496,7 +496,7 @@ class TimeStepsChecker(BaseChecker):
     }
     options = (
         (
-            "rnn-time-step-names",
+            "time-step-names",
             {
                 "default": ",".join(DEFAULT_TIME_STEP_NAMES),
                 "type": "regexp_csv",
@@ -508,7 +508,7 @@ class TimeStepsChecker(BaseChecker):
             },
         ),
         (
-            "rnn-layer-count-names",
+            "layer-count-names",
             {
                 "default": ",".join(DEFAULT_LAYER_COUNT_NAMES),
                 "type": "regexp_csv",
@@ -521,8 +521,8 @@ class TimeStepsChecker(BaseChecker):
     )
 
     def open(self) -> None:
-        self._time_patterns = self._patterns("rnn_time_step_names")
-        self._layer_patterns = self._patterns("rnn_layer_count_names")
+        self._time_patterns = self._patterns("time_step_names")
+        self._layer_patterns = self._patterns("layer_count_names")
 
     def _patterns(self, option: str) -> Tuple[re.Pattern, ...]:
         raw = getattr(self.linter.config, option, ()) or ()
