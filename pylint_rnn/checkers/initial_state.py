@@ -311,7 +311,7 @@ class _Analysis:
                 "rnn-untrained-initial-state", node=call,
                 args=(f"trainable variable '{var.label}' never reaches initial_state of {feed.rnn}, which "
                       f"starts from non-trainable '{_short(feed.expr)}' instead: no op the loss depends on "
-                      "reads it, so it gets no gradient",
+                      "reads it: it gets no gradient",
                       var.label,
                       f"pass '{var.label}' (tiled to the batch) as initial_state"),
             )
