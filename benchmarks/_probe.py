@@ -98,6 +98,8 @@ def inference(files, out, plugin):
     counts = Counter()
     modules = Counter()
     ours_modules = Counter()
+    ours_any = Counter()            # every module astroid was asked for by our code (TF or not)
+    depth = [0]                     # > 0 while a module load requested by our code is running
 
     def from_plugin():
         frame = sys._getframe(2)
@@ -114,17 +116,27 @@ def inference(files, out, plugin):
         counts["infer"] += 1
         if plugin and from_plugin():
             counts["infer_from_plugin"] += 1
+            if depth[0]:
+                counts["infer_in_plugin_module_loads"] += 1  # astroid's brain transforms building that module
         return original_infer(self, context, **kwargs)
 
     def load(self, modname, *args, **kwargs):
+        ours = False
         if modname:
             counts["module_requests"] += 1
             root = modname.split(".")[0]
+            ours = plugin and from_plugin()
+            if ours:
+                ours_any[(modname, modname in self.astroid_cache)] += 1
             if root in TF_ROOTS:
                 modules[modname] += 1
-                if plugin and from_plugin():
+                if ours:
                     ours_modules[modname] += 1
-        return original_load(self, modname, *args, **kwargs)
+        depth[0] += ours
+        try:
+            return original_load(self, modname, *args, **kwargs)
+        finally:
+            depth[0] -= ours
 
     nodes.NodeNG.infer = infer
     AstroidManager.ast_from_module_name = load
@@ -141,6 +153,9 @@ def inference(files, out, plugin):
         "tf_module_requests": sum(modules.values()),
         "tf_modules": sorted(modules),
         "tf_module_requests_from_plugin": sorted(ours_modules),
+        "infer_calls_in_plugin_module_loads": counts["infer_in_plugin_module_loads"],
+        "module_requests_from_plugin": sum(ours_any.values()),
+        "modules_from_plugin_not_cached": sorted({m for (m, cached) in ours_any if not cached}),
     }, open(out, "w", encoding="utf-8"), indent=1)
 
 
