@@ -113,9 +113,28 @@ def _kill_group(pgid, sig):
         pass
 
 
+class Interrupted(Exception):
+    """The verifier itself was asked to stop (SIGTERM, SIGINT, SIGHUP)."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_interrupted(signum, _frame):
+    raise Interrupted(signum)
+
+
 def run_child(resolved, opts, target_label):
-    """Run the child; return the result dict (never raises for the target's failures)."""
+    """Run the child; return the result dict (never raises for the target's failures).
+
+    If the verifier itself is stopped, the child's whole process group is killed and the temporary
+    directory removed before Interrupted propagates: nothing the target started outlives us.
+    """
     tmp = tempfile.mkdtemp(prefix="pylint-rnn-verify-")
+    pgid = None
+    previous = {sig: signal.signal(sig, _raise_interrupted)
+                for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
     try:
         result_path = os.path.join(tmp, "result.json")
         cfg = dict(resolved, target=target_label, result=result_path, args=opts.args,
@@ -187,6 +206,10 @@ def run_child(resolved, opts, target_label):
         result.setdefault("timings", {})["wall_s"] = round(elapsed, 3)
         return result
     finally:
+        if pgid is not None:
+            _kill_group(pgid, signal.SIGKILL)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -231,7 +254,12 @@ def main(argv=None):
         print("pylint-rnn-verify: error: script arguments are only allowed for a script target", file=sys.stderr)
         return EXIT_USAGE
 
-    result = run_child(resolved, opts, opts.target)
+    try:
+        result = run_child(resolved, opts, opts.target)
+    except Interrupted as stop:
+        print(f"pylint-rnn-verify: stopped by signal {stop.signum}; the target and its processes were "
+              "killed and nothing was left behind.", file=sys.stderr)
+        return 128 + stop.signum
     if result.get("status") == "usage-error":
         print(f"pylint-rnn-verify: error: {result['error']['message']}", file=sys.stderr)
         return EXIT_USAGE
