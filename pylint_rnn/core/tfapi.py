@@ -8,9 +8,10 @@ where people lint.
 """
 from __future__ import annotations
 
+import os
 from typing import Optional
 
-from astroid import nodes
+from astroid import modutils, nodes
 
 from pylint_rnn.core.bindings import assigned_value
 from pylint_rnn.core.cache import module_cached
@@ -338,6 +339,8 @@ def _user_module_class_path(binding: nodes.ImportFrom, name: str) -> Optional[st
     original = next((orig for orig, alias in binding.names if (alias or orig) == name), None)
     if original is None or original == "*":
         return None
+    if not binding.level and not _is_project_module(binding):
+        return None
     try:
         module = binding.do_import_module(binding.modname)
     except Exception:  # not importable from here: unknown, so not TF
@@ -348,6 +351,25 @@ def _user_module_class_path(binding: nodes.ImportFrom, name: str) -> Optional[st
         if isinstance(candidate, nodes.ClassDef):
             return _class_api_path(candidate)
     return None
+
+
+def _is_project_module(binding: nodes.ImportFrom) -> bool:
+    """Is an absolute ``from x import y`` about the user's own code, not the stdlib or an installed package?
+
+    Only the project's modules are parsed to look for TF subclasses: parsing jax or scipy because a file
+    imports from them would cost seconds and can never find a TF cell.
+    """
+    root = binding.modname.split(".")[0]
+    if not root or modutils.is_stdlib_module(root):
+        return False
+    try:
+        path = modutils.file_from_modpath(binding.modname.split("."), context_file=binding.root().file)
+    except Exception:  # not found from here: nothing to read
+        return False
+    if not path:
+        return False
+    parts = os.path.normpath(path).split(os.sep)
+    return "site-packages" not in parts and "dist-packages" not in parts
 
 
 def api_name(node: nodes.NodeNG) -> Optional[str]:
