@@ -801,18 +801,24 @@ class TimeStepsChecker(BaseChecker):
             return None if left is None or right is None else left + right
         return [expr]
 
+    def _time_step_loop(self, node: nodes.Call):
+        """(count, depth) when node sits in ``for _ in range(<time-step count>)``, else None."""
+        loop = self._enclosing_for(node)
+        if loop is None:
+            return None
+        count = _range_count(loop.iter)
+        if count is None:
+            return None
+        depth = count_of(count)
+        return (count, depth) if self.classify(depth) == "time" else None
+
     def _check_layer_in_time_loop(self, node: nodes.Call, api: str) -> None:
         """A recurrent layer built in ``for _ in range(seq_len)`` and stacked: ``model.add(LSTM(..))`` or
         ``x = LSTM(..)(x)``."""
-        loop = self._enclosing_for(node)
-        if loop is None:
+        found = self._time_step_loop(node)
+        if found is None:
             return
-        count = _range_count(loop.iter)
-        if count is None:
-            return
-        depth = count_of(count)
-        if self.classify(depth) != "time":
-            return
+        count, depth = found
         parent = node.parent
         stacked = False
         if isinstance(parent, nodes.Call) and isinstance(parent.func, nodes.Attribute) \
@@ -832,15 +838,10 @@ class TimeStepsChecker(BaseChecker):
         """``for _ in range(seq_len): x, _ = dynamic_rnn(cell, x)``: layers stacked by a time-step count."""
         if api not in _RNN_CELL_ARGS:
             return
-        loop = self._enclosing_for(node)
-        if loop is None:
+        found = self._time_step_loop(node)
+        if found is None:
             return
-        count = _range_count(loop.iter)
-        if count is None:
-            return
-        depth = count_of(count)
-        if self.classify(depth) != "time":
-            return
+        count, depth = found
         _, (position, keyword), _ = _RNN_CELL_ARGS[api]
         inputs = tfapi.call_argument(node, position, keyword)
         if isinstance(inputs, nodes.Name) and inputs.name in self._assigned_by(node):
