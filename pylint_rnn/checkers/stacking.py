@@ -703,7 +703,8 @@ class StackingChecker(BaseChecker):
             self._check_stack(node, tfapi.call_argument(node, 0, "cells"), _short_api(api))
         elif api == _KERAS_RNN:
             self._check_stack(node, tfapi.call_argument(node, 0, "cell"), "RNN")
-        elif api in tfapi.BIDIRECTIONAL_RNN_FUNCTIONS:
+        elif api in tfapi.RNN_SIGNATURES and tfapi.RNN_SIGNATURES[api].bidirectional \
+                and not tfapi.RNN_SIGNATURES[api].cell_lists:
             self._check_directions(node, api, "cell_fw", "cell_bw")
         elif api in _STACK_BIDI:
             self._check_stack(node, tfapi.call_argument(node, 0, "cells_fw"), _short_api(api))

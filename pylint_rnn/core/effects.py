@@ -176,7 +176,7 @@ def _api_effects(call: nodes.Call, api: str, result: Effects, named: list, plain
     elif tfapi.is_rnn_function(api):
         result.variables = True
         scope_arg = tfapi.call_argument(call, None, "scope")
-        scope_name = tfapi.literal_value(scope_arg) if scope_arg is not None else tfapi.RNN_FUNCTIONS[api]
+        scope_name = tfapi.literal_value(scope_arg) if scope_arg is not None else tfapi.RNN_SIGNATURES[api].default_scope
         if isinstance(scope_name, str):
             short = api.rsplit(".", 1)[-1]
             named.append(Creation(call, f"{short} (scope '{scope_name}')", identity=("rnn", scope_name),

@@ -9,7 +9,8 @@ where people lint.
 from __future__ import annotations
 
 import os
-from typing import Optional
+from dataclasses import dataclass
+from typing import Dict, Optional, Tuple
 
 from astroid import modutils, nodes
 
@@ -57,20 +58,47 @@ CELL_WRAPPERS = frozenset(
     + ["tf.contrib.seq2seq.AttentionWrapper"]
 )
 CELL_STACKS = frozenset({"tf.nn.rnn_cell.MultiRNNCell", "tf.keras.layers.StackedRNNCells"})
-# Functions that unroll a cell over time; value = the variable scope they open when scope= is not given.
-RNN_FUNCTIONS = {
-    "tf.nn.dynamic_rnn": "rnn",
-    "tf.nn.static_rnn": "rnn",
-    "tf.nn.raw_rnn": "rnn",
-    "tf.nn.static_state_saving_rnn": "rnn",
-    "tf.nn.bidirectional_dynamic_rnn": "bidirectional_rnn",
-    "tf.nn.static_bidirectional_rnn": "bidirectional_rnn",
-    "tf.contrib.rnn.stack_bidirectional_dynamic_rnn": "stack_bidirectional_rnn",
-    "tf.contrib.rnn.stack_bidirectional_rnn": "stack_bidirectional_rnn",
+
+
+@dataclass(frozen=True)
+class RnnSignature:
+    """Where a TF1 RNN function takes its arguments, as (position, keyword) pairs."""
+
+    cells: Tuple[Tuple[int, str], ...]  # the cell, or the forward and the backward cell (or cell lists)
+    inputs: Optional[Tuple[int, str]]  # None for raw_rnn, which reads its inputs through loop_fn
+    initial_states: Tuple[Tuple[int, str], ...]  # one per cell argument; () when it takes none
+    default_scope: str  # the variable scope it opens when scope= is not given
+    static: bool  # takes a Python list of per-step inputs (static_*), not one tensor with a time axis
+    cell_lists: bool = False  # takes a list of cells per direction (stack_bidirectional_*)
+    time_major_position: Optional[int] = None  # where a positional time_major would go
+
+    @property
+    def bidirectional(self) -> bool:
+        return len(self.cells) == 2
+
+
+_UNI = ((0, "cell"),)
+_BI = ((0, "cell_fw"), (1, "cell_bw"))
+_BI_LISTS = ((0, "cells_fw"), (1, "cells_bw"))
+# The functions that unroll a cell over time, keyed by canonical name.
+RNN_SIGNATURES: Dict[str, RnnSignature] = {
+    "tf.nn.dynamic_rnn": RnnSignature(_UNI, (1, "inputs"), ((3, "initial_state"),), "rnn", False,
+                                      time_major_position=7),
+    "tf.nn.static_rnn": RnnSignature(_UNI, (1, "inputs"), ((2, "initial_state"),), "rnn", True),
+    "tf.nn.static_state_saving_rnn": RnnSignature(_UNI, (1, "inputs"), (), "rnn", True),
+    "tf.nn.raw_rnn": RnnSignature(_UNI, None, (), "rnn", False),
+    "tf.nn.bidirectional_dynamic_rnn": RnnSignature(
+        _BI, (2, "inputs"), ((4, "initial_state_fw"), (5, "initial_state_bw")), "bidirectional_rnn", False,
+        time_major_position=9),
+    "tf.nn.static_bidirectional_rnn": RnnSignature(
+        _BI, (2, "inputs"), ((3, "initial_state_fw"), (4, "initial_state_bw")), "bidirectional_rnn", True),
+    "tf.contrib.rnn.stack_bidirectional_dynamic_rnn": RnnSignature(
+        _BI_LISTS, (2, "inputs"), ((3, "initial_states_fw"), (4, "initial_states_bw")),
+        "stack_bidirectional_rnn", False, cell_lists=True, time_major_position=8),
+    "tf.contrib.rnn.stack_bidirectional_rnn": RnnSignature(
+        _BI_LISTS, (2, "inputs"), ((3, "initial_states_fw"), (4, "initial_states_bw")),
+        "stack_bidirectional_rnn", True, cell_lists=True),
 }
-BIDIRECTIONAL_RNN_FUNCTIONS = frozenset({
-    "tf.nn.bidirectional_dynamic_rnn", "tf.nn.static_bidirectional_rnn",
-})
 KERAS_RNN_LAYERS = frozenset(f"tf.keras.layers.{n}" for n in _KERAS_RNN_LAYERS)
 KERAS_BIDIRECTIONAL = "tf.keras.layers.Bidirectional"
 KERAS_TIME_DISTRIBUTED = "tf.keras.layers.TimeDistributed"
@@ -84,6 +112,7 @@ AUTO_REUSE = "tf.AUTO_REUSE"
 PLACEHOLDER = "tf.placeholder"
 PLACEHOLDER_WITH_DEFAULT = "tf.placeholder_with_default"
 ASSIGN = "tf.assign"
+STATE_TUPLE = "tf.nn.rnn_cell.LSTMStateTuple"  # tf.contrib.rnn.LSTMStateTuple canonicalises to it
 SESSIONS = frozenset({
     "tf.Session", "tf.InteractiveSession", "tf.train.MonitoredSession",
     "tf.train.MonitoredTrainingSession", "tf.train.SingularMonitoredSession",
@@ -418,7 +447,22 @@ def is_cell_stack(name: Optional[str]) -> bool:
 
 
 def is_rnn_function(name: Optional[str]) -> bool:
-    return name in RNN_FUNCTIONS
+    return name in RNN_SIGNATURES
+
+
+def rnn_signature(call: nodes.NodeNG) -> Optional[RnnSignature]:
+    """The signature of the TF1 RNN function a call invokes, or None."""
+    return RNN_SIGNATURES.get(call_api(call)) if isinstance(call, nodes.Call) else None
+
+
+def time_major(call: nodes.Call, position: Optional[int] = None) -> Optional[bool]:
+    """The ``time_major`` a call passes (RNN function or Keras layer): False when it passes none, None
+    when it is not a literal."""
+    argument = call_argument(call, position, "time_major")
+    if argument is None:
+        return False
+    value = literal_value(argument)
+    return value if isinstance(value, bool) else None
 
 
 def is_keras_rnn_layer(name: Optional[str]) -> bool:

@@ -1,0 +1,156 @@
+"""How many: the numbers code writes for a stack's depth, a loop's trip count or a sequence's length.
+
+A :class:`Count` keeps both the value (when the code makes it known) and the words the user wrote
+(``3``, ``num_layers``, ``FLAGS.num_steps``), so that messages can quote the user and the name-based
+checks can read the names along the alias chain (``n = FLAGS.seq_len`` gives ``n`` and ``seq_len``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List, Optional, Tuple
+
+from astroid import nodes
+
+from pylint_rnn.core import tfapi
+from pylint_rnn.core.bindings import assigned_value, single_binding
+
+_MAX_ALIAS_DEPTH = 6
+_RANGE_NAMES = ("range", "xrange")
+
+
+@dataclass(frozen=True)
+class Count:
+    """A number as written: its value if known, its text, and the names it goes by."""
+
+    value: Optional[int]
+    text: str  # as the user wrote it: "3", "num_layers", "num_layers * 2"
+    literal: bool = False  # written as a number
+    names: Tuple[str, ...] = ()  # last components of the names along the alias chain
+    spellings: Tuple[str, ...] = ()  # the dotted spellings along that chain
+
+    @staticmethod
+    def of(value: int) -> "Count":
+        return Count(value, str(value), True)
+
+    def more_than_one(self) -> bool:
+        """Could it be more than one? (An unknown count could.)"""
+        return self.value is None or self.value > 1
+
+    def shown(self) -> str:
+        """The text, with the value in parentheses when a name stands for a known number."""
+        if self.value is not None and self.text != str(self.value):
+            return f"{self.text} ({self.value})"
+        return self.text
+
+    def __mul__(self, other: "Count") -> "Count":
+        if self.literal and self.value == 1:
+            return other
+        if other.literal and other.value == 1:
+            return self
+        if self.literal and other.literal:
+            return Count.of(self.value * other.value)
+        value = self.value * other.value if self.value is not None and other.value is not None else None
+        return Count(value, f"{_paren(self.text)} * {_paren(other.text)}")
+
+    def __add__(self, other: "Count") -> "Count":
+        if self.literal and other.literal:
+            return Count.of(self.value + other.value)
+        value = self.value + other.value if self.value is not None and other.value is not None else None
+        return Count(value, f"{self.text} + {other.text}")
+
+
+ONE = Count.of(1)
+
+
+def _paren(text: str) -> str:
+    return f"({text})" if (" + " in text or " - " in text) else text
+
+
+def _int_literal(node: Optional[nodes.NodeNG]) -> Optional[int]:
+    value = tfapi.literal_value(node)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def count_of(expr: Optional[nodes.NodeNG]) -> Optional[Count]:
+    """The count an expression stands for, or None when it cannot be one (a string, a list, ...).
+
+    Literals give their value; names and attributes give their text, follow ``int(...)`` and
+    single assignments (``n = FLAGS.seq_len``, ``k = 3``) for more names and a value; other expressions
+    (``len(sizes)``, ``2 * n``) give their text only.
+    """
+    if expr is None:
+        return None
+    literal = tfapi.literal_value(expr)
+    if literal is not tfapi.UNKNOWN:
+        value = _int_literal(expr)
+        return Count.of(value) if value is not None else None
+    if isinstance(expr, (nodes.Name, nodes.Attribute)):
+        names, spellings, value = _alias_chain(expr)
+        return Count(value, expr.as_string(), False, names, spellings)
+    if isinstance(expr, (nodes.Call, nodes.BinOp, nodes.Subscript)):
+        return Count(None, expr.as_string())
+    return None
+
+
+def _alias_chain(expr: nodes.NodeNG) -> Tuple[Tuple[str, ...], Tuple[str, ...], Optional[int]]:
+    """(names, dotted spellings, value) along ``a = b = FLAGS.n = 3``-style single assignments."""
+    names: List[str] = []
+    spellings: List[str] = []
+    current: Optional[nodes.NodeNG] = expr
+    for _ in range(_MAX_ALIAS_DEPTH):
+        if current is None:
+            break
+        if isinstance(current, nodes.Call) and isinstance(current.func, nodes.Name) \
+                and current.func.name == "int" and len(current.args) == 1:
+            current = current.args[0]
+            continue
+        value = _int_literal(current)
+        if value is not None:
+            return tuple(names), tuple(spellings), value
+        if isinstance(current, nodes.Name):
+            names.append(current.name)
+            spellings.append(current.name)
+            binding = single_binding(current)
+            current = assigned_value(binding) if isinstance(binding, nodes.AssignName) else None
+        elif isinstance(current, nodes.Attribute):
+            names.append(current.attrname)
+            dotted = tfapi.dotted_name(current)
+            if dotted:
+                spellings.append(dotted)
+            current = None
+        else:
+            break
+    return tuple(names), tuple(spellings), None
+
+
+def range_bound(iterable: Optional[nodes.NodeNG]) -> Optional[nodes.NodeNG]:
+    """``range(d)`` / ``range(0, d)`` -> the expression ``d``; None for anything else."""
+    if not (isinstance(iterable, nodes.Call) and isinstance(iterable.func, nodes.Name)
+            and iterable.func.name in _RANGE_NAMES and not iterable.keywords):
+        return None
+    if any(isinstance(a, nodes.Starred) for a in iterable.args):
+        return None
+    if len(iterable.args) == 1:
+        return iterable.args[0]
+    if len(iterable.args) == 2 and _int_literal(iterable.args[0]) == 0:
+        return iterable.args[1]
+    return None
+
+
+def loop_count(iterable: nodes.NodeNG) -> Optional[Count]:
+    """How many times ``for _ in iterable`` runs, when the code says: ``range(...)`` or a literal list."""
+    if isinstance(iterable, (nodes.List, nodes.Tuple)):
+        if any(isinstance(e, nodes.Starred) for e in iterable.elts):
+            return None
+        return Count.of(len(iterable.elts))
+    bound = range_bound(iterable)
+    if bound is not None:
+        return count_of(bound)
+    if not (isinstance(iterable, nodes.Call) and isinstance(iterable.func, nodes.Name)
+            and iterable.func.name in _RANGE_NAMES and len(iterable.args) == 2 and not iterable.keywords):
+        return None
+    low, high = iterable.args
+    low_value, high_value = _int_literal(low), _int_literal(high)
+    if low_value is not None and high_value is not None:
+        return Count.of(max(high_value - low_value, 0))
+    return Count(None, f"{high.as_string()} - {low.as_string()}")
