@@ -13,11 +13,11 @@ Two kinds of variable creation matter for weight sharing:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, Iterator, Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 from astroid import nodes
 
-from pylint_rnn.core import scopes, tfapi
+from pylint_rnn.core import scopes, tfapi, tree
 from pylint_rnn.core.bindings import assigned_value, method_class, single_binding
 from pylint_rnn.core.cache import module_cached
 
@@ -107,20 +107,6 @@ def _method(klass: nodes.ClassDef, name: str, depth: int = 0) -> Optional[nodes.
 # --- walking a function body --------------------------------------------------------------------------
 
 
-def body_calls(frame: nodes.NodeNG) -> Iterator[nodes.Call]:
-    """Every call executed by frame's own body, in source order, not descending into nested defs."""
-    roots = [frame.body] if isinstance(frame, nodes.Lambda) else list(frame.body)
-    stack = list(reversed(roots))
-    while stack:
-        current = stack.pop()
-        if isinstance(current, (nodes.FunctionDef, nodes.ClassDef, nodes.Lambda)):
-            # A nested def does not run here; only its decorators and defaults do.
-            continue
-        if isinstance(current, nodes.Call):
-            yield current
-        stack.extend(reversed(list(current.get_children())))
-
-
 def effects(frame: nodes.NodeNG) -> Effects:
     """The graph effects of running frame (a FunctionDef, Lambda, or Module)."""
     return module_cached("effects", frame, lambda: _compute_effects(frame), _EMPTY)
@@ -137,7 +123,7 @@ def creates_variables(func: Optional[nodes.NodeNG]) -> bool:
 def _compute_effects(frame: nodes.NodeNG) -> Effects:
     result = Effects()
     named, plain, calls = [], [], []
-    for call in body_calls(frame):
+    for call in tree.own_nodes(frame, nodes.Call):
         api = tfapi.call_api(call)
         if api is not None:
             _api_effects(call, api, result, named, plain)

@@ -19,7 +19,7 @@ from typing import Optional, Tuple
 
 from astroid import nodes
 
-from pylint_rnn.core import tfapi
+from pylint_rnn.core import tfapi, tree
 from pylint_rnn.core.cache import module_cached
 
 # Reuse modes.
@@ -28,8 +28,6 @@ REUSE_TRUE = "true"  # reuse=True or after reuse_variables(): creation of a new 
 REUSE_AUTO = "auto"  # tf.AUTO_REUSE: create on first use, share afterwards
 REUSE_UNKNOWN = "unknown"  # an expression we cannot evaluate: checks stay silent
 PARAM_PREFIX = "param:"  # reuse=<parameter of the enclosing function>: decided by each caller
-
-_LOOPS = (nodes.For, nodes.While, nodes.AsyncFor)
 
 
 @dataclass(frozen=True)
@@ -189,31 +187,7 @@ def _is_reuse_variables_call(call: nodes.Call, aliases: frozenset) -> bool:
 
 def reuse_switches(container: nodes.NodeNG, aliases: frozenset = frozenset()) -> list:
     """Every reuse switch call inside container (not descending into nested functions)."""
-    found = []
-    stack = list(container.get_children())
-    while stack:
-        current = stack.pop()
-        if isinstance(current, (nodes.FunctionDef, nodes.Lambda, nodes.ClassDef)):
-            continue
-        if isinstance(current, nodes.Call) and _is_reuse_variables_call(current, aliases):
-            found.append(current)
-        stack.extend(current.get_children())
-    return found
-
-
-def _is_conditional_between(node: nodes.NodeNG, ancestor: nodes.NodeNG) -> bool:
-    """Is node under an if/try/loop/boolean guard below ancestor (so it may not run)?"""
-    current = node.parent
-    while current is not None and current is not ancestor:
-        if isinstance(current, (nodes.If, nodes.IfExp, nodes.Try, nodes.BoolOp, nodes.Match)
-                      + _LOOPS + (nodes.Comprehension,)):
-            return True
-        current = current.parent
-    return False
-
-
-def _before(a: nodes.NodeNG, b: nodes.NodeNG) -> bool:
-    return (a.lineno or 0, a.col_offset or 0) < (b.lineno or 0, b.col_offset or 0)
+    return [call for call in tree.own_nodes(container, nodes.Call) if _is_reuse_variables_call(call, aliases)]
 
 
 def reuse_mode(node: nodes.NodeNG) -> str:
@@ -245,12 +219,12 @@ def _switch_before(node: nodes.NodeNG, chain: Tuple[VariableScope, ...]) -> Opti
         if not _switch_applies(switch, aliases, enclosing):
             continue
         region = _switch_region(switch, frame)
-        if _before(switch, node):
-            if _is_conditional_between(switch, region):
+        if tree.source_before(switch, node):
+            if tree.conditional_between(switch, region):
                 verdict = verdict or REUSE_UNKNOWN
             else:
                 return REUSE_TRUE
-        elif _common_loop(switch, node, frame) is not None:
+        elif tree.common_loop(switch, node, frame) is not None:
             # A switch later in the same loop body has run before node on every iteration after the first.
             verdict = verdict or REUSE_UNKNOWN
     return verdict
@@ -285,22 +259,6 @@ def _switch_region(switch: nodes.Call, frame: nodes.NodeNG) -> nodes.NodeNG:
     return chain[-1].node if chain else frame
 
 
-def _common_loop(a: nodes.NodeNG, b: nodes.NodeNG, stop: nodes.NodeNG) -> Optional[nodes.NodeNG]:
-    """The innermost loop (below stop) whose body contains both a and b."""
-    ancestors_a = []
-    current = a.parent
-    while current is not None and current is not stop:
-        if isinstance(current, _LOOPS):
-            ancestors_a.append(current)
-        current = current.parent
-    current = b.parent
-    while current is not None and current is not stop:
-        if isinstance(current, _LOOPS) and current in ancestors_a:
-            return current
-        current = current.parent
-    return None
-
-
 def reuse_switched_in_loop(loop: nodes.NodeNG) -> bool:
     """Does the loop body switch reuse on (the correct manual unroll: share weights after step one)?
 
@@ -324,16 +282,3 @@ def _all_aliases(container: nodes.NodeNG) -> frozenset:
     for with_node in _enclosing_withs(container):
         aliases.update(s.alias for s in with_variable_scopes(with_node) if s.alias)
     return frozenset(aliases)
-
-
-def enclosing_loop(node: nodes.NodeNG) -> Optional[nodes.NodeNG]:
-    """The innermost for/while loop (or comprehension) around node within its frame."""
-    frame = node.frame()
-    current = node.parent
-    while current is not None and current is not frame:
-        if isinstance(current, _LOOPS + (nodes.Comprehension,)):
-            return current
-        if isinstance(current, (nodes.ListComp, nodes.SetComp, nodes.DictComp, nodes.GeneratorExp)):
-            return current
-        current = current.parent
-    return None

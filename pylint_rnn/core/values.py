@@ -34,7 +34,7 @@ from typing import Iterable, List, Optional, Pattern, Tuple
 
 from astroid import nodes
 
-from pylint_rnn.core import effects, tfapi
+from pylint_rnn.core import effects, tfapi, tree
 from pylint_rnn.core.bindings import method_class
 from pylint_rnn.core.cache import module_cached
 
@@ -638,7 +638,7 @@ def _keras_layers_called(func: nodes.NodeNG) -> bool:
     """Does func call a freshly built layer/cell object (``tf.keras.layers.LSTM(8)(x)``, ``cell(x, s)``)?"""
 
     def compute() -> bool:
-        for call in effects.body_calls(func):
+        for call in tree.own_nodes(func, nodes.Call):
             if isinstance(call.func, nodes.Call) and is_layer_object_api(tfapi.call_api(call.func)):
                 return True
         return False
