@@ -74,9 +74,9 @@ def _int_literal(node: Optional[nodes.NodeNG]) -> Optional[int]:
 def count_of(expr: Optional[nodes.NodeNG]) -> Optional[Count]:
     """The count an expression stands for, or None when it cannot be one (a string, a list, ...).
 
-    Literals give their value; names and attributes give their text, follow ``int(...)`` and
-    single assignments (``n = FLAGS.seq_len``, ``k = 3``) for more names and a value; other expressions
-    (``len(sizes)``, ``2 * n``) give their text only.
+    Literals give their value; names and attributes (also inside ``int(...)``) give their text, follow
+    ``int(...)`` and single assignments (``n = FLAGS.seq_len``, ``k = 3``) for more names and a value;
+    other expressions (``len(sizes)``, ``2 * n``) give their text only.
     """
     if expr is None:
         return None
@@ -84,12 +84,18 @@ def count_of(expr: Optional[nodes.NodeNG]) -> Optional[Count]:
     if literal is not tfapi.UNKNOWN:
         value = _int_literal(expr)
         return Count.of(value) if value is not None else None
-    if isinstance(expr, (nodes.Name, nodes.Attribute)):
+    if isinstance(expr, (nodes.Name, nodes.Attribute)) or _is_int_call(expr):
         names, spellings, value = _alias_chain(expr)
         return Count(value, expr.as_string(), False, names, spellings)
     if isinstance(expr, (nodes.Call, nodes.BinOp, nodes.Subscript)):
         return Count(None, expr.as_string())
     return None
+
+
+def _is_int_call(expr: nodes.NodeNG) -> bool:
+    """``int(x)``: the count of ``x``, as far as names and value go."""
+    return isinstance(expr, nodes.Call) and isinstance(expr.func, nodes.Name) and expr.func.name == "int" \
+        and len(expr.args) == 1 and not expr.keywords
 
 
 def _alias_chain(expr: nodes.NodeNG) -> Tuple[Tuple[str, ...], Tuple[str, ...], Optional[int]]:
@@ -100,8 +106,7 @@ def _alias_chain(expr: nodes.NodeNG) -> Tuple[Tuple[str, ...], Tuple[str, ...], 
     for _ in range(_MAX_ALIAS_DEPTH):
         if current is None:
             break
-        if isinstance(current, nodes.Call) and isinstance(current.func, nodes.Name) \
-                and current.func.name == "int" and len(current.args) == 1:
+        if _is_int_call(current):
             current = current.args[0]
             continue
         value = _int_literal(current)

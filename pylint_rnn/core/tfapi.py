@@ -100,6 +100,7 @@ RNN_SIGNATURES: Dict[str, RnnSignature] = {
         "stack_bidirectional_rnn", True, cell_lists=True),
 }
 KERAS_RNN_LAYERS = frozenset(f"tf.keras.layers.{n}" for n in _KERAS_RNN_LAYERS)
+KERAS_RNN = "tf.keras.layers.RNN"  # the generic layer that unrolls a cell, or a list of cells
 KERAS_BIDIRECTIONAL = "tf.keras.layers.Bidirectional"
 KERAS_TIME_DISTRIBUTED = "tf.keras.layers.TimeDistributed"
 
@@ -416,6 +417,11 @@ def call_api(call: nodes.NodeNG) -> Optional[str]:
     if not isinstance(call, nodes.Call):
         return None
     return api_name(call.func)
+
+
+def short_name(api: Optional[str]) -> str:
+    """``tf.nn.dynamic_rnn`` -> ``dynamic_rnn``: how messages name an API."""
+    return api.rsplit(".", 1)[-1] if api else "?"
 
 
 def is_tf_api(name: Optional[str]) -> bool:
