@@ -1,0 +1,375 @@
+"""What is the time dimension, and how deep is this stack? Answered from shapes and lists as written.
+
+The time-step checks compare two numbers the code writes: the depth of a stack of cells or recurrent
+layers, and the number of time steps of the input it runs on. This module finds both without inference:
+the time dimension of a tensor expression (``tf.placeholder`` / ``tf.zeros`` / ``tf.reshape`` shapes,
+a Keras ``Input``'s ``shape`` / ``batch_shape``, through ``embedding_lookup``, ``transpose`` perms and Keras
+layers that keep the time axis), the number of steps of a static RNN's input list, the depth of a cell or
+layer list, the time dimension an RNN call's inputs have, and the steps a Keras recurrent layer declares
+or is applied to. Every answer is an expression of the user's code (or a ``Count`` of one), or None when
+the tree does not say.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterator, List, Optional, Tuple, Union
+
+from astroid import nodes
+
+from pylint_rnn.core import tfapi, tree
+from pylint_rnn.core.bindings import assigned_value, method_class, single_binding
+from pylint_rnn.core.cache import module_cached
+from pylint_rnn.core.counts import Count, count_of, range_bound
+
+# How far names, transposes and layer chains are followed: enough for real code, bounded for odd code.
+_MAX_DEPTH = 6
+
+# API -> (position, keyword) of a shape argument that includes the batch dimension.
+SHAPE_ARGUMENTS = {
+    "tf.placeholder": (1, "shape"),
+    "tf.zeros": (0, "shape"), "tf.ones": (0, "shape"),
+    "tf.random_normal": (0, "shape"), "tf.random.normal": (0, "shape"),
+    "tf.random_uniform": (0, "shape"), "tf.random.uniform": (0, "shape"),
+    "tf.truncated_normal": (0, "shape"), "tf.random.truncated_normal": (0, "shape"),
+    "tf.reshape": (1, "shape"),
+}
+KERAS_INPUTS = frozenset({"tf.keras.Input", "tf.keras.layers.Input", "tf.keras.layers.InputLayer"})
+# Keras layers that keep the time axis where it is: follow them back to the model's Input.
+KERAS_TIME_PRESERVING = frozenset(f"tf.keras.layers.{n}" for n in (
+    "Embedding", "Dense", "Dropout", "Masking", "TimeDistributed", "BatchNormalization", "LayerNormalization",
+    "Activation", "SpatialDropout1D", "GaussianNoise", "GaussianDropout",
+))
+UNSTACK = frozenset({"tf.unstack", "tf.unpack"})
+SPLIT = "tf.split"
+TRANSPOSE = "tf.transpose"
+EMBEDDING_LOOKUP = "tf.nn.embedding_lookup"
+
+STEP_LIST = "list"  # the time "axis" of a static RNN: its inputs and outputs are Python lists of steps
+TimeAxis = Union[int, str]  # 0, 1 or STEP_LIST
+
+
+# --- following a value back to where it is written -----------------------------------------------------
+
+
+def value_of(expr: Optional[nodes.NodeNG], depth: int = 0) -> Optional[nodes.NodeNG]:
+    """Follow a name (or ``self.x``) to the one expression assigned to it; any other expression is itself.
+    None when a name has no single plain assignment."""
+    while depth < _MAX_DEPTH:
+        if isinstance(expr, nodes.Name):
+            binding = single_binding(expr)
+            value = assigned_value(binding) if isinstance(binding, nodes.AssignName) else None
+        elif isinstance(expr, nodes.Attribute) and isinstance(expr.expr, nodes.Name) \
+                and expr.expr.name in ("self", "cls"):
+            value = _self_attribute_value(expr)
+        else:
+            return expr
+        if value is None:
+            return None
+        expr, depth = value, depth + 1
+    return None
+
+
+def _self_attribute_value(attr: nodes.Attribute) -> Optional[nodes.NodeNG]:
+    """``self.cell`` -> the value of the one ``self.cell = ...`` in the class, if there is exactly one."""
+    klass = method_class(attr.expr)
+    if klass is None:
+        return None
+
+    def compute() -> dict:
+        found = {}
+        for assign_attr in klass.nodes_of_class(nodes.AssignAttr):
+            if isinstance(assign_attr.expr, nodes.Name) and assign_attr.expr.name in ("self", "cls"):
+                found.setdefault(assign_attr.attrname, []).append(assign_attr)
+        return found
+
+    candidates = module_cached("self-attrs", klass, compute, {}).get(attr.attrname, [])
+    if len(candidates) != 1:
+        return None
+    return assigned_value(candidates[0])
+
+
+def result_uses(call: nodes.Call) -> List[nodes.NodeNG]:
+    """Where the value built by a call flows: the call itself when used inline, else the loads of the
+    name it is assigned to later in the same frame (or of ``self.attr`` anywhere in the class)."""
+    parent = call.parent
+    if not (isinstance(parent, nodes.Assign) and len(parent.targets) == 1):
+        return [call]
+    target = parent.targets[0]
+    if isinstance(target, nodes.AssignName):
+        return [n for n in tree.own_nodes(call.frame(), nodes.Name)
+                if n.name == target.name and (n.lineno or 0) >= (call.lineno or 0)]
+    if isinstance(target, nodes.AssignAttr) and isinstance(target.expr, nodes.Name) \
+            and target.expr.name in ("self", "cls"):
+        method = call.frame()
+        klass = method.parent if isinstance(method, nodes.FunctionDef) else None
+        if not isinstance(klass, nodes.ClassDef):
+            return []
+        return [n for n in klass.nodes_of_class(nodes.Attribute) if n.attrname == target.attrname
+                and isinstance(n.expr, nodes.Name) and n.expr.name == target.expr.name]
+    return []
+
+
+def _is_none(node: nodes.NodeNG) -> bool:
+    return isinstance(node, nodes.Const) and node.value is None
+
+
+def _axis_argument(call: nodes.Call, position: int) -> Optional[int]:
+    """The literal ``axis`` a call passes (0 when it passes none); None when it is not an int literal."""
+    argument = tfapi.call_argument(call, position, "axis")
+    if argument is None:
+        return 0
+    value = tfapi.literal_value(argument)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+# --- the time dimension of a tensor --------------------------------------------------------------------
+
+
+def time_dim(expr: Optional[nodes.NodeNG], axis: int, depth: int = 0) -> Optional[nodes.NodeNG]:
+    """The expression giving dimension ``axis`` (counted with the batch) of a tensor, if the code spells it."""
+    if expr is None or depth > _MAX_DEPTH:
+        return None
+    if isinstance(expr, (nodes.Name, nodes.Attribute)):
+        value = value_of(expr)
+        return time_dim(value, axis, depth + 1) if value is not None and value is not expr else None
+    if not isinstance(expr, nodes.Call):
+        return None
+    if isinstance(expr.func, nodes.Call):
+        # A Keras layer applied to a tensor: follow layers that keep the time axis.
+        if tfapi.call_api(expr.func) in KERAS_TIME_PRESERVING and expr.args:
+            return time_dim(expr.args[0], axis, depth + 1)
+        return None
+    api = tfapi.call_api(expr)
+    if api in SHAPE_ARGUMENTS:
+        return shape_element(tfapi.call_argument(expr, *SHAPE_ARGUMENTS[api]), axis)
+    if api in KERAS_INPUTS:
+        return _keras_input_dim(expr, api, axis)
+    if api == EMBEDDING_LOOKUP:
+        return time_dim(tfapi.call_argument(expr, 1, "ids"), axis, depth + 1)
+    if api == TRANSPOSE:
+        perm = tfapi.call_argument(expr, 1, "perm")
+        if isinstance(perm, (nodes.List, nodes.Tuple)) and axis < len(perm.elts):
+            source = tfapi.literal_value(perm.elts[axis])
+            if isinstance(source, int):
+                return time_dim(tfapi.call_argument(expr, 0, "a"), source, depth + 1)
+    return None
+
+
+def _keras_input_dim(call: nodes.Call, api: str, axis: int) -> Optional[nodes.NodeNG]:
+    """``Input(batch_shape=(B, T, F))`` counts the batch; ``Input(shape=(T, F))`` does not."""
+    batch_shape = tfapi.call_argument(call, None, "batch_shape") or tfapi.call_argument(
+        call, None, "batch_input_shape")
+    if batch_shape is not None:
+        return shape_element(batch_shape, axis)
+    keyword = "input_shape" if api.endswith("InputLayer") else "shape"
+    return shape_element(tfapi.call_argument(call, 0, keyword), axis - 1)
+
+
+def shape_element(shape: Optional[nodes.NodeNG], index: int) -> Optional[nodes.NodeNG]:
+    """Element ``index`` of a literal shape list or tuple (or a name bound to one); None for a ``None``
+    dimension, a starred element before it, or a shape that is not written out."""
+    shape = value_of(shape) if isinstance(shape, nodes.Name) else shape
+    if not isinstance(shape, (nodes.List, nodes.Tuple)) or not 0 <= index < len(shape.elts):
+        return None
+    element = shape.elts[index]
+    if isinstance(element, nodes.Starred) or _is_none(element):
+        return None
+    if any(isinstance(e, nodes.Starred) for e in shape.elts[:index]):
+        return None
+    return element
+
+
+# --- lists of per-step tensors -------------------------------------------------------------------------
+
+
+def steps_of_list(expr: Optional[nodes.NodeNG], depth: int = 0) -> Optional[nodes.NodeNG]:
+    """How many per-step tensors a list of inputs holds (the inputs of static_rnn): the range of a list
+    comprehension, ``num=`` of ``tf.unstack`` (else the unstacked axis's dimension), the splits of
+    ``tf.split``."""
+    if expr is None or depth > _MAX_DEPTH:
+        return None
+    if isinstance(expr, (nodes.Name, nodes.Attribute)):
+        value = value_of(expr)
+        return steps_of_list(value, depth + 1) if value is not None and value is not expr else None
+    if isinstance(expr, nodes.ListComp) and len(expr.generators) == 1:
+        return range_bound(expr.generators[0].iter)
+    if not isinstance(expr, nodes.Call):
+        return None
+    api = tfapi.call_api(expr)
+    if api in UNSTACK:
+        num = tfapi.call_argument(expr, 1, "num")
+        if num is not None and not _is_none(num):
+            return num
+        axis = _axis_argument(expr, 2)
+        if axis is not None and axis >= 0:
+            return time_dim(tfapi.call_argument(expr, 0, "value"), axis, depth + 1)
+    elif api == SPLIT:
+        num = tfapi.call_argument(expr, 1, "num_or_size_splits")
+        if num is not None and not isinstance(num, (nodes.List, nodes.Tuple)):
+            return num
+    return None
+
+
+def is_step_list(expr: nodes.NodeNG, depth: int = 0) -> bool:
+    """Is this a list of time steps: ``tf.unstack(x, axis=1)``, ``tf.split(x, T, axis=1)``,
+    ``tf.unstack(tf.transpose(x, ...))``, or a name bound to one of those?"""
+    if depth > _MAX_DEPTH:
+        return False
+    if isinstance(expr, (nodes.Name, nodes.Attribute)):
+        value = value_of(expr)
+        return value is not None and value is not expr and is_step_list(value, depth + 1)
+    if not isinstance(expr, nodes.Call):
+        return False
+    api = tfapi.call_api(expr)
+    if api not in UNSTACK and api != SPLIT:
+        return False
+    axis = _axis_argument(expr, 2)
+    if axis == 1:
+        return True
+    if axis == 0:
+        tensor = tfapi.call_argument(expr, 0, "value")
+        source = value_of(tensor) if isinstance(tensor, nodes.Name) else tensor
+        return isinstance(source, nodes.Call) and tfapi.call_api(source) == TRANSPOSE
+    return False
+
+
+# --- stack depths --------------------------------------------------------------------------------------
+
+ElementFilter = Optional[Callable[[nodes.NodeNG], bool]]
+
+
+@dataclass(frozen=True)
+class StackDepth:
+    """How many layers a list of cells or layers has, as written."""
+
+    count: Count
+    items: Optional[Tuple[nodes.NodeNG, ...]] = None  # the listed layers, for an explicit ``[a, b, c]``
+
+
+def stack_depth(expr: Optional[nodes.NodeNG], element_ok: ElementFilter = None,
+                depth: int = 0) -> Optional[StackDepth]:
+    """The depth of ``[f() for _ in range(d)]``, ``[c] * d``, ``[a, b, c]``, or of a name bound to one of
+    those or to ``[]`` filled by ``.append`` in a ``for _ in range(d)``. ``element_ok`` restricts which
+    elements count (e.g. only recurrent layers); a list with another element has no depth."""
+    if expr is None or depth > _MAX_DEPTH:
+        return None
+    if isinstance(expr, nodes.ListComp) and len(expr.generators) == 1:
+        generator = expr.generators[0]
+        if generator.ifs or (element_ok is not None and not element_ok(expr.elt)):
+            return None
+        return _as_depth(count_of(range_bound(generator.iter)))
+    if isinstance(expr, (nodes.List, nodes.Tuple)):
+        if any(isinstance(e, nodes.Starred) for e in expr.elts):
+            return None
+        if element_ok is not None and not all(element_ok(e) for e in expr.elts):
+            return None
+        return StackDepth(Count.of(len(expr.elts)), tuple(expr.elts))
+    if isinstance(expr, nodes.BinOp) and expr.op == "*":
+        for sequence, times in ((expr.left, expr.right), (expr.right, expr.left)):
+            if isinstance(sequence, (nodes.List, nodes.Tuple)) and len(sequence.elts) == 1:
+                if element_ok is not None and not element_ok(sequence.elts[0]):
+                    return None
+                return _as_depth(count_of(times))
+        return None
+    if isinstance(expr, nodes.Name):
+        binding = single_binding(expr)
+        if not isinstance(binding, nodes.AssignName):
+            return None
+        value = assigned_value(binding)
+        if isinstance(value, nodes.List) and not value.elts:
+            return _as_depth(appended_count(expr, element_ok))
+        return stack_depth(value, element_ok, depth + 1)
+    return None
+
+
+def _as_depth(count: Optional[Count]) -> Optional[StackDepth]:
+    return StackDepth(count) if count is not None else None
+
+
+def appended_count(name: nodes.Name, element_ok: ElementFilter = None) -> Optional[Count]:
+    """``cells = []; for _ in range(d): cells.append(...)`` -> d, for a use of ``cells``: exactly one
+    append, between the ``[]`` and the use, in exactly one ``for`` over a range and under nothing else."""
+    binding = single_binding(name)
+    if not isinstance(binding, nodes.AssignName):
+        return None
+    frame = binding.frame()
+    appends = []
+    for node in tree.own_nodes(frame, (nodes.Call, nodes.AugAssign)):
+        if isinstance(node, nodes.AugAssign):
+            if isinstance(node.target, nodes.AssignName) and node.target.name == binding.name:
+                return None
+        elif isinstance(node.func, nodes.Attribute) and isinstance(node.func.expr, nodes.Name) \
+                and node.func.expr.name == binding.name:
+            if node.func.attrname != "append":
+                return None  # extend/insert/...: the count is not one loop's
+            appends.append(node)
+    if len(appends) != 1:
+        return None
+    append = appends[0]
+    if not (binding.lineno or 0) <= (append.lineno or 0) <= (name.lineno or 0):
+        return None
+    if len(append.args) != 1 or (element_ok is not None and not element_ok(append.args[0])):
+        return None
+    around = [p for p in tree.ancestors_below(append, frame)
+              if isinstance(p, (nodes.For, nodes.While, nodes.If, nodes.Try, nodes.AsyncFor))]
+    if len(around) != 1 or not isinstance(around[0], nodes.For):
+        return None
+    return count_of(range_bound(around[0].iter))
+
+
+# --- the time dimension an RNN runs over ----------------------------------------------------------------
+
+
+def rnn_time_axis(call: nodes.Call) -> Optional[TimeAxis]:
+    """The time axis of an RNN function's inputs and outputs: STEP_LIST for a static RNN, 0 with
+    ``time_major=True``, 1 otherwise; None when it is not an RNN call or time_major is not a literal."""
+    signature = tfapi.rnn_signature(call)
+    if signature is None:
+        return None
+    if signature.static:
+        return STEP_LIST
+    major = tfapi.time_major(call, signature.time_major_position)
+    if major is None:
+        return None
+    return 0 if major else 1
+
+
+def rnn_input_steps(call: nodes.Call) -> Optional[nodes.NodeNG]:
+    """The number of time steps of an RNN function's inputs, as the code writes it."""
+    signature = tfapi.rnn_signature(call)
+    if signature is None or signature.inputs is None:
+        return None
+    inputs = tfapi.call_argument(call, *signature.inputs)
+    axis = rnn_time_axis(call)
+    if inputs is None or axis is None:
+        return None
+    return steps_of_list(inputs) if axis == STEP_LIST else time_dim(inputs, axis)
+
+
+def keras_declared_steps(layer: nodes.Call) -> Iterator[nodes.NodeNG]:
+    """The time steps a Keras layer constructor declares: ``input_shape=(T, F)``,
+    ``batch_input_shape=(B, T, F)``, ``input_length=T``."""
+    element = shape_element(tfapi.call_argument(layer, None, "input_shape"), 0)
+    if element is not None:
+        yield element
+    element = shape_element(tfapi.call_argument(layer, None, "batch_input_shape"), 1)
+    if element is not None:
+        yield element
+    length = tfapi.call_argument(layer, None, "input_length")
+    if length is not None and not _is_none(length):
+        yield length
+
+
+def keras_layer_steps(layer: nodes.Call) -> Iterator[Tuple[nodes.NodeNG, Optional[nodes.NodeNG]]]:
+    """(time steps, the tensor they are of) for a Keras recurrent layer: first what it declares (tensor
+    None), then the time dimension of each tensor it is applied to. Nothing for a time-major layer."""
+    if tfapi.time_major(layer) is not False:
+        return
+    for steps in keras_declared_steps(layer):
+        yield steps, None
+    for use in result_uses(layer):
+        parent = use.parent
+        if isinstance(parent, nodes.Call) and parent.func is use and parent.args:
+            steps = time_dim(parent.args[0], 1)
+            if steps is not None:
+                yield steps, parent.args[0]
