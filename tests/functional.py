@@ -33,7 +33,7 @@ def lint_files(paths: list, options: tuple = ()) -> dict:
 
     reporter = CollectingReporter()
     Run(
-        ["--load-plugins=pylint_rnn", "--disable=all", "--enable=rnn", "--persistent=n",
+        ["--load-plugins=pylint_rnn", "--disable=all", "--enable=rnn", "--enable=rnn-time-axis-reduction", "--persistent=n",
          "--score=n", *options, *[str(p) for p in paths]],
         reporter=reporter,
         exit=False,
