@@ -214,9 +214,11 @@ def test_rnn_time_axis_and_input_steps(code, axis, steps):
 
 
 def test_keras_declared_steps():
-    layer = _node(KERAS + "keras.layers.LSTM(8, input_shape=(T, 4), batch_input_shape=(2, U, 4), input_length=V) #@")
+    layer = _node(KERAS + "keras.layers.LSTM(8, input_shape=(T, 4), batch_input_shape=(2, U, 4), "
+                          "input_length=V) #@")
     assert [s.as_string() for s in timeaxis.keras_declared_steps(layer)] == ["T", "U", "V"]
-    assert list(timeaxis.keras_declared_steps(_node(KERAS + "keras.layers.LSTM(8, input_shape=(None, 4)) #@"))) == []
+    unknown = _node(KERAS + "keras.layers.LSTM(8, input_shape=(None, 4)) #@")
+    assert list(timeaxis.keras_declared_steps(unknown)) == []
 
 
 def test_keras_layer_steps_declared_and_applied():

@@ -308,7 +308,8 @@ def _keras_rnn(node: nodes.Call, options: TimeStepOptions) -> Optional[Finding]:
     depth = timeaxis.stack_depth(cells)
     if depth is None:
         return None
-    consumers = (Consumer(RNN_LAYER, steps, _steps_of(tensor)) for steps, tensor in timeaxis.keras_layer_steps(node))
+    consumers = (Consumer(RNN_LAYER, steps, _steps_of(tensor))
+                 for steps, tensor in timeaxis.keras_layer_steps(node))
     return _sized_by_steps(node, "RNN([...])", depth, consumers, RNN_LAYER, options)
 
 

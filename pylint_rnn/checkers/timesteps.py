@@ -45,6 +45,10 @@ class TimeStepsChecker(RnnChecker):
         ),
     )
 
+    def __init__(self, linter) -> None:
+        super().__init__(linter)
+        self._options = timesteps.TimeStepOptions((), ())  # the configured names, read in open()
+
     def open(self) -> None:
         self._options = timesteps.TimeStepOptions(
             tuple(self.linter.config.time_step_names), tuple(self.linter.config.layer_count_names))
