@@ -9,7 +9,7 @@ Reported at the training run when all of these hold (otherwise silent):
 
 - the run fetches a training op (``opt.minimize(...)``, ``apply_gradients(...)``, ``optimize_loss``,
   ``create_train_op``, or a name matching ``training-op-names``);
-- a fed value is, through :mod:`pylint_rnn.core.values`, exactly what an earlier run (or a run later in
+- a fed value is, through :mod:`pylint_rnn.core.sessions`, exactly what an earlier run (or a run later in
   the same loop body) fetched for a tensor ``T``, only reshaped;
 - the key it is fed through is a placeholder that feeds trainable computation (a variable-creating call,
   a layer, an RNN), and ``T``'s definition depends on trainable variables;
@@ -27,7 +27,7 @@ from pylint.checkers import BaseChecker
 
 from pylint_rnn.checkers import CHECKER_NAME
 from pylint_rnn.checkers._guard import never_crash
-from pylint_rnn.core import effects, tfapi, values
+from pylint_rnn.core import dataflow, effects, sessions, tfapi, trainable
 from pylint_rnn.core.cache import module_cached
 
 DEFAULT_TRAINING_OP_NAMES = r".*(train|optimi[sz]|minimi[sz]|update_op|opt_op|apply_grad).*"
@@ -78,7 +78,7 @@ def _target_names(expr: nodes.NodeNG) -> List[str]:
     last = _last_name(expr)
     if last:
         names.append(last)
-    for definition in values.definitions(expr):
+    for definition in dataflow.definitions(expr):
         target = definition.target
         if isinstance(target, nodes.AssignName):
             names.append(target.name)
@@ -175,12 +175,12 @@ class RoundTripChecker(BaseChecker):
             return
         if not (len(node.args) > 1 or node.keywords or (node.args and not self._session_like_cheap(func.expr))):
             return  # no feed_dict at all
-        run = values.session_run(node, self._session_re(), self.is_training_op)
+        run = sessions.session_run(node, self._session_re(), self.is_training_op)
         if run is None or run.feed is None:
             return
-        if not any(self.is_training_op(leaf) for leaf in values.fetch_leaves(run.fetches, node)):
+        if not any(self.is_training_op(leaf) for leaf in sessions.fetch_leaves(run.fetches, node)):
             return
-        for key, value in values.feed_items(run):
+        for key, value in sessions.feed_items(run):
             self._check_feed(node, key, value)
 
     def _session_like_cheap(self, receiver: nodes.NodeNG) -> bool:
@@ -191,7 +191,7 @@ class RoundTripChecker(BaseChecker):
         return self._session_names
 
     def _check_feed(self, run_call: nodes.Call, key: nodes.NodeNG, value: nodes.NodeNG) -> None:
-        for fetched in values.fetched_values(value, self._session_re(), self.is_training_op):
+        for fetched in sessions.fetched_values(value, self._session_re(), self.is_training_op):
             if fetched.run.call is run_call:
                 continue  # this run's own previous result: a recurrence (state carried between steps)
             if self._report_if_roundtrip(run_call, key, value, fetched.node):
@@ -210,7 +210,7 @@ class RoundTripChecker(BaseChecker):
         state_use, model_use = self.placeholder_uses(key)
         if state_use or not model_use:
             return False
-        if not values.depends_on_trainable(tensor):
+        if not trainable.depends_on_trainable(tensor):
             return False
         if self.trained_elsewhere(tensor):
             return False  # e.g. a GAN's generator: its samples are data for the discriminator
@@ -218,7 +218,7 @@ class RoundTripChecker(BaseChecker):
         self.add_message(
             "rnn-placeholder-roundtrip",
             node=run_call,
-            args=(values.unreshaped(value).as_string(), tensor_text, key.as_string(), tensor_text, tensor_text),
+            args=(sessions.unreshaped(value).as_string(), tensor_text, key.as_string(), tensor_text, tensor_text),
         )
         return True
 
@@ -231,7 +231,7 @@ class RoundTripChecker(BaseChecker):
     def _training_op(self, expr: nodes.NodeNG, depth: int) -> bool:
         if depth > 4:
             return False
-        definitions = values.defining_expression(expr)
+        definitions = dataflow.defining_expression(expr)
         for value, _ in definitions:
             if not isinstance(value, nodes.Call):
                 continue
@@ -263,12 +263,12 @@ class RoundTripChecker(BaseChecker):
         Then those variables train through that loss (a GAN's generator, word2vec embeddings reused as
         fixed inputs): feeding the tensor's value elsewhere is a choice, not a cut.
         """
-        sources = {id(n) for n in values.trainable_sources(tensor)}
+        sources = {id(n) for n in trainable.trainable_sources(tensor)}
         if not sources:
             return False
         trained: set = set()
         for root in _training_roots(tensor.root()):
-            trained |= values.upstream_nodes(root)
+            trained |= trainable.upstream_nodes(root)
             if sources <= trained:
                 return True
         return False
@@ -277,7 +277,7 @@ class RoundTripChecker(BaseChecker):
 
     @staticmethod
     def is_placeholder(key: nodes.NodeNG) -> bool:
-        for value, _ in values.defining_expression(key):
+        for value, _ in dataflow.defining_expression(key):
             if isinstance(value, nodes.Call) and tfapi.call_api(value) in _PLACEHOLDER_APIS:
                 return True
         return False
@@ -286,15 +286,15 @@ class RoundTripChecker(BaseChecker):
         """A recurrent state: the state output of an RNN function / cell / layer, or a state-like name."""
         if _matches(self._state_names, _target_names(tensor)):
             return True
-        for value, path in values.defining_expression(tensor):
+        for value, path in dataflow.defining_expression(tensor):
             if not isinstance(value, nodes.Call) or not path or path[0] < 1:
                 continue
             api = tfapi.call_api(value)
             if tfapi.is_rnn_function(api) or (api or "").startswith("tf.contrib.seq2seq."):
                 return True
-            if isinstance(value.func, (nodes.Name, nodes.Attribute)) and values._is_layer_object(value.func, 0):
+            if isinstance(value.func, (nodes.Name, nodes.Attribute)) and trainable.is_layer_object(value.func):
                 return True
-            if isinstance(value.func, nodes.Call) and values.is_layer_object_api(tfapi.call_api(value.func)):
+            if isinstance(value.func, nodes.Call) and trainable.is_layer_object_api(tfapi.call_api(value.func)):
                 return True
         return False
 
@@ -340,7 +340,7 @@ class RoundTripChecker(BaseChecker):
                 if position is not None and node in parent.args and parent.args.index(node) == position:
                     state = True
                 if isinstance(parent.func, (nodes.Name, nodes.Attribute)) and node in parent.args[1:2] \
-                        and api is None and values._is_layer_object(parent.func, 0) \
+                        and api is None and trainable.is_layer_object(parent.func) \
                         and _is_cell_object(parent.func):
                     state = True  # cell(inputs, state)
                 if self._call_trains(parent, api, node):
@@ -361,19 +361,19 @@ class RoundTripChecker(BaseChecker):
     def _call_trains(call: nodes.Call, api: Optional[str], argument: nodes.NodeNG) -> bool:
         """Does passing ``argument`` to ``call`` put it into trainable computation?"""
         if api is not None:
-            if values.creates_trainable_api(call, api):
+            if trainable.creates_trainable_api(call, api):
                 return True
             if not tfapi.is_tf_api(api) or api in _PLACEHOLDER_APIS:
                 return False
             # tf.matmul(ph, w): a layer's input. (A loss comparing ph with a prediction is not.)
             return any(_is_variable(other) for other in _other_arguments(call, argument))
         func = call.func
-        if isinstance(func, nodes.Call) and values.is_layer_object_api(tfapi.call_api(func)):
+        if isinstance(func, nodes.Call) and trainable.is_layer_object_api(tfapi.call_api(func)):
             return True
         callee = effects.function_of_call(call)
         if callee is not None:
-            return effects.creates_variables(callee) or values._keras_layers_called(callee)
-        if isinstance(func, (nodes.Name, nodes.Attribute)) and values._is_layer_object(func, 0):
+            return effects.creates_variables(callee) or trainable.keras_layers_called(callee)
+        if isinstance(func, (nodes.Name, nodes.Attribute)) and trainable.is_layer_object(func):
             return True
         return False
 
@@ -412,7 +412,7 @@ _NON_DIFFERENTIABLE = frozenset({
 
 def _integer_placeholder(key: nodes.NodeNG) -> bool:
     """``tf.placeholder(tf.int32, ...)``: integer / bool / string inputs never carry a gradient."""
-    for value, _ in values.defining_expression(key):
+    for value, _ in dataflow.defining_expression(key):
         if isinstance(value, nodes.Call) and tfapi.call_api(value) in _PLACEHOLDER_APIS:
             dtype = tfapi.call_argument(value, 0, "dtype")
             if isinstance(dtype, nodes.Const) and isinstance(dtype.value, str):
@@ -430,7 +430,7 @@ def _integer_placeholder(key: nodes.NodeNG) -> bool:
 def _non_differentiable(tensor: nodes.NodeNG) -> bool:
     """The fetched tensor is an index / comparison / sample: no gradient would flow through it anyway."""
     found = False
-    for value, _ in values.defining_expression(tensor):
+    for value, _ in dataflow.defining_expression(tensor):
         if not isinstance(value, nodes.Call):
             return False
         api = tfapi.call_api(value)
@@ -453,16 +453,16 @@ def _is_variable(expr: nodes.NodeNG) -> bool:
     """Is expr itself a trainable variable (tf.Variable / tf.get_variable), possibly via aliases?"""
     if not isinstance(expr, (nodes.Name, nodes.Attribute, nodes.Call)):
         return False
-    for value, _ in values.defining_expression(expr):
+    for value, _ in dataflow.defining_expression(expr):
         if isinstance(value, nodes.Call):
             api = tfapi.call_api(value)
-            if api in (tfapi.VARIABLE, tfapi.GET_VARIABLE) and values.creates_trainable_api(value, api):
+            if api in (tfapi.VARIABLE, tfapi.GET_VARIABLE) and trainable.creates_trainable_api(value, api):
                 return True
     return False
 
 
 def _is_cell_object(func: nodes.NodeNG) -> bool:
-    for value, _ in values.defining_expression(func):
+    for value, _ in dataflow.defining_expression(func):
         if isinstance(value, nodes.Call) and tfapi.is_any_cell(tfapi.call_api(value)):
             return True
     return False
@@ -480,7 +480,7 @@ def _other_arguments(call: nodes.Call, argument: nodes.NodeNG):
 def _load_sites(key: nodes.NodeNG) -> List[nodes.NodeNG]:
     """Every place the placeholder is read in graph code, under any of the names it is assigned to."""
     out = []
-    for target in values.alias_targets(key):
+    for target in dataflow.alias_targets(key):
         out.extend(_load_sites_of_target(target))
     return out
 
