@@ -5,7 +5,7 @@ functions, lambdas and classes are not descended into, since their bodies run at
 """
 from __future__ import annotations
 
-from typing import Iterator, List, Optional, Tuple, Type, Union
+from typing import Iterator, List, Optional, Pattern, Tuple, Type, Union
 
 from astroid import nodes
 
@@ -188,3 +188,8 @@ def last_name(expr: Optional[nodes.NodeNG]) -> Optional[str]:
     if isinstance(expr, nodes.Attribute):
         return expr.attrname
     return None
+
+
+def name_matches(pattern: Pattern, name: Optional[str]) -> bool:
+    """Does a names option (a regular expression) match ``name`` whole, as written or lower-cased?"""
+    return bool(name) and (pattern.fullmatch(name) is not None or pattern.fullmatch(name.lower()) is not None)

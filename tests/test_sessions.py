@@ -1,13 +1,14 @@
-"""Unit tests for pylint_rnn.core.values: sessions, runs, feed dicts, fetched values, definitions."""
+"""Unit tests for pylint_rnn.core.sessions: sessions, runs, feed dicts, fetch structures, fetched values."""
 from __future__ import annotations
 
+import re
 import textwrap
 
 import astroid
 import pytest
 from astroid import nodes
 
-from pylint_rnn.core import values
+from pylint_rnn.core import sessions
 
 HEADER = "import numpy as np\nimport tensorflow as tf\n"
 
@@ -19,7 +20,7 @@ def parse(code: str) -> nodes.Module:
 def runs(module: nodes.Module, is_op=None):
     out = []
     for call in module.nodes_of_class(nodes.Call):
-        run = values.session_run(call, is_op=is_op)
+        run = sessions.session_run(call, is_op=is_op)
         if run is not None:
             out.append(run)
     return out
@@ -32,9 +33,9 @@ def last_run(module, is_op=None):
 def fed(module, key_text: str, is_op=None):
     """The fetched tensor (as text) the last run feeds through key_text, or None."""
     for run in reversed(runs(module, is_op)):
-        for key, value in values.feed_items(run):
+        for key, value in sessions.feed_items(run):
             if key.as_string() == key_text:
-                found = values.fetched_value(value, is_op=is_op)
+                found = sessions.fetched_value(value, is_op=is_op)
                 return found.node.as_string() if found else None
     raise AssertionError(f"{key_text} not fed")
 
@@ -69,6 +70,21 @@ def test_other_runs_ignored(code):
     assert runs(parse(code)) == []
 
 
+@pytest.mark.parametrize("receiver, expected", [
+    ("sess", True), ("train_session", True), ("Sess", True), ("self.tf_sess", True), ("runner", False),
+])
+def test_default_session_names_match_the_last_name_whole(receiver, expected):
+    assert bool(runs(parse(f"{receiver}.run(t)"))) is expected
+
+
+def test_session_names_pattern_is_a_full_match():
+    module = parse("my_runner.run(t)")
+    (call,) = list(module.nodes_of_class(nodes.Call))
+    assert sessions.session_run(call, re.compile("runner")) is None
+    assert sessions.session_run(call, re.compile(".*runner")) is not None
+    assert sessions.session_run(call, re.compile("MY_RUNNER")) is None  # the pattern is not lower-cased
+
+
 def test_op_run_needs_the_op_test():
     module = parse("train_step.run(feed_dict={x: 1})")
     assert runs(module) == []
@@ -92,7 +108,7 @@ def test_run_parts():
 
 def feed_pairs(code: str):
     run = last_run(parse(code))
-    return sorted((k.as_string(), v.as_string()) for k, v in values.feed_items(run))
+    return sorted((k.as_string(), v.as_string()) for k, v in sessions.feed_items(run))
 
 
 def test_feed_literal():
@@ -289,8 +305,8 @@ def test_recurrence_reports_own_run_among_values():
     """
     module = parse(code)
     run = last_run(module)
-    (_, value), = values.feed_items(run)
-    found = {(f.run.call.lineno, f.node.as_string()) for f in values.fetched_values(value)}
+    (_, value), = sessions.feed_items(run)
+    found = {(f.run.call.lineno, f.node.as_string()) for f in sessions.fetched_values(value)}
     assert {f[1] for f in found} == {"init", "final"}
 
 
@@ -300,129 +316,7 @@ def test_recurrence_reports_own_run_among_values():
 def test_fetch_leaves():
     module = parse("f = {'a': a, 'b': [b, (c,)]}\nsess.run(f)")
     run = last_run(module)
-    assert sorted(n.as_string() for n in values.fetch_leaves(run.fetches, run.call)) == ["a", "b", "c"]
+    assert sorted(n.as_string() for n in sessions.fetch_leaves(run.fetches, run.call)) == ["a", "b", "c"]
     module = parse("sess.run(tensor)")
     run = last_run(module)
-    assert [n.as_string() for n in values.fetch_leaves(run.fetches, run.call)] == ["tensor"]
-
-
-# --- definitions and trainable dependencies -------------------------------------------------------------
-
-
-def first_name(module, name):
-    """The last Name load of ``name`` in the module."""
-    found = [n for n in module.nodes_of_class(nodes.Name) if n.name == name]
-    return found[-1]
-
-
-def test_definitions_of_tuple_target():
-    module = parse("outputs, state = tf.nn.dynamic_rnn(cell, x)\nuse(state)")
-    (definition,) = values.definitions(first_name(module, "state"))
-    assert definition.path == (1,)
-    assert definition.value.as_string().startswith("tf.nn.dynamic_rnn")
-
-
-def test_definitions_of_class_attribute_from_other_method():
-    module = parse("""
-    class M:
-        def build(self):
-            self.h = tf.layers.dense(self.x, 3)
-        def use(self):
-            return self.h
-    """)
-    attr = [n for n in module.nodes_of_class(nodes.Attribute) if n.attrname == "h"][-1]
-    (definition,) = values.definitions(attr)
-    assert definition.value.as_string().startswith("tf.layers.dense")
-
-
-def test_definitions_of_instance_attribute():
-    module = parse("""
-    class M:
-        def __init__(self):
-            self.h = tf.layers.dense(x, 3)
-    m = M()
-    use(m.h)
-    """)
-    attr = [n for n in module.nodes_of_class(nodes.Attribute) if n.attrname == "h"][-1]
-    assert values.definitions(attr)
-
-
-def test_defining_expression_through_helper_return():
-    module = parse("""
-    def build():
-        ph = tf.placeholder(tf.float32)
-        out = tf.layers.dense(ph, 2)
-        return ph, out
-    a, b = build()
-    use(a)
-    """)
-    ((value, _),) = values.defining_expression(first_name(module, "a"))
-    assert value.as_string().startswith("tf.placeholder")
-
-
-@pytest.mark.parametrize("code", [
-    "w = tf.Variable(tf.zeros([3]))\nt = x * w",
-    "w = tf.get_variable('w', [3])\nt = tf.matmul(x, w)",
-    "t = tf.layers.dense(x, 3)",
-    "t = tf.contrib.layers.fully_connected(x, 3)",
-    "t, _ = tf.nn.dynamic_rnn(cell, x)",
-    "t = tf.keras.layers.Dense(3)(x)",
-    "layer = tf.keras.layers.LSTM(3)\nt = layer(x)",
-    "cell = tf.nn.rnn_cell.GRUCell(3)\nt, s = cell(x, s0)",
-    "def enc(v):\n    w = tf.get_variable('w', [3])\n    return v * w\nt = enc(x)",
-    "emb = tf.get_variable('e', [10, 3])\nt = tf.nn.embedding_lookup(emb, ids)",
-])
-def test_depends_on_trainable(code):
-    module = parse(code + "\nuse(t)")
-    assert values.depends_on_trainable(first_name(module, "t"))
-
-
-@pytest.mark.parametrize("code", [
-    "t = tf.placeholder(tf.float32)",
-    "t = x * 2.0",
-    "w = tf.Variable(0.0, trainable=False)\nt = x * w",
-    "t = tf.stop_gradient(tf.layers.dense(x, 3))",
-    "t = iterator.get_next()",
-    "t = tf.data.Dataset.range(3)",
-    "t = cell.zero_state(8, tf.float32)",
-    "t = np.zeros(3)",
-    "t = unknown_function(x)",
-])
-def test_does_not_depend_on_trainable(code):
-    module = parse(code + "\nuse(t)")
-    assert not values.depends_on_trainable(first_name(module, "t"))
-
-
-def test_recursive_definitions_terminate():
-    module = parse("a = b\nb = a\nt = a\nuse(t)")
-    assert not values.depends_on_trainable(first_name(module, "t"))
-    module = parse("def f(x):\n    return f(x)\nt = f(1)\nuse(t)")
-    assert not values.depends_on_trainable(first_name(module, "t"))
-
-
-def test_trainable_sources_and_upstream():
-    module = parse("""
-    enc = tf.layers.dense(x, 3)
-    layer = tf.keras.layers.Dense(2)
-    out = layer(enc)
-    loss = tf.reduce_mean(out)
-    use(out)
-    use(loss)
-    """)
-    out = first_name(module, "out")
-    sources = sorted(n.as_string() for n in values.trainable_sources(out))
-    assert sources == ["tf.keras.layers.Dense(2)", "tf.layers.dense(x, 3)"]
-    loss_upstream = values.upstream_nodes(first_name(module, "loss"))
-    assert all(id(n) in loss_upstream for n in values.trainable_sources(out))
-
-
-def test_unique_class_attribute_for_unknown_receiver():
-    module = parse("""
-    class Net:
-        def __init__(self):
-            self.feat = tf.layers.dense(x, 3)
-    def train(net):
-        use(net.feat)
-    """)
-    attr = [n for n in module.nodes_of_class(nodes.Attribute) if n.attrname == "feat"][-1]
-    assert values.depends_on_trainable(attr)
+    assert [n.as_string() for n in sessions.fetch_leaves(run.fetches, run.call)] == ["tensor"]
