@@ -1,18 +1,13 @@
-"""Unit tests for the symbolic cell-list evaluation behind rnn-same-cell-stacked, and its message texts."""
-# pylint: disable=protected-access
+"""Unit tests for rnn-same-cell-stacked: the findings of analyses/stacking.py and the message texts pylint shows."""
 from __future__ import annotations
 
 import astroid
-import pytest
+from pylint.interfaces import HIGH
 from pylint.testutils import CheckerTestCase
 
-from pylint_rnn.checkers import stacking
-from pylint_rnn.checkers.stacking import Count, StackingChecker
-
-
-def _call(code: str):
-    """The call marked with ``#@`` in ``code``."""
-    return astroid.extract_node(code)
+from pylint_rnn import rules
+from pylint_rnn.analyses import stacking
+from pylint_rnn.checkers.stacking import StackingChecker
 
 
 def _messages(code: str):
@@ -20,100 +15,12 @@ def _messages(code: str):
     case = _Case()
     case.setup_method()
     case.walk(module)
-    return [m.args[0] for m in case.linter.release_messages()]
+    template = rules.rule(stacking.SAME_CELL).pylint_template
+    return [template % m.args for m in case.linter.release_messages()]
 
 
 class _Case(CheckerTestCase):
     CHECKER_CLASS = StackingChecker
-
-
-# --- counts ---------------------------------------------------------------------------------------------
-
-
-def test_count_arithmetic_keeps_the_users_words():
-    n = Count(None, "num_layers")
-    assert (Count.of(1) * n).text == "num_layers"
-    assert (n * Count.of(2)).text == "num_layers * 2"
-    assert (Count.of(2) * Count.of(3)) == Count.of(6)
-    assert (Count.of(1) + Count.of(1)).value == 2
-    assert (n + Count.of(1)).text == "num_layers + 1"
-    assert n.more_than_one() and not Count.of(1).more_than_one() and Count.of(2).more_than_one()
-
-
-@pytest.mark.parametrize(
-    "iterable, value, text",
-    [
-        ("range(3)", 3, "3"),
-        ("range(n)", None, "n"),
-        ("range(1, 4)", 3, "3"),
-        ("range(0, depth)", None, "depth"),
-        ("[64, 64]", 2, "2"),
-        ("range(len(sizes))", None, "len(sizes)"),
-    ],
-)
-def test_loop_counts(iterable, value, text):
-    count = stacking._loop_count(astroid.extract_node(iterable))
-    assert count is not None and count.value == value and count.text == text
-
-
-@pytest.mark.parametrize("iterable", ["sizes", "enumerate(sizes)", "range(0, n, 2)", "zip(a, b)"])
-def test_unknown_loop_counts(iterable):
-    assert stacking._loop_count(astroid.extract_node(iterable)) is None
-
-
-def test_named_count_resolves_to_its_literal_but_keeps_the_name():
-    node = astroid.extract_node("N = 1\nN #@")
-    count = stacking._count_of(node)
-    assert count.value == 1 and count.text == "N" and not count.more_than_one()
-
-
-# --- cell lists -----------------------------------------------------------------------------------------
-
-
-def _duplicates(code: str):
-    call = _call(code)
-    cells = stacking._cell_list(call.args[0], call)
-    return [(label, count.text) for label, _, count in stacking.duplicated(cells)] if cells else None
-
-
-@pytest.mark.parametrize(
-    "code, expected",
-    [
-        ("c = f()\nstack([c] * 3) #@", [("'c'", "3")]),
-        ("c = f()\nstack([c, c]) #@", [("'c'", "2")]),
-        ("c = f()\nstack([c for _ in range(k)]) #@", [("'c'", "k")]),
-        ("stack([make()] * 2) #@", [("'make()'", "2")]),
-        ("c = f()\nd = c\nstack([c, d]) #@", [("'c' (also as 'd')", "2")]),
-        ("c = f()\ncells = []\nfor _ in range(4):\n    cells.append(c)\nstack(cells) #@", [("'c'", "4")]),
-        ("c = f()\ncells = [c]\ncells.append(c)\nstack(cells) #@", [("'c'", "2")]),
-        ("c = f()\nstack([c] + [c] * 2) #@", [("'c'", "3")]),
-    ],
-)
-def test_duplicates_found(code, expected):
-    assert _duplicates(code) == expected
-
-
-@pytest.mark.parametrize(
-    "code",
-    [
-        "stack([make() for _ in range(3)]) #@",
-        "c = f()\nstack([c] * 1) #@",
-        "a = f()\nb = f()\nstack([a, b]) #@",
-        "cells = []\nfor _ in range(3):\n    c = f()\n    cells.append(c)\nstack(cells) #@",
-        "c = f()\ncells = []\nc2 = c\ncells.append(c)\nc = f()\ncells.append(c)\nstack(cells) #@",
-        "c = f()\ncells = []\nfor _ in things:\n    cells.append(c)\nstack(cells) #@",
-        "c = f()\nstack([c for i in range(3) if i]) #@",
-    ],
-)
-def test_no_duplicates(code):
-    assert not _duplicates(code)
-
-
-def test_unknown_list_is_none():
-    assert _duplicates("def g(cells):\n    stack(cells) #@") is None
-
-
-# --- message texts (checked against tfapi resolution) ---------------------------------------------------
 
 
 def test_message_for_literal_count():
@@ -123,7 +30,7 @@ def test_message_for_literal_count():
         "tf.nn.rnn_cell.MultiRNNCell([lstm] * 3)\n"
     )
     assert messages == [
-        "cell 'lstm' is stacked 3 times in MultiRNNCell: the 3 layers share one set of weights; build one cell "
+        "cell 'lstm' is used for 3 layers of MultiRNNCell: the layers share one set of weights; build one cell "
         "per layer, e.g. [tf.nn.rnn_cell.LSTMCell(64) for _ in range(3)]"
     ]
 
@@ -135,8 +42,8 @@ def test_message_names_a_symbolic_count():
         "    return layers.StackedRNNCells([cell] * num_layers)\n"
     )
     assert messages == [
-        "cell 'cell' is stacked num_layers times in StackedRNNCells: the num_layers layers share one set of "
-        "weights; build one cell per layer, e.g. [make_cell() for _ in range(num_layers)]"
+        "cell 'cell' is used for num_layers layers of StackedRNNCells: the layers share one set of weights; "
+        "build one cell per layer, e.g. [make_cell() for _ in range(num_layers)]"
     ]
 
 
@@ -147,9 +54,75 @@ def test_message_for_bidirectional():
         "    return tf.nn.bidirectional_dynamic_rnn(cell, cell, x)\n"
     )
     assert messages == [
-        "cell 'cell' is both the forward and the backward cell of bidirectional_dynamic_rnn: both directions "
-        "share one set of weights; build a separate cell for each direction"
+        "cell 'cell' is used for both directions of bidirectional_dynamic_rnn: the directions share one set "
+        "of weights; build a separate cell for each direction"
     ]
+
+
+def test_message_for_one_list_stacked_for_both_directions():
+    messages = _messages(
+        "import tensorflow as tf\n"
+        "def f(make_cell, x):\n"
+        "    cells = [make_cell() for _ in range(2)]\n"
+        "    fw = tf.nn.rnn_cell.MultiRNNCell(cells)\n"
+        "    bw = tf.nn.rnn_cell.MultiRNNCell(cells)\n"
+        "    return tf.nn.bidirectional_dynamic_rnn(fw, bw, x)\n"
+    )
+    assert messages == [
+        "list 'cells' is used for both directions of bidirectional_dynamic_rnn: the directions share one set "
+        "of weights; build a separate cell for each direction"
+    ]
+
+
+def test_messages_for_stack_bidirectional_lists():
+    messages = _messages(
+        "import tensorflow as tf\n"
+        "def one_list(cells, x):\n"
+        "    return tf.contrib.rnn.stack_bidirectional_dynamic_rnn(cells, cells, x)\n"
+        "def one_cell(make_cell, x):\n"
+        "    c = make_cell()\n"
+        "    return tf.contrib.rnn.stack_bidirectional_dynamic_rnn([c, make_cell()], [make_cell(), c], x)\n"
+    )
+    assert messages == [
+        "list 'cells' is used for both directions of stack_bidirectional_dynamic_rnn: the directions share one "
+        "set of weights; build a separate list of cells for each direction",
+        "cell 'c' is used for a forward and a backward layer of stack_bidirectional_dynamic_rnn: the directions "
+        "share one set of weights; build a separate cell for each direction",
+    ]
+
+
+def test_message_for_keras_bidirectional():
+    messages = _messages(
+        "from tensorflow.keras import layers\n"
+        "gru = layers.GRU(8)\n"
+        "layers.Bidirectional(gru, backward_layer=gru)\n"
+    )
+    assert messages == [
+        "layer 'gru' is used for both directions of Bidirectional: Keras copies the forward layer, then rejects "
+        "the pair with a ValueError (same go_backwards); build a separate backward layer with "
+        "go_backwards=True, or leave out backward_layer"
+    ]
+
+
+def test_findings_fill_the_registry_template_with_high_confidence():
+    call = astroid.extract_node(
+        "import tensorflow as tf\n"
+        "c = tf.nn.rnn_cell.GRUCell(4)\n"
+        "tf.nn.rnn_cell.MultiRNNCell([c, c]) #@\n"
+    )
+    findings = stacking.same_cell_findings(call)
+    assert len(findings) == 1
+    rule = rules.rule(findings[0].symbol)
+    assert (len(findings[0].args), len(findings[0].fix_args)) == rule.arity()
+    assert findings[0].confidence is HIGH and findings[0].confidence in rule.confidences
+
+
+def test_the_spelling_filter_passes_our_apis_and_skips_others():
+    passes = ["tf.nn.rnn_cell.MultiRNNCell(c)", "MultiRNNCell(c)", "layers.Bidirectional(l)",
+              "rnn.stack_bidirectional_rnn(c)", "keras.layers.RNN(c)", "MyStack(c)"]
+    skipped = ["np.zeros(3)", "self.build(x)", "f()(x)"]
+    assert all(stacking.may_stack_cells(astroid.extract_node(code)) for code in passes)
+    assert not any(stacking.may_stack_cells(astroid.extract_node(code)) for code in skipped)
 
 
 def test_not_tensorflow_is_silent():

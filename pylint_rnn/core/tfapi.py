@@ -102,6 +102,7 @@ RNN_SIGNATURES: Dict[str, RnnSignature] = {
 KERAS_RNN_LAYERS = frozenset(f"tf.keras.layers.{n}" for n in _KERAS_RNN_LAYERS)
 KERAS_RNN = "tf.keras.layers.RNN"  # the generic layer that unrolls a cell, or a list of cells
 KERAS_BIDIRECTIONAL = "tf.keras.layers.Bidirectional"
+KERAS_RNN = "tf.keras.layers.RNN"  # takes one cell, or a list of cells that it stacks like StackedRNNCells
 KERAS_TIME_DISTRIBUTED = "tf.keras.layers.TimeDistributed"
 
 GET_VARIABLE = "tf.get_variable"
@@ -450,6 +451,16 @@ def is_cell_wrapper(name: Optional[str]) -> bool:
 
 def is_cell_stack(name: Optional[str]) -> bool:
     return name in CELL_STACKS
+
+
+def stacked_cells_argument(call: nodes.Call, api: Optional[str]) -> Optional[nodes.NodeNG]:
+    """The cells a stack takes: ``cells`` of MultiRNNCell / StackedRNNCells, ``cell`` of Keras ``RNN`` (a
+    list there is stacked); None for any other API, or when the argument is not passed."""
+    if is_cell_stack(api):
+        return call_argument(call, 0, "cells")
+    if api == KERAS_RNN:
+        return call_argument(call, 0, "cell")
+    return None
 
 
 def is_rnn_function(name: Optional[str]) -> bool:

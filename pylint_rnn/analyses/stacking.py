@@ -1,0 +1,140 @@
+"""rnn-same-cell-stacked: one cell object used for several layers, or for both directions.
+
+``MultiRNNCell([cell] * 3)`` does not build three layers: it builds one cell object three times over. A cell
+creates its weights the first time it is called and keeps them, so every layer runs on that one weight set
+(or, when the input width differs from the cell width, the second layer's matrix multiply fails). The same
+holds for ``StackedRNNCells``, Keras ``RNN([...])``, the per-layer lists of ``stack_bidirectional_*``, one
+cell passed as both the forward and the backward cell of a bidirectional RNN, and one Keras layer passed as
+both layers of ``Bidirectional``.
+
+Which objects a list of cells holds, and how often, comes from :mod:`pylint_rnn.core.celllists`; this module
+decides which of them a stack or a bidirectional call shares, and words the findings.
+"""
+from __future__ import annotations
+
+import re
+from typing import List, Optional
+
+from astroid import nodes
+
+from pylint_rnn.analyses import Finding
+from pylint_rnn.core import celllists, tfapi, tree
+
+SAME_CELL = "rnn-same-cell-stacked"
+
+_SUGGESTION_MAX = 50
+_BOTH_DIRECTIONS = "both directions"
+_LAYERS_SHARE = "the layers share one set of weights"
+_DIRECTIONS_SHARE = "the directions share one set of weights"
+_CELL_PER_DIRECTION = "a separate cell for each direction"
+_LIST_PER_DIRECTION = "a separate list of cells for each direction"
+_KERAS_REJECTS = "Keras copies the forward layer, then rejects the pair with a ValueError (same go_backwards)"
+_KERAS_FIX = "a separate backward layer with go_backwards=True, or leave out backward_layer"
+# Every API this rule checks has one of these in its last name; so does a project class subclassing one.
+_LOOKS_LIKE_OURS = re.compile(r"RNN|Rnn|rnn|Stack|Bidirectional|Cell")
+
+
+def may_stack_cells(call: nodes.Call) -> bool:
+    """Could this call be one the rule checks? A look at the callee's spelling only, so that most calls
+    (``self.f(...)``, ``np.zeros(...)``) are passed over before any name is resolved."""
+    func = call.func
+    if isinstance(func, nodes.Attribute):
+        return bool(_LOOKS_LIKE_OURS.search(func.attrname))
+    return isinstance(func, nodes.Name)
+
+
+def same_cell_findings(call: nodes.Call) -> List[Finding]:
+    """The findings for one call: a stack of cells, a bidirectional RNN function or Keras Bidirectional."""
+    api = tfapi.call_api(call)
+    if not api:
+        return []
+    if tfapi.is_cell_stack(api) or api == tfapi.KERAS_RNN:
+        cells = celllists.cell_list(tfapi.stacked_cells_argument(call, api), call)
+        return layer_findings(call, cells, _short_api(api))
+    signature = tfapi.RNN_SIGNATURES.get(api)
+    if signature is not None and signature.bidirectional:
+        forward, backward = (tfapi.call_argument(call, position, keyword) for position, keyword in signature.cells)
+        if signature.cell_lists:
+            return stacked_direction_findings(call, forward, backward, _short_api(api))
+        return direction_findings(call, forward, backward, _short_api(api))
+    if api == tfapi.KERAS_BIDIRECTIONAL:
+        return keras_bidirectional_findings(call)
+    return []
+
+
+def layer_findings(call: nodes.Call, cells: Optional[celllists.CellList], where: str) -> List[Finding]:
+    """One finding per cell object that the list of a stack holds more than once."""
+    if cells is None:
+        return []
+    found = []
+    for duplicate in celllists.duplicated(cells):
+        times = duplicate.count.text
+        fix = f"one cell per layer, e.g. [{_suggestion(duplicate.element)} for _ in range({times})]"
+        found.append(Finding(SAME_CELL, call, (f"cell {duplicate.label}", f"{times} layers", where, _LAYERS_SHARE),
+                             (fix,)))
+    return found
+
+
+def direction_findings(call: nodes.Call, forward: Optional[nodes.NodeNG], backward: Optional[nodes.NodeNG],
+                       where: str) -> List[Finding]:
+    """bidirectional_dynamic_rnn / static_bidirectional_rnn whose two cells share an object: one cell, or
+    the cells of one list stacked for each direction."""
+    forward_keys = celllists.direction_keys(forward)
+    backward_keys = celllists.direction_keys(backward)
+    shared = next((key for key in forward_keys if key in backward_keys), None)
+    if shared is None:
+        return []
+    used = forward_keys[shared]
+    if used.list_label:
+        what = f"list '{used.list_label}'"
+    else:
+        what = "cell " + celllists.display_label(list(used.elements + backward_keys[shared].elements))
+    return [Finding(SAME_CELL, call, (what, _BOTH_DIRECTIONS, where, _DIRECTIONS_SHARE), (_CELL_PER_DIRECTION,))]
+
+
+def stacked_direction_findings(call: nodes.Call, forward: Optional[nodes.NodeNG],
+                               backward: Optional[nodes.NodeNG], where: str) -> List[Finding]:
+    """stack_bidirectional_*: a cell repeated within one direction's list, one list for both directions,
+    or one cell in both lists."""
+    forward_cells = celllists.cell_list(forward, call)
+    backward_cells = celllists.cell_list(backward, call)
+    found = layer_findings(call, forward_cells, where) + layer_findings(call, backward_cells, where)
+    if forward is None or backward is None:
+        return found
+    if celllists.same_list_object(forward, backward, forward_cells, backward_cells):
+        args = (f"list '{tree.short_text(forward)}'", _BOTH_DIRECTIONS, where, _DIRECTIONS_SHARE)
+        return found + [Finding(SAME_CELL, call, args, (_LIST_PER_DIRECTION,))]
+    if forward_cells is None or backward_cells is None:
+        return found
+    backward_keys = {e.element.key for e in backward_cells.entries if e.element.names_one_object}
+    for entry in forward_cells.entries:
+        if entry.element.names_one_object and entry.element.key in backward_keys:
+            args = (f"cell '{entry.element.label}'", "a forward and a backward layer", where, _DIRECTIONS_SHARE)
+            return found + [Finding(SAME_CELL, call, args, (_CELL_PER_DIRECTION,))]
+    return found
+
+
+def keras_bidirectional_findings(call: nodes.Call) -> List[Finding]:
+    """``Bidirectional(layer, backward_layer=layer)``: one layer object as both directions."""
+    layer = tfapi.call_argument(call, 0, "layer")
+    backward = tfapi.call_argument(call, 3, "backward_layer")
+    if not (isinstance(layer, (nodes.Name, nodes.Attribute)) and isinstance(backward, (nodes.Name, nodes.Attribute))):
+        return []
+    first = celllists.element(layer)
+    if first.key != celllists.element(backward).key:
+        return []
+    args = (f"layer '{first.label}'", _BOTH_DIRECTIONS, "Bidirectional", _KERAS_REJECTS)
+    return [Finding(SAME_CELL, call, args, (_KERAS_FIX,))]
+
+
+def _suggestion(element: celllists.Element) -> str:
+    """The constructor to call once per layer: the one that built the cell, when it is short."""
+    if element.ctor is not None:
+        text = element.ctor.as_string()
+        if len(text) <= _SUGGESTION_MAX:
+            return text
+    return "make_cell()"
+
+
+def _short_api(api: str) -> str:
+    return api.rsplit(".", 1)[-1]
