@@ -209,8 +209,10 @@ def _batch_sized_states(facts: _Facts) -> List[Finding]:
     for entries in facts.reached.values():
         var = entries[0].var
         direct = [entry for entry in entries if not entry.reshaped]
-        if var.trainable is not True or not var.batch_dim or not direct or id(var.call) in facts.writes.carried:
+        if var.trainable is not True or not var.batch_dim or not direct:
             continue
+        if id(var.call) in facts.writes.carried:
+            continue  # it carries the final state between batches: one row per sequence is right
         feed = direct[0].feed
         # cell.zero_state(batch_size, ...) proves the dimension is the batch; otherwise its name says so.
         confidence = HIGH if var.from_zero_state else INFERENCE
@@ -241,8 +243,9 @@ def _unused_states(creations: List[nodes.Call], facts: _Facts) -> List[Finding]:
         binding = _single_name_target(call)
         if feed is None or binding is None or not _is_dead(binding, 0):
             continue
-        reason = (f"it never reaches initial_state of {_rnn_label(feed.call)}, which starts from "
-                  f"non-trainable '{tree.short_text(feed.state)}' instead, so no op the loss depends on reads it")
+        rnn, start = _rnn_label(feed.call), tree.short_text(feed.state)
+        reason = (f"it never reaches initial_state of {rnn}, which starts from non-trainable '{start}' instead, "
+                  "so no op the loss depends on reads it")
         found.append(Finding(UNTRAINED, call, (var.label, reason), (_pass_itself(var.label),), INFERENCE))
     return found
 

@@ -2,10 +2,10 @@
 
 A feed such as ``initial_state=LSTMStateTuple(self.state_c, h)`` or ``initial_state=state[0]`` names the
 variables the RNN starts from only through names, ``self.`` attributes, tuples, ``LSTMStateTuple(c, h)``,
-``state[0]`` / ``state.c`` and value-preserving ops (``tf.identity``, ``tf.tile`` ...). :class:`VariableTracker`
-follows those, module-local and flow-insensitive, to the creation calls (``tf.Variable``,
-``tf.get_variable``, ``self.add_weight``) and tells, for each, whether it is trainable and whether its first
-dimension is the batch size. It never infers: what the tree does not say is unknown.
+``state[0]`` / ``state.c`` and value-preserving ops (``tf.identity``, ``tf.tile`` ...).
+:class:`VariableTracker` follows those, module-local and flow-insensitive, to the creation calls
+(``tf.Variable``, ``tf.get_variable``, ``self.add_weight``) and tells, for each, whether it is trainable and
+whether its first dimension is the batch size. It never infers: what the tree does not say is unknown.
 """
 from __future__ import annotations
 
@@ -38,7 +38,8 @@ _CREATION_APIS = {
     tfapi.GET_VARIABLE: _Parameters(5, 1, "initializer", 3),
     "tf.keras.backend.variable": _Parameters(None, None, "value", 0),
 }
-_LAYER_WEIGHT = _Parameters(5, 1, None, None)  # self.add_weight(name, shape, dtype, initializer, reg, trainable)
+# A Keras layer's own self.add_weight(name, shape, dtype, initializer, regularizer, trainable, ...).
+_LAYER_WEIGHT = _Parameters(5, 1, None, None)
 # Values that pass a variable through unchanged ...
 _IDENTITY_APIS = frozenset({"tf.identity", "tf.convert_to_tensor", "tf.cast", "tf.stop_gradient"})
 # ... and values that reshape it (a tiled [1, units] variable is the idiom, not a batch-sized one).
@@ -292,8 +293,8 @@ def _self_attribute_table(klass: nodes.ClassDef) -> Dict[str, list]:
 
 def _bound_values(name: nodes.Name) -> list:
     """The values a name may hold here: right-hand sides of its assignments (element-wise for tuples)."""
-    values = (_target_value(binding) for binding in bindings_of(name) if isinstance(binding, nodes.AssignName))
-    return [value for value in values if value is not None]
+    targets = (binding for binding in bindings_of(name) if isinstance(binding, nodes.AssignName))
+    return [value for value in map(_target_value, targets) if value is not None]
 
 
 def _target_value(target: nodes.NodeNG) -> Optional[nodes.NodeNG]:
