@@ -7,6 +7,7 @@ import textwrap
 from collections import Counter
 
 import astroid
+import pytest
 from astroid import nodes
 
 from functional import FIXTURES, lint_files
@@ -44,57 +45,39 @@ def _lint(tmp_path, source: str, *options: str) -> Counter:
     return found[path.resolve()]
 
 
-# --- the three forms of rnn-untrained-initial-state ----------------------------------------------------
+# --- one pinned message per form: the registry's wording, and how sure each form is -------------------
+
+PINNED = {
+    # tf.assign into the non-trainable state the RNN starts from: the structure proves it.
+    "assign": (FIXTURES / "seeds" / "seed003_question.py", [(32, "HIGH"), (33, "HIGH")],
+               "learned initial state 'init_c' never trains: it reaches initial_state of dynamic_rnn only "
+               "through tf.assign into non-trainable 'state[0]', and assignments have no gradient; pass "
+               "'init_c' itself (tiled to the batch) as initial_state"),
+    # trainable=False and never assigned: the learned-state-rgx name says it was meant to learn.
+    "frozen": (UNTRAINED / "frozen_learned_state.py", [(7, "INFERENCE")],
+               "learned initial state 'learned_init' never trains: it is fed as initial_state of dynamic_rnn "
+               "but created with trainable=False and never assigned; drop trainable=False (and give it "
+               "shape [1, units], tiled to the batch)"),
+    # Nothing reads it while the RNN starts from a non-trainable state: no proof that the loss needs it.
+    "unused": (FIXTURES / "seeds" / "seed003_answer2.py", [(23, "INFERENCE"), (24, "INFERENCE")],
+               "learned initial state 'init_c' never trains: it never reaches initial_state of dynamic_rnn, "
+               "which starts from non-trainable 'state' instead, so no op the loss depends on reads it; "
+               "pass 'init_c' itself (tiled to the batch) as initial_state"),
+    # The first dimension is the batch_size given to cell.zero_state: HIGH.
+    "batch-sized": (BATCH_SIZED / "zero_state_variable.py", [(8, "HIGH"), (9, "HIGH")],
+                    "trainable initial state 'init_c' has batch size 'batch_size' as its first dimension "
+                    "and is fed as initial_state of dynamic_rnn: it learns a separate state per batch slot "
+                    "and fixes the batch size; create it with shape [1, units] and tile it: "
+                    "tf.tile(init_c, [tf.shape(inputs)[0], 1])"),
+}
 
 
-def test_assign_form_is_proved_by_the_structure():
-    found = _analyse((FIXTURES / "seeds" / "seed003_question.py").read_text(encoding="utf-8"))
-    assert found[0] == (
-        32, "rnn-untrained-initial-state",
-        "learned initial state 'init_c' never trains: it reaches initial_state of dynamic_rnn only through "
-        "tf.assign into non-trainable 'state[0]', and assignments have no gradient; pass 'init_c' itself "
-        "(tiled to the batch) as initial_state",
-        "HIGH",
-    )
-    assert [(line, confidence) for line, _, _, confidence in found] == [(32, "HIGH"), (33, "HIGH")]
-
-
-def test_frozen_form_is_decided_by_the_name():
-    found = _analyse((UNTRAINED / "frozen_learned_state.py").read_text(encoding="utf-8"))
-    assert found == [(
-        7, "rnn-untrained-initial-state",
-        "learned initial state 'learned_init' never trains: it is fed as initial_state of dynamic_rnn but "
-        "created with trainable=False and never assigned; drop trainable=False (and give it shape "
-        "[1, units], tiled to the batch)",
-        "INFERENCE",
-    )]
-
-
-def test_unused_form():
-    found = _analyse((FIXTURES / "seeds" / "seed003_answer2.py").read_text(encoding="utf-8"))
-    assert found[0] == (
-        23, "rnn-untrained-initial-state",
-        "learned initial state 'init_c' never trains: it never reaches initial_state of dynamic_rnn, which "
-        "starts from non-trainable 'state' instead, so no op the loss depends on reads it; pass 'init_c' "
-        "itself (tiled to the batch) as initial_state",
-        "INFERENCE",
-    )
-    assert [line for line, *_ in found] == [23, 24]
-
-
-# --- rnn-batch-sized-initial-state -------------------------------------------------------------------
-
-
-def test_batch_from_zero_state_is_high_confidence():
-    found = _analyse((BATCH_SIZED / "zero_state_variable.py").read_text(encoding="utf-8"))
-    assert found[0] == (
-        8, "rnn-batch-sized-initial-state",
-        "trainable initial state 'init_c' has batch size 'batch_size' as its first dimension and is fed as "
-        "initial_state of dynamic_rnn: it learns a separate state per batch slot and fixes the batch size; "
-        "create it with shape [1, units] and tile it: tf.tile(init_c, [tf.shape(inputs)[0], 1])",
-        "HIGH",
-    )
-    assert [(line, confidence) for line, _, _, confidence in found] == [(8, "HIGH"), (9, "HIGH")]
+@pytest.mark.parametrize("form", sorted(PINNED))
+def test_pinned_message_and_confidence(form):
+    path, lines, first_message = PINNED[form]
+    found = _analyse(path.read_text(encoding="utf-8"))
+    assert [(line, confidence) for line, _, _, confidence in found] == lines
+    assert found[0][2] == first_message
 
 
 def test_batch_from_a_name_is_an_inference():
