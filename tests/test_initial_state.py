@@ -29,7 +29,7 @@ out, _ = tf.nn.dynamic_rnn(cell, x, initial_state=h0)
 
 
 def _analyse(source: str, options: initial_state.Options = initial_state.DEFAULT_OPTIONS) -> list:
-    """(line, symbol, message as pylint prints it, confidence) for each finding, as the checker gathers them."""
+    """(line, symbol, message as pylint prints it, confidence) per finding, gathered as the checker does."""
     module = astroid.parse(textwrap.dedent(source))
     candidates = initial_state.Candidates()
     for call in module.nodes_of_class(nodes.Call):
@@ -139,7 +139,7 @@ def test_zero_state_argument_always_counts_as_batch(tmp_path):
         {(5, "rnn-batch-sized-initial-state"): 1})
 
 
-def test_learned_state_rgx_option_quiets_the_name_based_forms(tmp_path):
+def test_learned_state_rgx_option_quiets_the_name_based_forms():
     seed = FIXTURES / "seeds" / "seed003_answer2.py"
     found, _ = lint_files([seed], options=("--learned-state-rgx=^$",))
     # init_c / init_h still come from cell.zero_state: the unused-learned-state form keys on that too.

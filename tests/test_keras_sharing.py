@@ -20,7 +20,8 @@ def _rebuilt(source: str, separate_towers=()) -> list:
     constructions = [call for call in module.nodes_of_class(nodes.Call)
                      if keras_sharing.is_layer_built_in_function(call)]
     found = keras_sharing.rebuilt_layers(module, constructions, frozenset(separate_towers))
-    return [(f.node.lineno, rules.rule(f.symbol).format(f.args, f.fix_args), f.confidence.name) for f in found]
+    return [(f.node.lineno, rules.rule(f.symbol).format(f.args, f.fix_args), f.confidence.name)
+            for f in found]
 
 
 def test_message_names_the_layer_the_helper_the_inputs_and_the_merge():
@@ -38,7 +39,8 @@ def test_checker_emits_the_registry_text_and_confidence():
     path = REBUILT / "towers_model_outputs.py"
     _, messages = lint_files([path])
     [message] = [m for m in messages if m.symbol == keras_sharing.REBUILT]
-    assert (message.line, message.msg, message.confidence.name) == _rebuilt(path.read_text(encoding="utf-8"))[0]
+    expected = _rebuilt(path.read_text(encoding="utf-8"))[0]
+    assert (message.line, message.msg, message.confidence.name) == expected
 
 
 def test_separate_tower_functions_option():

@@ -244,8 +244,8 @@ def _unused_states(creations: List[nodes.Call], facts: _Facts) -> List[Finding]:
         if feed is None or binding is None or not _is_dead(binding, 0):
             continue
         rnn, start = _rnn_label(feed.call), tree.short_text(feed.state)
-        reason = (f"it never reaches initial_state of {rnn}, which starts from non-trainable '{start}' instead, "
-                  "so no op the loss depends on reads it")
+        reason = (f"it never reaches initial_state of {rnn}, which starts from non-trainable '{start}' "
+                  "instead, so no op the loss depends on reads it")
         found.append(Finding(UNTRAINED, call, (var.label, reason), (_pass_itself(var.label),), INFERENCE))
     return found
 
