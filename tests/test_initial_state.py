@@ -1,10 +1,21 @@
-"""Options and edge cases of rnn-untrained-initial-state / rnn-batch-sized-initial-state."""
+"""rnn-untrained-initial-state / rnn-batch-sized-initial-state: the analysis's texts and confidences, the
+checker's options, and edge cases."""
 from __future__ import annotations
 
+import re
 import textwrap
 from collections import Counter
 
+import astroid
+import pytest
+from astroid import nodes
+
 from functional import FIXTURES, lint_files
+from pylint_rnn import rules
+from pylint_rnn.analyses import initial_state
+
+UNTRAINED = FIXTURES / "checkers" / "rnn-untrained-initial-state"
+BATCH_SIZED = FIXTURES / "checkers" / "rnn-batch-sized-initial-state"
 
 BATCH_FIXTURE = """
 import tensorflow as tf
@@ -17,11 +28,91 @@ out, _ = tf.nn.dynamic_rnn(cell, x, initial_state=h0)
 """
 
 
+def _analyse(source: str, options: initial_state.Options = initial_state.DEFAULT_OPTIONS) -> list:
+    """(line, symbol, message as pylint prints it, confidence) per finding, gathered as the checker does."""
+    module = astroid.parse(textwrap.dedent(source))
+    candidates = initial_state.Candidates()
+    for call in module.nodes_of_class(nodes.Call):
+        candidates.collect(call)
+    return [(f.node.lineno, f.symbol, rules.rule(f.symbol).format(f.args, f.fix_args), f.confidence.name)
+            for f in initial_state.findings(module, candidates, options)]
+
+
 def _lint(tmp_path, source: str, *options: str) -> Counter:
     path = tmp_path / "case.py"
     path.write_text(textwrap.dedent(source), encoding="utf-8")
     found, _ = lint_files([path], options=tuple(options))
     return found[path.resolve()]
+
+
+# --- one pinned message per form: the registry's wording, and how sure each form is -------------------
+
+PINNED = {
+    # tf.assign into the non-trainable state the RNN starts from: the structure proves it.
+    "assign": (FIXTURES / "seeds" / "seed003_question.py", [(32, "HIGH"), (33, "HIGH")],
+               "learned initial state 'init_c' never trains: it reaches initial_state of dynamic_rnn only "
+               "through tf.assign into non-trainable 'state[0]', and assignments have no gradient; pass "
+               "'init_c' itself (tiled to the batch) as initial_state"),
+    # trainable=False and never assigned: the learned-state-rgx name says it was meant to learn.
+    "frozen": (UNTRAINED / "frozen_learned_state.py", [(7, "INFERENCE")],
+               "learned initial state 'learned_init' never trains: it is fed as initial_state of dynamic_rnn "
+               "but created with trainable=False and never assigned; drop trainable=False (and give it "
+               "shape [1, units], tiled to the batch)"),
+    # Nothing reads it while the RNN starts from a non-trainable state: no proof that the loss needs it.
+    "unused": (FIXTURES / "seeds" / "seed003_answer2.py", [(23, "INFERENCE"), (24, "INFERENCE")],
+               "learned initial state 'init_c' never trains: it never reaches initial_state of dynamic_rnn, "
+               "which starts from non-trainable 'state' instead, so no op the loss depends on reads it; "
+               "pass 'init_c' itself (tiled to the batch) as initial_state"),
+    # The first dimension is the batch_size given to cell.zero_state: HIGH.
+    "batch-sized": (BATCH_SIZED / "zero_state_variable.py", [(8, "HIGH"), (9, "HIGH")],
+                    "trainable initial state 'init_c' has batch size 'batch_size' as its first dimension "
+                    "and is fed as initial_state of dynamic_rnn: it learns a separate state per batch slot "
+                    "and fixes the batch size; create it with shape [1, units] and tile it: "
+                    "tf.tile(init_c, [tf.shape(inputs)[0], 1])"),
+}
+
+
+@pytest.mark.parametrize("form", sorted(PINNED))
+def test_pinned_message_and_confidence(form):
+    path, lines, first_message = PINNED[form]
+    found = _analyse(path.read_text(encoding="utf-8"))
+    assert [(line, confidence) for line, _, _, confidence in found] == lines
+    assert found[0][2] == first_message
+
+
+def test_batch_from_a_name_is_an_inference():
+    source = BATCH_FIXTURE.replace("mb", "batch_size")
+    assert [(line, confidence) for line, _, _, confidence in _analyse(source)] == [(7, "INFERENCE")]
+
+
+def test_positional_initial_states_follow_the_rnn_signatures():
+    source = """
+    import tensorflow as tf
+    batch_size = 4
+    cell = tf.nn.rnn_cell.GRUCell(8)
+    x = tf.placeholder(tf.float32, [batch_size, 3, 2])
+    steps = tf.unstack(x, axis=1)
+    h_fw = tf.Variable(tf.zeros([batch_size, 8]))
+    h_bw = tf.Variable(tf.zeros([batch_size, 8]))
+    h = tf.Variable(tf.zeros([batch_size, 8]))
+    a = tf.nn.bidirectional_dynamic_rnn(cell, cell, x, None, h_fw, h_bw)
+    b = tf.nn.static_rnn(cell, steps, h)
+    """
+    found = _analyse(source)
+    assert [line for line, *_ in found] == [7, 8, 9]
+    assert "initial_state of bidirectional_dynamic_rnn" in found[0][2]
+    assert found[2][2].endswith("tf.tile(h, [tf.shape(steps[0])[0], 1])")
+
+
+# --- the checker: options read from the configuration, messages emitted as the registry words them --------
+
+
+def test_checker_emits_the_registry_text_and_confidence():
+    path = UNTRAINED / "frozen_learned_state.py"
+    _, messages = lint_files([path])
+    [message] = [m for m in messages if m.symbol == "rnn-untrained-initial-state"]
+    assert message.msg == _analyse(path.read_text(encoding="utf-8"))[0][2]
+    assert message.confidence.name == "INFERENCE"
 
 
 def test_batch_size_names_option_adds_a_name(tmp_path):
@@ -48,17 +139,17 @@ def test_zero_state_argument_always_counts_as_batch(tmp_path):
         {(5, "rnn-batch-sized-initial-state"): 1})
 
 
-def test_learned_state_rgx_option_quiets_the_name_based_forms(tmp_path):
+def test_learned_state_rgx_option_quiets_the_name_based_forms():
     seed = FIXTURES / "seeds" / "seed003_answer2.py"
     found, _ = lint_files([seed], options=("--learned-state-rgx=^$",))
     # init_c / init_h still come from cell.zero_state: the unused-learned-state form keys on that too.
     assert sum(found[seed.resolve()].values()) == 2
-    frozen = FIXTURES / "checkers" / "rnn-untrained-initial-state" / "frozen_learned_state.py"
+    frozen = UNTRAINED / "frozen_learned_state.py"
     found, _ = lint_files([frozen], options=("--learned-state-rgx=^$",))
     assert found[frozen.resolve()] == Counter()
 
 
-def test_assign_form_does_not_depend_on_names(tmp_path):
+def test_assign_form_does_not_depend_on_names():
     source = """
     import tensorflow as tf
     cell = tf.nn.rnn_cell.GRUCell(8)
@@ -68,8 +159,10 @@ def test_assign_form_does_not_depend_on_names(tmp_path):
     out, last = tf.nn.dynamic_rnn(cell, x, initial_state=bar)
     op = bar.assign(foo)
     """
-    assert _lint(tmp_path, source, "--learned-state-rgx=^$") == Counter(
-        {(8, "rnn-untrained-initial-state"): 1})
+    no_names = initial_state.Options.of(initial_state.DEFAULT_BATCH_NAMES, re.compile("^$"))
+    found = _analyse(source, no_names)
+    assert [(line, symbol) for line, symbol, _, _ in found] == [(8, "rnn-untrained-initial-state")]
+    assert "only through .assign() into non-trainable 'bar'" in found[0][2]
 
 
 def test_odd_shapes_do_not_crash(tmp_path):
