@@ -1,7 +1,7 @@
 """Turns what the probes recorded into findings and the structure table (child process only)."""
 from __future__ import annotations
 
-from .probes import _COPY_OPS, _READ_OPS, _VAR_OPS, Recorder
+from .probes import COPY_OPS, READ_OPS, VAR_OPS, Recorder
 
 
 def _site_str(site):
@@ -9,6 +9,8 @@ def _site_str(site):
 
 
 class Analysis:
+    """The checks on what the probes recorded of TF1 graphs; each adds its findings to the recorder."""
+
     def __init__(self, rec: Recorder):
         self.rec = rec
         self.tf = rec.tf
@@ -29,12 +31,12 @@ class Analysis:
             if op.name in seen:
                 continue
             seen.add(op.name)
-            if op.type in _VAR_OPS:
+            if op.type in VAR_OPS:
                 rec = var_by_op.get(op.name)
                 if rec is not None and rec["var"] not in out:
                     out.append(rec["var"])
                 continue
-            if copy_only and op.type not in _COPY_OPS:
+            if copy_only and op.type not in COPY_OPS:
                 continue
             stack.extend(t.op for t in op.inputs)
         return out
@@ -59,22 +61,20 @@ class Analysis:
             from tensorflow.python.ops import gradients_impl
 
             grads = gradients_impl.gradients(loss, tvars)
-        self.rec.objectives.append({"loss": loss, "vars": tvars,
-                                    "has_grad": {id(v): g is not None for v, g in zip(tvars, grads)},
-                                    "site": None, "optimizer": None, "train_ops": [], "kind": "factory-loss"})
+        self.rec.add_objective("factory-loss", loss, list(zip(grads, tvars)), None)
 
     # ------------------------------------------------------------------ checks
     def run_all(self):
-        rec = self.rec
+        """Every check on the TF1 graph records; findings go to the recorder."""
         status = self.gradient_status()
         self.check_no_gradient(status)
-        self.check_roundtrip(status)
+        self.check_roundtrip()
         self.check_untrained_initial_state(status)
         self.check_not_shared()
         self.check_layers_as_timesteps()
-        return status
 
     def check_no_gradient(self, status):
+        """rnn-no-gradient: a trainable variable an objective trains but that gets no gradient from it."""
         for info in self.rec.variables:
             v = info["var"]
             if not info["trainable"] or status.get(id(v), True):
@@ -89,7 +89,8 @@ class Analysis:
                 info["site"], True,
                 {"variable": info["name"], "shape": list(info["shape"] or []), "losses": len(losses)})
 
-    def check_roundtrip(self, status):
+    def check_roundtrip(self):
+        """rnn-placeholder-roundtrip: a fetched value fed back into a training run through a placeholder."""
         rec = self.rec
         carried_in = {id(t) for call in rec.rnn_calls for t in call["init"]}
         carried_out = {id(t) for call in rec.rnn_calls for t in call["final"]}
@@ -138,7 +139,7 @@ class Analysis:
             for _ in range(4):
                 if op is placeholder.op:
                     return True
-                if op.type in _COPY_OPS and op.inputs:
+                if op.type in COPY_OPS and op.inputs:
                     op = op.inputs[0].op
                 else:
                     break
@@ -158,6 +159,7 @@ class Analysis:
         return None
 
     def check_untrained_initial_state(self, status):
+        """rnn-untrained-initial-state: an RNN's initial state is a variable trainable ones are only assigned to."""
         rec = self.rec
         for call in rec.rnn_calls:
             if not call["init"]:
@@ -199,6 +201,7 @@ class Analysis:
                  "assign_lines": sorted(set(assign_lines))})
 
     def check_not_shared(self):
+        """rnn-variable-not-shared: a second variable of one shape made at one line in a reusing scope."""
         rec = self.rec
         by_key = {}
         for info in rec.variables:
@@ -224,6 +227,7 @@ class Analysis:
                      "shape": list(info["shape"] or [])})
 
     def check_layers_as_timesteps(self):
+        """rnn-layers-as-timesteps: a stack as deep as its input is long, built where one cell was meant."""
         rec = self.rec
         for call in rec.rnn_calls:
             for cell in call["cells"]:
@@ -276,13 +280,13 @@ class Analysis:
         for t in call["init"]:
             op = t.op
             for _ in range(6):
-                if op.type in _READ_OPS and op.inputs:
+                if op.type in READ_OPS and op.inputs:
                     op = op.inputs[0].op
                 else:
                     break
             if op.type in ("Placeholder", "PlaceholderWithDefault"):
                 kinds.append(f"placeholder {op.name}")
-            elif op.type in _VAR_OPS:
+            elif op.type in VAR_OPS:
                 info = var_by_op.get(op.name)
                 trainable = info["trainable"] if info else None
                 kinds.append(f"variable {op.name} ({'trainable' if trainable else 'non-trainable'})")

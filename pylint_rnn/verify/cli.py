@@ -53,7 +53,12 @@ def build_parser():
 
 
 def resolve_target(target, cwd):
-    """-> dict(kind, path, module, func, sys_path, user_root). Raises UsageError."""
+    """-> dict(kind, path, module, func, sys_path, user_root). Raises UsageError.
+
+    ``user_root`` is the folder of the user's code: the child reports findings and trims tracebacks to
+    frames in files below it. For FILE.py targets it is the file's folder; for package.module targets,
+    the top-level package (or the folder of a top-level module).
+    """
     func = None
     spec = target
     if ":" in target and not os.path.exists(target):
@@ -65,9 +70,9 @@ def resolve_target(target, cwd):
         path = os.path.realpath(os.path.join(cwd, spec))
         if not os.path.isfile(path):
             raise UsageError(f"no such file: {spec}")
-        kind = "script" if func is None else "factory-file"
-        return {"kind": kind, "path": path, "module": None, "func": func, "sys_path": os.path.dirname(path),
-                "user_root": os.path.dirname(path) if kind == "script" or True else cwd}
+        folder = os.path.dirname(path)
+        return {"kind": "script" if func is None else "factory-file", "path": path, "module": None,
+                "func": func, "sys_path": folder, "user_root": folder}
     if func is None:
         raise UsageError(f"'{target}' is neither a .py file nor package.module:FUNCTION")
     parts = spec.split(".")
@@ -125,6 +130,15 @@ def _raise_interrupted(signum, _frame):
     raise Interrupted(signum)
 
 
+class ChildEnding:
+    """How the child process ended: its exit status, and whether a limit stopped it."""
+
+    def __init__(self, returncode, timed_out, over_memory):
+        self.returncode = returncode
+        self.timed_out = timed_out
+        self.over_memory = over_memory
+
+
 def run_child(resolved, opts, target_label):
     """Run the child; return the result dict (never raises for the target's failures).
 
@@ -132,85 +146,111 @@ def run_child(resolved, opts, target_label):
     directory removed before Interrupted propagates: nothing the target started outlives us.
     """
     tmp = tempfile.mkdtemp(prefix="pylint-rnn-verify-")
-    pgid = None
+    proc = None
     previous = {sig: signal.signal(sig, _raise_interrupted)
                 for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
     try:
-        result_path = os.path.join(tmp, "result.json")
-        cfg = dict(resolved, target=target_label, result=result_path, args=opts.args,
-                   max_train_steps=opts.max_train_steps, compat=opts.compat, memory_mb=opts.memory_limit)
-        cfg_path = os.path.join(tmp, "config.json")
-        with open(cfg_path, "w", encoding="utf-8") as fh:
-            json.dump(cfg, fh)
-        env = dict(os.environ)
-        env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        env["PYTHONDONTWRITEBYTECODE"] = "1"  # never write __pycache__ into the user's tree
-        pkg_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-        env["PYTHONPATH"] = pkg_root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-        out = None if opts.show_output else open(os.path.join(tmp, "output.txt"), "wb")
+        cfg_path, result_path = _write_config(tmp, resolved, opts, target_label)
+        output_path = None if opts.show_output else os.path.join(tmp, "output.txt")
         start = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-m", "pylint_rnn.verify.child", cfg_path],
-                                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT if out else None,
-                                env=env, preexec_fn=_limit_memory(opts.memory_limit))
-        pgid = proc.pid
-        timed_out = over_memory = False
-        deadline = start + opts.timeout
-        while proc.poll() is None:
-            now = time.monotonic()
-            if now >= deadline and not timed_out:
-                timed_out = True
-                _kill_group(pgid, signal.SIGTERM)  # the child's handler stops the target and still reports
-                deadline = now + 20
-                continue
-            if timed_out and now >= deadline:
-                _kill_group(pgid, signal.SIGKILL)
-                break
-            if opts.memory_limit and _rss_mb(proc.pid) > opts.memory_limit * 1.25:
-                over_memory = True
-                _kill_group(pgid, signal.SIGKILL)
-                break
-            time.sleep(0.05)
-        rc = proc.wait()
-        _kill_group(pgid, signal.SIGKILL)  # nothing the target started may outlive the verifier
-        if out is not None:
-            out.close()
+        proc = _start_child(cfg_path, output_path, opts.memory_limit)
+        ending = _supervise(proc, opts)
         elapsed = time.monotonic() - start
-        if os.path.exists(result_path):
-            with open(result_path, encoding="utf-8") as fh:
-                result = json.load(fh)
-            if timed_out:
-                result["status"] = "timeout"
-                result["error"] = {"kind": "timeout", "message": (
-                    f"The target did not finish within --timeout {opts.timeout:g} s; it was stopped and what "
-                    f"it had built so far was analysed.")}
-        else:
-            tail = ""
-            if out is not None:
-                try:
-                    with open(os.path.join(tmp, "output.txt"), "rb") as fh:
-                        tail = fh.read()[-1500:].decode("utf-8", "replace").strip()
-                except OSError:
-                    pass
-            if timed_out:
-                status, msg = "timeout", (f"The target did not finish within --timeout {opts.timeout:g} s "
-                                          f"and was killed.")
-            elif over_memory:
-                status, msg = "target-failed", (f"The target used more than the memory limit "
-                                                f"({opts.memory_limit} MB) and was killed.")
-            else:
-                how = f"signal {-rc}" if rc < 0 else f"status {rc}"
-                status, msg = "target-failed", (f"The verifier's child process ended with {how} before "
-                                                f"reporting (a crash inside the target or TensorFlow).")
-            result = {"target": target_label, "status": status, "findings": [], "layers": [],
-                      "error": {"kind": status, "message": msg, "output_tail": tail}, "notes": []}
+        result = _collect_result(result_path, output_path, ending, opts, target_label)
         result.setdefault("timings", {})["wall_s"] = round(elapsed, 3)
         return result
     finally:
-        if pgid is not None:
-            _kill_group(pgid, signal.SIGKILL)
+        if proc is not None:
+            _kill_group(proc.pid, signal.SIGKILL)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _write_config(tmp, resolved, opts, target_label):
+    """The child's configuration file; -> (its path, the path the child writes its result to)."""
+    result_path = os.path.join(tmp, "result.json")
+    cfg = dict(resolved, target=target_label, result=result_path, args=opts.args,
+               max_train_steps=opts.max_train_steps, compat=opts.compat, memory_mb=opts.memory_limit)
+    cfg_path = os.path.join(tmp, "config.json")
+    with open(cfg_path, "w", encoding="utf-8") as fh:
+        json.dump(cfg, fh)
+    return cfg_path, result_path
+
+
+def _start_child(cfg_path, output_path, memory_limit):
+    """Start the child in its own process group (its pid is the group id), output to output_path or ours."""
+    env = dict(os.environ)
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env["PYTHONDONTWRITEBYTECODE"] = "1"  # never write __pycache__ into the user's tree
+    pkg_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env["PYTHONPATH"] = pkg_root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    cmd = [sys.executable, "-m", "pylint_rnn.verify.child", cfg_path]
+    if output_path is None:
+        return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, env=env, preexec_fn=_limit_memory(memory_limit))
+    with open(output_path, "wb") as out:  # the child holds its own copy of the file descriptor
+        return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                env=env, preexec_fn=_limit_memory(memory_limit))
+
+
+def _supervise(proc, opts):
+    """Wait for the child, enforcing the time and memory limits; then kill whatever it left running."""
+    timed_out = over_memory = False
+    deadline = time.monotonic() + opts.timeout
+    while proc.poll() is None:
+        now = time.monotonic()
+        if now >= deadline and not timed_out:
+            timed_out = True
+            _kill_group(proc.pid, signal.SIGTERM)  # the child's handler stops the target and still reports
+            deadline = now + 20
+            continue
+        if timed_out and now >= deadline:
+            _kill_group(proc.pid, signal.SIGKILL)
+            break
+        if opts.memory_limit and _rss_mb(proc.pid) > opts.memory_limit * 1.25:
+            over_memory = True
+            _kill_group(proc.pid, signal.SIGKILL)
+            break
+        time.sleep(0.05)
+    returncode = proc.wait()
+    _kill_group(proc.pid, signal.SIGKILL)  # nothing the target started may outlive the verifier
+    return ChildEnding(returncode, timed_out, over_memory)
+
+
+def _collect_result(result_path, output_path, ending, opts, target_label):
+    """The child's result, or, when it died before writing one, a result that says how it ended."""
+    if os.path.exists(result_path):
+        with open(result_path, encoding="utf-8") as fh:
+            result = json.load(fh)
+        if ending.timed_out:
+            result["status"] = "timeout"
+            result["error"] = {"kind": "timeout", "message": (
+                f"The target did not finish within --timeout {opts.timeout:g} s; it was stopped and what "
+                f"it had built so far was analysed.")}
+        return result
+    if ending.timed_out:
+        status, msg = "timeout", f"The target did not finish within --timeout {opts.timeout:g} s and was killed."
+    elif ending.over_memory:
+        status, msg = "target-failed", (f"The target used more than the memory limit "
+                                        f"({opts.memory_limit} MB) and was killed.")
+    else:
+        rc = ending.returncode
+        how = f"signal {-rc}" if rc < 0 else f"status {rc}"
+        status, msg = "target-failed", (f"The verifier's child process ended with {how} before "
+                                        f"reporting (a crash inside the target or TensorFlow).")
+    return {"target": target_label, "status": status, "findings": [], "layers": [],
+            "error": {"kind": status, "message": msg, "output_tail": _output_tail(output_path)}, "notes": []}
+
+
+def _output_tail(output_path):
+    """The last lines the child printed (when its output was captured)."""
+    if output_path is None:
+        return ""
+    try:
+        with open(output_path, "rb") as fh:
+            return fh.read()[-1500:].decode("utf-8", "replace").strip()
+    except OSError:
+        return ""
 
 
 def run_static(path):

@@ -1,4 +1,9 @@
-"""Checks on Keras models (tf.keras / tf-keras / Keras 3), child process only."""
+"""Checks on Keras models (tf.keras / tf-keras / Keras 3), child process only.
+
+:func:`analyze_model` runs each check on one model the target built (findings go to the recorder) and
+returns the model's rows of the structure table: weights without a gradient, one cell object in several
+recurrent layers, and identical recurrent layers built at one line for parallel inputs.
+"""
 from __future__ import annotations
 
 import json
@@ -95,46 +100,62 @@ def _random_inputs(tf, model):
 
 
 def analyze_model(rec, model):
-    tf = rec.tf
+    """Run every Keras check on ``model`` (findings go to ``rec``); return its structure rows."""
     layers = _all_layers(model)
+    check_no_gradient(rec, model, layers)
+    check_cell_in_several_layers(rec, layers)
+    check_identical_parallel_layers(rec, layers)
+    return structure_rows(rec, layers)
+
+
+def _site_of(rec, layer):
+    """(path, line) where the user's code built the layer, or None."""
+    entry = rec.layer_sites.get(id(layer)) if layer is not None else None
+    return entry[1] if entry else None
+
+
+def check_no_gradient(rec, model, layers):
+    """rnn-no-gradient: a trainable weight that the model's outputs do not depend on."""
+    tf = rec.tf
     weights = list(getattr(model, "trainable_weights", []))
+    x = _random_inputs(tf, model)
+    if x is None or not weights:
+        return
     owner = {}
     for lay in layers:
         for w in list(getattr(lay, "trainable_weights", [])):
             owner.setdefault(id(w), lay)
+    try:
+        grads = _output_gradients(tf, model, x, weights)
+        for w, g in zip(weights, grads):
+            if g is not None:
+                continue
+            lay = owner.get(id(w))
+            wname = getattr(w, "path", None) or w.name
+            rec.add_finding(
+                "rnn-no-gradient",
+                f"Weight '{wname}' of layer '{getattr(lay, 'name', '?')}' gets no gradient from the model's "
+                f"outputs: it is never trained (is the layer built but not connected, or cut by "
+                f"stop_gradient?).", _site_of(rec, lay), True,
+                {"variable": wname, "layer": getattr(lay, "name", None)})
+    except Exception as exc:  # noqa: BLE001
+        rec.notes.append(f"Keras gradient probe failed: {exc!r}")
 
-    def site_of(layer):
-        entry = rec.layer_sites.get(id(layer))
-        return entry[1] if entry else None
 
-    # 1. weights with no gradient
-    x = _random_inputs(tf, model)
-    if x is not None and weights:
-        try:
-            if tf.executing_eagerly():
-                with tf.GradientTape() as tape:
-                    out = model(x, training=False)
-                    loss = tf.add_n([tf.reduce_sum(tf.cast(o, tf.float32)) for o in tf.nest.flatten(out)])
-                grads = tape.gradient(loss, weights)
-            else:
-                outs = tf.nest.flatten(model.outputs)
-                loss = tf.add_n([tf.reduce_sum(tf.cast(o, tf.float32)) for o in outs])
-                grads = tf.compat.v1.gradients(loss, weights)
-            for w, g in zip(weights, grads):
-                if g is not None:
-                    continue
-                lay = owner.get(id(w))
-                site = site_of(lay) if lay is not None else None
-                wname = getattr(w, "path", None) or w.name
-                rec.add_finding(
-                    "rnn-no-gradient",
-                    f"Weight '{wname}' of layer '{getattr(lay, 'name', '?')}' gets no gradient from the model's "
-                    f"outputs: it is never trained (is the layer built but not connected, or cut by "
-                    f"stop_gradient?).", site, True, {"variable": wname, "layer": getattr(lay, "name", None)})
-        except Exception as exc:  # noqa: BLE001
-            rec.notes.append(f"Keras gradient probe failed: {exc!r}")
+def _output_gradients(tf, model, x, weights):
+    """Gradients of the sum of the model's outputs with respect to each weight (None: no path)."""
+    if tf.executing_eagerly():
+        with tf.GradientTape() as tape:
+            out = model(x, training=False)
+            loss = tf.add_n([tf.reduce_sum(tf.cast(o, tf.float32)) for o in tf.nest.flatten(out)])
+        return tape.gradient(loss, weights)
+    outs = tf.nest.flatten(model.outputs)
+    loss = tf.add_n([tf.reduce_sum(tf.cast(o, tf.float32)) for o in outs])
+    return tf.compat.v1.gradients(loss, weights)
 
-    # 2. one cell object in several layers (of one stack or of several RNN layers)
+
+def check_cell_in_several_layers(rec, layers):
+    """rnn-same-cell-stacked: one cell object in several layers (of one stack or of several RNN layers)."""
     cell_users = {}
     for lay in layers:
         if not _is_recurrent(lay):
@@ -147,39 +168,28 @@ def analyze_model(rec, model):
             continue
         lay, cell, stack = users[0]
         names = sorted({u[0].name for u in users})
-        site = (rec.layer_sites.get(id(stack), (None, None))[1] if stack is not None else None) or site_of(lay)
+        site = _site_of(rec, stack) or _site_of(rec, lay)
         rec.add_finding(
             "rnn-same-cell-stacked",
             f"One {type(cell).__name__} object serves {len(users)} recurrent layers "
             f"({', '.join(names)}): they share one set of weights. Create a new cell for each layer.",
             site, True, {"layers": names})
 
-    # 3. recurrent layers with identical configuration built at one line, applied to parallel inputs
+
+def check_identical_parallel_layers(rec, layers):
+    """rnn-layer-rebuilt-per-call: recurrent layers of one configuration, built at one line, applied to
+    parallel inputs that are merged later: each branch has its own weights where one was meant."""
     groups = {}
     for lay in layers:
-        if not _is_recurrent(lay):
-            continue
-        site = site_of(lay)
-        if site is None:
-            continue
-        groups.setdefault((site, _config_key(lay)), []).append(lay)
+        site = _site_of(rec, lay) if _is_recurrent(lay) else None
+        if site is not None:
+            groups.setdefault((site, _config_key(lay)), []).append(lay)
     cache = {}
     for (site, _), group in groups.items():
-        if len(group) < 2:
-            continue
-        anc = {id(lay): _ancestors(lay, cache) for lay in group}
-        parallel = [a for a in group if not any(id(b) in anc[id(a)] or id(a) in anc[id(b)]
-                                                 for b in group if b is not a)]
+        parallel = _parallel_members(group, cache) if len(group) > 1 else []
         if len(parallel) < 2:
             continue
-        ids = {id(a) for a in parallel}
-        merge = None
-        for lay in layers:
-            if id(lay) in ids:
-                continue
-            if len(ids & _ancestors(lay, cache)) >= 2:
-                merge = lay
-                break
+        merge = _first_merge(layers, {id(a) for a in parallel}, cache)
         if merge is None:
             continue
         names = [a.name for a in parallel]
@@ -190,29 +200,51 @@ def analyze_model(rec, model):
             f"own weights, so the branches do not share weights. Build the layer once and call that one "
             f"object on every input.", site, True, {"layers": names, "merged_in": merge.name})
 
-    # structure rows
+
+def _parallel_members(group, cache):
+    """The layers of the group that neither feed nor are fed by another layer of the group."""
+    anc = {id(lay): _ancestors(lay, cache) for lay in group}
+    return [a for a in group if not any(id(b) in anc[id(a)] or id(a) in anc[id(b)]
+                                        for b in group if b is not a)]
+
+
+def _first_merge(layers, ids, cache):
+    """The first layer (outside ``ids``) that two or more of the layers ``ids`` feed, or None."""
+    for lay in layers:
+        if id(lay) not in ids and len(ids & _ancestors(lay, cache)) >= 2:
+            return lay
+    return None
+
+
+def structure_rows(rec, layers):
+    """One row of the structure table per recurrent layer."""
     rows = []
     layer_rows = [lay for lay in layers if _is_recurrent(lay)]
     for lay in layer_rows:
         cells, stack = _cell_layers(lay)
-        site = site_of(lay)
+        site = _site_of(rec, lay)
         wids = {id(w) for w in getattr(lay, "weights", [])}
         shares = [o.name for o in layer_rows if o is not lay and wids & {id(w) for w in getattr(o, "weights", [])}]
         calls = len(getattr(lay, "_inbound_nodes", None) or [])
-        try:
-            in_shape = list(lay.input.shape) if calls == 1 else None
-        except Exception:  # noqa: BLE001
-            in_shape = None
-        steps = in_shape[1] if in_shape and len(in_shape) > 2 else None
         rows.append({
             "id": lay.name, "kind": "keras-layer", "api": type(lay).__name__,
             "path": site[0] if site else None, "line": site[1] if site else None,
             "cell": (f"{type(stack).__name__}[" + ", ".join(type(c).__name__ for c in cells) + "]")
             if stack is not None else (type(cells[0]).__name__ if cells else type(lay).__name__),
             "units": [getattr(c, "units", None) for c in cells], "depth": len(cells) or 1,
-            "time_steps": steps if isinstance(steps, int) else None,
+            "time_steps": _time_steps(lay, calls),
             "variables": [getattr(w, "path", None) or w.name for w in getattr(lay, "weights", [])],
             "shares_with": shares + ([f"applied to {calls} inputs (shared)"] if calls > 1 else []),
             "initial_state": "zeros (default)",
         })
     return rows
+
+
+def _time_steps(layer, calls):
+    """The time dimension of the layer's input, when it was applied once to a known shape."""
+    try:
+        in_shape = list(layer.input.shape) if calls == 1 else None
+    except Exception:  # noqa: BLE001
+        in_shape = None
+    steps = in_shape[1] if in_shape and len(in_shape) > 2 else None
+    return steps if isinstance(steps, int) else None

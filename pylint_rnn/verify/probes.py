@@ -30,11 +30,12 @@ class TargetTimeout(BaseException):
     """Raised into the target when the parent's time limit is reached."""
 
 
-_VAR_OPS = {"VariableV2", "Variable", "VarHandleOp"}
-_READ_OPS = {"Identity", "ReadVariableOp", "Enter", "RefIdentity", "Snapshot"}
+# Graph op types, shared by the probes and the analysis that walks the recorded graphs.
+VAR_OPS = frozenset({"VariableV2", "Variable", "VarHandleOp"})  # an op that is a variable
+READ_OPS = frozenset({"Identity", "ReadVariableOp", "Enter", "RefIdentity", "Snapshot"})  # reads one
 # Ops that only move or copy a value: a variable read through these is "the same value".
-_COPY_OPS = _READ_OPS | {"Reshape", "Tile", "ExpandDims", "Squeeze", "Cast", "StopGradient",
-                          "Pack", "ConcatV2", "Concat", "Transpose", "Fill", "BroadcastTo", "Const"}
+COPY_OPS = READ_OPS | {"Reshape", "Tile", "ExpandDims", "Squeeze", "Cast", "StopGradient",
+                       "Pack", "ConcatV2", "Concat", "Transpose", "Fill", "BroadcastTo", "Const"}
 
 
 class Recorder:
@@ -322,7 +323,7 @@ class Recorder:
             if op._id <= before:  # noqa: SLF001 - creation order id, the cheap way to find new ops
                 continue
             for t in op.inputs:
-                v = self._var_of(t, var_by_op)
+                v = self.variable_of(t, var_by_op)
                 if v is not None and id(v) not in seen:
                     seen.add(id(v))
                     used.append(v)
@@ -334,6 +335,7 @@ class Recorder:
         })
 
     def var_ops(self, graph):
+        """op name -> variable record, for the variables of one graph."""
         out = {}
         for rec in self.variables:
             if rec["graph"] is graph:
@@ -341,18 +343,38 @@ class Recorder:
         return out
 
     @staticmethod
-    def _var_of(tensor, var_by_op, hops=4):
+    def variable_of(tensor, var_by_op, hops=4):
+        """The variable a tensor reads (directly or through a few read ops), or None."""
         op = tensor.op
         for _ in range(hops):
-            if op.type in _VAR_OPS:
+            if op.type in VAR_OPS:
                 return var_by_op.get(op.name, {}).get("var")
-            if op.type in _READ_OPS and op.inputs:
+            if op.type in READ_OPS and op.inputs:
                 op = op.inputs[0].op
                 continue
             return None
         return None
 
     # ------------------------------------------------------------------ objectives
+    def add_objective(self, kind, loss, grads_and_vars, site, optimizer=None):
+        """Record a training objective: the variables it trains and which of them get a gradient.
+
+        ``grads_and_vars`` is a list of (gradient or None, variable); a variable listed twice has a
+        gradient if any of its entries has one.
+        """
+        has_grad = {}
+        for grad, var in grads_and_vars:
+            has_grad[id(var)] = has_grad.get(id(var), False) or grad is not None
+        objective = {"loss": loss, "vars": [var for _, var in grads_and_vars], "has_grad": has_grad,
+                     "site": site, "optimizer": optimizer, "train_ops": [], "kind": kind}
+        self.objectives.append(objective)
+        return objective
+
+    def add_train_op(self, objective, op):
+        """``op`` applies the objective's gradients: a Session.run that fetches it is a training run."""
+        objective["train_ops"].append(op)
+        self.train_ops[(id(op.graph), op.name)] = objective
+
     def _wrap_compute_gradients(self, orig):
         rec = self
 
@@ -365,11 +387,7 @@ class Recorder:
                 rec._in_opt -= 1
             try:
                 if not callable(loss):
-                    rec.objectives.append({
-                        "loss": loss, "vars": [v for _, v in pairs],
-                        "has_grad": {id(v): g is not None for g, v in pairs},
-                        "site": site, "optimizer": self_opt, "train_ops": [], "kind": "optimizer",
-                    })
+                    rec.add_objective("optimizer", loss, pairs, site, optimizer=self_opt)
             except Exception as exc:  # noqa: BLE001
                 rec.notes.append(f"optimizer probe: {exc!r}")
             return pairs
@@ -382,19 +400,11 @@ class Recorder:
         def apply_gradients(self_opt, grads_and_vars, *args, **kwargs):
             op = orig(self_opt, grads_and_vars, *args, **kwargs)
             try:
-                for obj in reversed(rec.objectives):
-                    if obj.get("optimizer") is self_opt:
-                        obj["train_ops"].append(op)
-                        rec.train_ops[(id(op.graph), op.name)] = obj
-                        break
-                else:
-                    gv = list(grads_and_vars)
-                    obj = {"loss": None, "vars": [v for _, v in gv],
-                           "has_grad": {id(v): g is not None for g, v in gv},
-                           "site": rec.user_site(2), "optimizer": self_opt, "train_ops": [op],
-                           "kind": "apply_gradients"}
-                    rec.objectives.append(obj)
-                    rec.train_ops[(id(op.graph), op.name)] = obj
+                obj = next((o for o in reversed(rec.objectives) if o["optimizer"] is self_opt), None)
+                if obj is None:  # gradients computed by hand, not by this optimizer's compute_gradients
+                    obj = rec.add_objective("apply_gradients", None, list(grads_and_vars), rec.user_site(2),
+                                            optimizer=self_opt)
+                rec.add_train_op(obj, op)
             except Exception as exc:  # noqa: BLE001
                 rec.notes.append(f"apply_gradients probe: {exc!r}")
             return op
@@ -413,17 +423,15 @@ class Recorder:
                     flat_x = rec.tf.nest.flatten(xs)
                     graph = rec.tf.compat.v1.get_default_graph()
                     var_by_op = rec.var_ops(graph)
-                    vars_, has = [], {}
+                    pairs = []
                     for x, g in zip(flat_x, grads):
                         v = var_by_op.get(getattr(getattr(x, "op", None), "name", None), {}).get("var")
                         if v is None and hasattr(x, "op"):
-                            v = rec._var_of(x, var_by_op)
+                            v = rec.variable_of(x, var_by_op)
                         if v is not None:
-                            vars_.append(v)
-                            has[id(v)] = has.get(id(v), False) or g is not None
-                    if vars_:
-                        rec.objectives.append({"loss": ys, "vars": vars_, "has_grad": has, "site": site,
-                                               "optimizer": None, "train_ops": [], "kind": "tf.gradients"})
+                            pairs.append((g, v))
+                    if pairs:
+                        rec.add_objective("tf.gradients", ys, pairs, site)
             except Exception as exc:  # noqa: BLE001
                 rec.notes.append(f"tf.gradients probe: {exc!r}")
             return grads
