@@ -102,7 +102,6 @@ RNN_SIGNATURES: Dict[str, RnnSignature] = {
 KERAS_RNN_LAYERS = frozenset(f"tf.keras.layers.{n}" for n in _KERAS_RNN_LAYERS)
 KERAS_RNN = "tf.keras.layers.RNN"  # the generic layer that unrolls a cell, or a list of cells
 KERAS_BIDIRECTIONAL = "tf.keras.layers.Bidirectional"
-KERAS_RNN = "tf.keras.layers.RNN"  # takes one cell, or a list of cells that it stacks like StackedRNNCells
 KERAS_TIME_DISTRIBUTED = "tf.keras.layers.TimeDistributed"
 
 GET_VARIABLE = "tf.get_variable"
