@@ -19,23 +19,17 @@ import sys
 from pathlib import Path
 from typing import List, Optional, Sequence
 
-from pylint_rnn import __version__
+from pylint_rnn import __version__, rules
 from pylint_rnn.reporting import (
     SEVERITY_RANK,
     Finding,
     SourceCache,
     find_root,
     finding_from_message,
+    sarif,
 )
 from pylint_rnn.reporting import baseline as baseline_mod
-from pylint_rnn.reporting.formats import (
-    FORMATS,
-    Rule,
-    format_github,
-    format_json,
-    format_sarif,
-    format_text,
-)
+from pylint_rnn.reporting.formats import FORMATS, format_github, format_json, format_text
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -48,38 +42,7 @@ class UsageError(Exception):
     """Reported on stderr; the command exits 2."""
 
 
-# ---------------------------------------------------------------------------------------------- rules
-def plugin_rules() -> List[Rule]:
-    from pylint_rnn.checkers import all_messages
-
-    rules = []
-    for symbol, (msgid, template, description, _module) in sorted(
-        all_messages().items(), key=lambda item: item[1][0][1:]
-    ):
-        rules.append(Rule(symbol, msgid, template, description))
-    return rules
-
-
-def _rules_for(findings: Sequence[Finding], linter) -> List[Rule]:
-    """The plugin's rules, plus any other message that showed up (syntax-error, fatal, ...)."""
-    rules = plugin_rules()
-    known = {rule.symbol for rule in rules}
-    for finding in findings:
-        if finding.symbol in known:
-            continue
-        template, description = finding.message, ""
-        if linter is not None:
-            try:
-                definition = linter.msgs_store.get_message_definitions(finding.symbol)[0]
-                template, description = definition.msg, definition.description
-            except Exception:  # pylint: disable=broad-except  # unknown to pylint: keep the message
-                pass
-        rules.append(Rule(finding.symbol, finding.msgid, template, description))
-        known.add(finding.symbol)
-    return rules
-
-
-# ------------------------------------------------------------------------------------------- commands
+# ------------------------------------------------------------------------------------------- parser
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pylint-rnn",
@@ -87,7 +50,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"pylint-rnn {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="{lint,verify}")
+    _add_lint_parser(sub)
+    verify = sub.add_parser(
+        "verify",
+        help="confirm findings by building the graph with TensorFlow (same as pylint-rnn-verify)",
+        add_help=False,
+    )
+    verify.add_argument("verify_args", nargs=argparse.REMAINDER)
+    return parser
 
+
+def _add_lint_parser(sub) -> None:
     lint = sub.add_parser(
         "lint",
         help="run the static checks (pylint with only this plugin's messages)",
@@ -107,13 +80,116 @@ def _parser() -> argparse.ArgumentParser:
     )
     lint.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
 
-    verify = sub.add_parser(
-        "verify",
-        help="confirm findings by building the graph with TensorFlow (same as pylint-rnn-verify)",
-        add_help=False,
-    )
-    verify.add_argument("verify_args", nargs=argparse.REMAINDER)
-    return parser
+
+# --------------------------------------------------------------------------------------------- lint
+def _load_baseline(options: argparse.Namespace):
+    """Check the options pylint does not see; the baseline's counts (None without --baseline)."""
+    if options.baseline and options.write_baseline:
+        raise UsageError("--baseline and --write-baseline cannot be combined")
+    if options.jobs is not None and options.jobs < 0:
+        raise UsageError("--jobs must be 0 (one per CPU) or more")
+    if options.rcfile is not None and not os.path.isfile(options.rcfile):
+        raise UsageError(f"no such configuration file: {options.rcfile}")
+    if not options.baseline:
+        return None
+    try:
+        return baseline_mod.load(options.baseline)
+    except baseline_mod.BaselineError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _run_pylint(options: argparse.Namespace):
+    """pylint's run on the paths (None when no check of the plugin is installed)."""
+    from pylint_rnn.reporting import runner
+
+    try:
+        paths = runner.expand_paths(options.paths or ["."])
+        run = runner.run_pylint(paths, options.rcfile, options.jobs)
+    except runner.PylintUsageError as exc:
+        raise UsageError(str(exc)) from exc
+    except runner.NothingToCheck:
+        print("pylint-rnn: no check of the 'rnn' checker is installed; nothing to report", file=sys.stderr)
+        return None
+    if run.stdout.strip():
+        sys.stderr.write(run.stdout)
+    return run
+
+
+def _findings(run, root: Path) -> List[Finding]:
+    """The run's messages about files, sorted; messages about the command line go to stderr."""
+    sources = SourceCache()
+    findings: List[Finding] = []
+    for message in run.messages if run is not None else []:
+        abspath = message.abspath or ""
+        if not abspath or not os.path.isfile(abspath):
+            print(f"pylint-rnn: {message.path}: {message.symbol}: {message.msg}", file=sys.stderr)
+            continue
+        findings.append(finding_from_message(message, root, sources))
+    return sorted(findings, key=Finding.sort_key)
+
+
+def _split_by_baseline(options: argparse.Namespace, findings: List[Finding], known):
+    """(findings to report, findings the baseline forgives); writes the baseline when asked to."""
+    if options.write_baseline:
+        try:
+            baseline_mod.write(options.write_baseline, findings, f"pylint-rnn {__version__}")
+        except OSError as exc:
+            raise UsageError(f"cannot write {options.write_baseline}: {exc}") from exc
+        return findings, []
+    if known is not None:
+        return baseline_mod.split(findings, known)
+    return findings, []
+
+
+def sarif_descriptors(findings: Sequence[Finding], linter) -> List[dict]:
+    """Every static rule of the registry, plus any other message that showed up (syntax-error, fatal, ...)."""
+    descriptors = [sarif.rule_descriptor(rule) for rule in rules.static_rules()]
+    known = {rule.symbol for rule in rules.static_rules()}
+    for finding in findings:
+        if finding.symbol in known:
+            continue
+        known.add(finding.symbol)
+        template, description = finding.message, ""
+        if linter is not None:
+            try:
+                definition = linter.msgs_store.get_message_definitions(finding.symbol)[0]
+                template, description = definition.msg, definition.description
+            except Exception:  # pylint: disable=broad-except  # unknown to pylint: keep the message
+                pass
+        descriptors.append(sarif.message_descriptor(finding.symbol, finding.msgid, template, description))
+    return descriptors
+
+
+def _render(fmt: str, findings: List[Finding], run, root: Path) -> str:
+    if fmt == "text":
+        return format_text(findings)
+    if fmt == "json":
+        return format_json(findings)
+    if fmt == "github":
+        return format_github(findings)
+    return sarif.render(findings, sarif_descriptors(findings, run.linter if run is not None else None), root)
+
+
+def _write_report(report: str, output: Optional[str]) -> None:
+    if not output:
+        sys.stdout.write(report)
+        sys.stdout.flush()
+        return
+    try:
+        Path(output).write_text(report, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc}") from exc
+
+
+def _summary(options: argparse.Namespace, reported: List[Finding], forgiven: List[Finding]) -> str:
+    parts = [f"{len(reported)} finding{'s' if len(reported) != 1 else ''}"]
+    if forgiven:
+        parts.append(f"{len(forgiven)} more in the baseline")
+    if options.write_baseline:
+        parts.append(f"recorded in {options.write_baseline}")
+    if options.output:
+        parts.append(f"report written to {options.output}")
+    return "pylint-rnn: " + "; ".join(parts)
 
 
 def _fails(finding: Finding, fail_on: Optional[str]) -> bool:
@@ -123,90 +199,19 @@ def _fails(finding: Finding, fail_on: Optional[str]) -> bool:
 
 
 def cmd_lint(options: argparse.Namespace) -> int:
-    if options.baseline and options.write_baseline:
-        raise UsageError("--baseline and --write-baseline cannot be combined")
-    if options.jobs is not None and options.jobs < 0:
-        raise UsageError("--jobs must be 0 (one per CPU) or more")
-    if options.rcfile is not None and not os.path.isfile(options.rcfile):
-        raise UsageError(f"no such configuration file: {options.rcfile}")
-    known = None
-    if options.baseline:
-        try:
-            known = baseline_mod.load(options.baseline)
-        except baseline_mod.BaselineError as exc:
-            raise UsageError(str(exc)) from exc
-
-    from pylint_rnn.reporting import runner
-
+    known = _load_baseline(options)
     root = find_root()
-    try:
-        paths = runner.expand_paths(options.paths or ["."])
-        run = runner.run_pylint(paths, options.rcfile, options.jobs)
-    except runner.PylintUsageError as exc:
-        raise UsageError(str(exc)) from exc
-    except runner.NothingToCheck:
-        print("pylint-rnn: no check of the 'rnn' checker is installed; nothing to report", file=sys.stderr)
-        run = None
-    if run is not None and run.stdout.strip():
-        sys.stderr.write(run.stdout)
-
-    sources = SourceCache()
-    findings: List[Finding] = []
-    for message in run.messages if run is not None else []:
-        abspath = message.abspath or ""
-        if not abspath or not os.path.isfile(abspath):
-            # Messages about the command line or configuration, not about a file.
-            print(f"pylint-rnn: {message.path}: {message.symbol}: {message.msg}", file=sys.stderr)
-            continue
-        findings.append(finding_from_message(message, root, sources))
-    findings.sort(key=Finding.sort_key)
-
-    generator = f"pylint-rnn {__version__}"
-    if options.write_baseline:
-        try:
-            baseline_mod.write(options.write_baseline, findings, generator)
-        except OSError as exc:
-            raise UsageError(f"cannot write {options.write_baseline}: {exc}") from exc
-        reported, forgiven = findings, []
-    elif known is not None:
-        reported, forgiven = baseline_mod.split(findings, known)
-    else:
-        reported, forgiven = findings, []
-
-    if options.format == "text":
-        report = format_text(reported)
-    elif options.format == "json":
-        report = format_json(reported)
-    elif options.format == "github":
-        report = format_github(reported)
-    else:
-        report = format_sarif(reported, _rules_for(reported, run.linter if run is not None else None), root, __version__)
-
-    if options.output:
-        try:
-            Path(options.output).write_text(report, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {options.output}: {exc}") from exc
-    else:
-        sys.stdout.write(report)
-        sys.stdout.flush()
-
-    failing = [f for f in reported if _fails(f, options.fail_on)]
+    run = _run_pylint(options)
+    reported, forgiven = _split_by_baseline(options, _findings(run, root), known)
+    _write_report(_render(options.format, reported, run, root), options.output)
     if not options.quiet:
-        parts = [f"{len(reported)} finding{'s' if len(reported) != 1 else ''}"]
-        if forgiven:
-            parts.append(f"{len(forgiven)} more in the baseline")
-        if options.write_baseline:
-            parts.append(f"recorded in {options.write_baseline}")
-        if options.output:
-            parts.append(f"report written to {options.output}")
-        print("pylint-rnn: " + "; ".join(parts), file=sys.stderr)
-
+        print(_summary(options, reported, forgiven), file=sys.stderr)
     if options.write_baseline:
         return EXIT_OK
-    return EXIT_FINDINGS if failing else EXIT_OK
+    return EXIT_FINDINGS if any(_fails(f, options.fail_on) for f in reported) else EXIT_OK
 
 
+# ------------------------------------------------------------------------------------------- verify
 def runtime_available() -> bool:
     """Whether the runtime extra is installed, without importing TensorFlow."""
     try:
@@ -242,11 +247,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         options = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: 0 for --help/--version, 2 for bad usage
         return int(exc.code or 0)
-    if options.command != "lint":
+    commands = {"lint": cmd_lint}
+    if options.command not in commands:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        return cmd_lint(options)
+        return commands[options.command](options)
     except UsageError as exc:
         print(f"pylint-rnn: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

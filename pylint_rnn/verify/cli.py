@@ -270,8 +270,10 @@ def main(argv=None):
         if err:
             result["static"]["error"] = err
 
-    render = {"text": report.render_text, "json": report.render_json, "sarif": report.render_sarif}[opts.format]
-    text = render(result)
+    if opts.format == "sarif":
+        text = report.render_sarif(result, cwd)
+    else:
+        text = {"text": report.render_text, "json": report.render_json}[opts.format](result)
     if opts.output:
         with open(opts.output, "w", encoding="utf-8") as fh:
             fh.write(text)

@@ -84,6 +84,6 @@ def lint_json(args, cwd, **kwargs):
 
 
 def real_symbols():
-    from pylint_rnn.checkers import all_messages
+    from pylint_rnn import rules
 
-    return set(all_messages())
+    return {rule.symbol for rule in rules.static_rules()}
