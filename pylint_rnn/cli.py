@@ -1,4 +1,4 @@
-"""The ``pylint-rnn`` command: ``lint`` for CI and editors, ``verify`` for the runtime verifier.
+"""The ``pylint-rnn`` command: ``lint`` for CI and editors, ``rules`` lists the rules, ``verify`` runs the verifier.
 
 ``pylint-rnn lint [PATH...]`` runs pylint in-process with only this plugin's checks
 (``--load-plugins=pylint_rnn --disable=all --enable=rnn``), reading the user's pylint configuration the
@@ -7,6 +7,9 @@ the ``[rnn]`` options apply. A message of the plugin that the configuration disa
 (``disable=rnn-time-axis-reduction``) stays disabled; disabling the whole ``rnn`` checker in the
 configuration (to keep it out of a plain ``pylint`` run) does not switch this command off.
 
+``pylint-rnn rules`` lists every rule of the registry (:mod:`pylint_rnn.rules`), static and runtime-only,
+with its id, symbol, whether it is on by default, whether the verifier can confirm it, and its docs page.
+
 Exit codes: 0 no (new) findings at or above ``--fail-on``; 1 findings; 2 usage error, or the command
 could not run (a crash is never reported as exit 1).
 """
@@ -14,10 +17,11 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import os
 import sys
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 from pylint_rnn import __version__, rules
 from pylint_rnn.reporting import (
@@ -49,8 +53,14 @@ def _parser() -> argparse.ArgumentParser:
         description="Find TensorFlow RNN weight-sharing pitfalls (pylint plugin + runtime verifier).",
     )
     parser.add_argument("--version", action="version", version=f"pylint-rnn {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="{lint,verify}")
+    sub = parser.add_subparsers(dest="command", metavar="{lint,rules,verify}")
     _add_lint_parser(sub)
+    listing = sub.add_parser(
+        "rules",
+        help="list every rule: id, symbol, on by default, confirmed by the verifier, docs page",
+        description="List every rule of pylint-rnn (static and runtime-only).",
+    )
+    listing.add_argument("--format", "-f", choices=("text", "json"), default="text", help="output format")
     verify = sub.add_parser(
         "verify",
         help="confirm findings by building the graph with TensorFlow (same as pylint-rnn-verify)",
@@ -211,6 +221,44 @@ def cmd_lint(options: argparse.Namespace) -> int:
     return EXIT_FINDINGS if any(_fails(f, options.fail_on) for f in reported) else EXIT_OK
 
 
+# -------------------------------------------------------------------------------------------- rules
+def all_rules() -> Tuple[rules.Rule, ...]:
+    """Every rule: the static ones in message-id order, then the verifier's runtime-only ones."""
+    return rules.static_rules() + tuple(rule for rule in rules.RULES if rule.runtime_only)
+
+
+def rule_row(rule: rules.Rule) -> dict:
+    return {
+        "id": rule.msgid,
+        "symbol": rule.symbol,
+        "summary": rule.summary,
+        "default_enabled": rule.default_enabled,
+        "verifiable": rule.verifiable,
+        "runtime_only": rule.runtime_only,
+        "docs_page": rule.docs_page,
+    }
+
+
+def format_rules_text(rows: Sequence[dict]) -> str:
+    """One line per rule; ``verifier`` is yes (can confirm), no, or only (runtime-only rule)."""
+    table = [("id", "symbol", "default", "verifier", "docs")]
+    for row in rows:
+        verifier = "only" if row["runtime_only"] else ("yes" if row["verifiable"] else "no")
+        table.append((row["id"] or "-", row["symbol"], "on" if row["default_enabled"] else "off", verifier,
+                      row["docs_page"]))
+    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
+    return "".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() + "\n" for line in table)
+
+
+def cmd_rules(options: argparse.Namespace) -> int:
+    rows = [rule_row(rule) for rule in all_rules()]
+    if options.format == "json":
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(format_rules_text(rows))
+    return EXIT_OK
+
+
 # ------------------------------------------------------------------------------------------- verify
 def runtime_available() -> bool:
     """Whether the runtime extra is installed, without importing TensorFlow."""
@@ -247,7 +295,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         options = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: 0 for --help/--version, 2 for bad usage
         return int(exc.code or 0)
-    commands = {"lint": cmd_lint}
+    commands = {"lint": cmd_lint, "rules": cmd_rules}
     if options.command not in commands:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
