@@ -23,6 +23,8 @@ import sys
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
+from pylint.exceptions import UnknownMessageError
+
 from pylint_rnn import __version__, rules
 from pylint_rnn.reporting import (
     SEVERITY_RANK,
@@ -164,7 +166,7 @@ def sarif_descriptors(findings: Sequence[Finding], linter) -> List[dict]:
             try:
                 definition = linter.msgs_store.get_message_definitions(finding.symbol)[0]
                 template, description = definition.msg, definition.description
-            except Exception:  # pylint: disable=broad-except  # unknown to pylint: keep the message
+            except UnknownMessageError:  # not pylint's: the message itself describes it
                 pass
         descriptors.append(sarif.message_descriptor(finding.symbol, finding.msgid, template, description))
     return descriptors

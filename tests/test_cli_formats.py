@@ -3,29 +3,15 @@
 The SARIF writer has its own tests in test_cli_sarif.py.
 """
 import json
+import sys
+from pathlib import Path
 
 import pytest
 
-from pylint_rnn.reporting import Finding
-from pylint_rnn.reporting.formats import format_github, format_json, format_text
+sys.path.insert(0, str(Path(__file__).parent / "cli_inputs"))
+from cli_helpers import make_finding as finding  # noqa: E402
 
-
-def finding(**over):
-    base = dict(
-        symbol="rnn-same-cell-stacked",
-        msgid="W7905",
-        message="m",
-        path="src/a.py",
-        display_path="a.py",
-        line=3,
-        column=9,
-        end_line=3,
-        end_column=20,
-        severity="warning",
-        code="x",
-    )
-    base.update(over)
-    return Finding(**base)
+from pylint_rnn.reporting.formats import format_github, format_json, format_text  # noqa: E402
 
 
 def test_github_escapes_data_and_properties():

@@ -6,30 +6,13 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "cli_inputs"))
+from cli_helpers import make_finding as finding  # noqa: E402
 from sarif_check import check_sarif  # noqa: E402
 
 from pylint_rnn import __version__, rule_docs, rules  # noqa: E402
 from pylint_rnn.cli import sarif_descriptors  # noqa: E402
-from pylint_rnn.reporting import Finding, SourceCache, sarif  # noqa: E402
+from pylint_rnn.reporting import SourceCache, sarif  # noqa: E402
 from pylint_rnn.verify import report  # noqa: E402
-
-
-def finding(**over):
-    base = dict(
-        symbol="rnn-same-cell-stacked",
-        msgid="W7905",
-        message="m",
-        path="src/a.py",
-        display_path="a.py",
-        line=3,
-        column=9,
-        end_line=3,
-        end_column=20,
-        severity="warning",
-        code="x",
-    )
-    base.update(over)
-    return Finding(**base)
 
 
 def driver_of(log):

@@ -266,7 +266,7 @@ def main(argv=None):
     report.relativize(result, cwd)
     if opts.static:
         msgs, err = run_static(resolved["path"])
-        result["static"] = report.compare_static(result, msgs or [], resolved["path"])
+        result["static"] = report.compare_static(result, msgs or [])
         if err:
             result["static"]["error"] = err
 

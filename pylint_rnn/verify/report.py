@@ -146,7 +146,7 @@ def render_text(result):
     return "\n".join(out) + "\n"
 
 
-def compare_static(result, static_messages, target_path):
+def compare_static(result, static_messages):
     """Give each static finding a verdict against the runtime findings."""
     runtime = [f for f in result.get("findings", [])]
     verdicts = []
