@@ -23,8 +23,6 @@ import sys
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
-from pylint.exceptions import UnknownMessageError
-
 from pylint_rnn import __version__, rules
 from pylint_rnn.reporting import (
     SEVERITY_RANK,
@@ -153,25 +151,6 @@ def _split_by_baseline(options: argparse.Namespace, findings: List[Finding], kno
     return findings, []
 
 
-def sarif_descriptors(findings: Sequence[Finding], linter) -> List[dict]:
-    """Every static rule of the registry, plus any other message that showed up (syntax-error, fatal, ...)."""
-    descriptors = [sarif.rule_descriptor(rule) for rule in rules.static_rules()]
-    known = {rule.symbol for rule in rules.static_rules()}
-    for finding in findings:
-        if finding.symbol in known:
-            continue
-        known.add(finding.symbol)
-        template, description = finding.message, ""
-        if linter is not None:
-            try:
-                definition = linter.msgs_store.get_message_definitions(finding.symbol)[0]
-                template, description = definition.msg, definition.description
-            except UnknownMessageError:  # not pylint's: the message itself describes it
-                pass
-        descriptors.append(sarif.message_descriptor(finding.symbol, finding.msgid, template, description))
-    return descriptors
-
-
 def _render(fmt: str, findings: List[Finding], run, root: Path) -> str:
     if fmt == "text":
         return format_text(findings)
@@ -179,7 +158,7 @@ def _render(fmt: str, findings: List[Finding], run, root: Path) -> str:
         return format_json(findings)
     if fmt == "github":
         return format_github(findings)
-    return sarif.render(findings, sarif_descriptors(findings, run.linter if run is not None else None), root)
+    return sarif.render(findings, sarif.lint_descriptors(findings, run.linter if run is not None else None), root)
 
 
 def _write_report(report: str, output: Optional[str]) -> None:

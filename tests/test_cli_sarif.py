@@ -10,7 +10,6 @@ from cli_helpers import make_finding as finding  # noqa: E402
 from sarif_check import check_sarif  # noqa: E402
 
 from pylint_rnn import __version__, rule_docs, rules  # noqa: E402
-from pylint_rnn.cli import sarif_descriptors  # noqa: E402
 from pylint_rnn.reporting import SourceCache, sarif  # noqa: E402
 from pylint_rnn.verify import report  # noqa: E402
 
@@ -49,7 +48,7 @@ def test_runtime_only_rule_has_no_message_id():
 
 def test_lint_rules_are_the_static_registry_plus_other_messages_that_showed_up():
     found = [finding(), finding(symbol="syntax-error", msgid="E0001", message="invalid syntax")]
-    descriptors = sarif_descriptors(found, linter=None)
+    descriptors = sarif.lint_descriptors(found, linter=None)
     ids = [d["id"] for d in descriptors]
     assert ids == [r.symbol for r in rules.static_rules()] + ["syntax-error"]
     assert descriptors[-1] == {
@@ -86,7 +85,7 @@ def test_levels_outside_root_and_no_guessed_url(tmp_path):
         finding(symbol="rnn-time-axis-reduction", msgid="C7908", severity="note"),
         finding(path=(tmp_path / "elsewhere" / "b c.py").as_posix(), end_line=None, end_column=None),
     ]
-    text = sarif.render(findings, sarif_descriptors(findings, None), tmp_path)
+    text = sarif.render(findings, sarif.lint_descriptors(findings, None), tmp_path)
     log = json.loads(text)
     assert check_sarif(log) == []
     assert "github.com" not in text and "helpUri" not in text and "informationUri" not in text
@@ -102,7 +101,7 @@ def test_levels_outside_root_and_no_guessed_url(tmp_path):
 
 def test_sarif_checker_catches_broken_logs():
     # the structural checker must be able to fail
-    good = json.loads(sarif.render([finding()], sarif_descriptors([], None), Path("/")))
+    good = json.loads(sarif.render([finding()], sarif.lint_descriptors([], None), Path("/")))
     assert check_sarif(good) == []
     bad = json.loads(json.dumps(good))
     bad["version"] = "2.0.0"
@@ -159,7 +158,7 @@ def test_verifier_and_lint_agree_on_location_and_fingerprint(verified):
     verifier_log = json.loads(report.render_sarif(result, cwd=str(root / "src")))
     code = SourceCache().code(str(root / "src" / "train.py"), 3, 3)
     lint_finding = finding(path="src/train.py", line=3, column=1, end_line=3, end_column=20, code=code)
-    lint_log = json.loads(sarif.render([lint_finding], sarif_descriptors([lint_finding], None), root))
+    lint_log = json.loads(sarif.render([lint_finding], sarif.lint_descriptors([lint_finding], None), root))
     ours, theirs = verifier_log["runs"][0]["results"][0], lint_log["runs"][0]["results"][0]
     assert ours["partialFingerprints"] == theirs["partialFingerprints"]
     assert (ours["locations"][0]["physicalLocation"]["artifactLocation"]

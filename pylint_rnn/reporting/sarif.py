@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Iterable, List, Optional, Sequence
 from urllib.parse import quote
 
+from pylint.exceptions import UnknownMessageError
+
 from pylint_rnn import __version__, rule_docs, rules
 from pylint_rnn.reporting import Finding, severity_of
 
@@ -90,8 +92,28 @@ def message_descriptor(symbol: str, msgid: Optional[str], template: str, descrip
     return entry
 
 
+def lint_descriptors(findings: Sequence[Finding], linter) -> List[dict]:
+    """``pylint-rnn lint``'s rules: every static rule of the registry, then any other message that showed up
+    (syntax-error, fatal, a third-party plugin's), described from ``linter``'s definition when it has one."""
+    descriptors = [rule_descriptor(rule) for rule in rules.static_rules()]
+    known = {rule.symbol for rule in rules.static_rules()}
+    for finding in findings:
+        if finding.symbol in known:
+            continue
+        known.add(finding.symbol)
+        template, description = finding.message, ""
+        if linter is not None:
+            try:
+                definition = linter.msgs_store.get_message_definitions(finding.symbol)[0]
+                template, description = definition.msg, definition.description
+            except UnknownMessageError:  # not pylint's: the message itself describes it
+                pass
+        descriptors.append(message_descriptor(finding.symbol, finding.msgid, template, description))
+    return descriptors
+
+
 def descriptors_for_symbols(symbols: Iterable[str]) -> List[dict]:
-    """One reportingDescriptor per distinct symbol, in the order given; registry rules in full."""
+    """The verifier's rules: one reportingDescriptor per distinct symbol, in the order given."""
     out, seen = [], set()
     for symbol in symbols:
         if symbol in seen:
