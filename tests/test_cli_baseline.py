@@ -148,7 +148,7 @@ def test_baseline_with_other_formats(project):
 
 # ----------------------------------------------------------------------------------------------- unit
 def _finding(path="a.py", symbol="rnn-x", code="f ( )", line=1):
-    return Finding(symbol, "W7999", "m", path, path, line, 1, None, None, "warning", "warning", code)
+    return Finding(symbol, "W7999", "m", path, path, line, 1, None, None, "warning", code)
 
 
 def test_split_is_a_multiset_match():

@@ -110,27 +110,28 @@ def test_command_matches_plain_pylint():
     assert [(f["path"], f["line"], f["column"] - 1, f["symbol"], f["message"]) for f in ours] == plain
 
 
-def test_sarif_has_one_rule_per_message_with_its_docs_page(project):
-    from pylint_rnn.checkers import all_messages
+def test_sarif_has_one_rule_per_registry_rule_with_its_docs(project):
+    from pylint_rnn import rule_docs, rules
 
     proc = run(["pylint-rnn", "lint", "--format", "sarif", "stacked.py"], project)
     log = json.loads(proc.stdout)
     assert check_sarif(log) == []
-    rules = log["runs"][0]["tool"]["driver"]["rules"]
-    messages = all_messages()
-    assert [r["id"] for r in rules] == sorted(messages, key=lambda s: messages[s][0][1:])
-    for rule in rules:
-        msgid, template, description, _ = messages[rule["id"]]
-        assert rule["properties"]["pylintMessageId"] == msgid
-        assert rule["fullDescription"]["text"] == description
-        assert rule["defaultConfiguration"]["level"] == {"E": "error", "W": "warning", "C": "note"}[msgid[0]]
-        assert rule["helpUri"].endswith(f"/blob/main/docs/messages/{rule['id']}.md")
+    descriptors = log["runs"][0]["tool"]["driver"]["rules"]
+    assert [d["id"] for d in descriptors] == [r.symbol for r in rules.static_rules()]
+    for descriptor in descriptors:
+        rule = rules.rule(descriptor["id"])
+        assert descriptor["properties"]["pylintMessageId"] == rule.msgid
+        assert descriptor["shortDescription"]["text"] == rule.summary
+        assert descriptor["fullDescription"]["text"] == rule.description
+        assert descriptor["help"]["markdown"] == rule_docs.page_markdown(rule)
+        assert descriptor["defaultConfiguration"]["level"] == {"E": "error", "W": "warning", "C": "note"}[rule.category]
+        assert "helpUri" not in descriptor
     [result] = log["runs"][0]["results"]
-    assert rules[result["ruleIndex"]]["id"] == "rnn-same-cell-stacked"
+    assert descriptors[result["ruleIndex"]]["id"] == "rnn-same-cell-stacked"
 
 
-def test_every_rule_help_page_exists():
-    from pylint_rnn.checkers import all_messages
+def test_every_rule_docs_page_exists():
+    from pylint_rnn import rules
 
-    missing = [s for s in all_messages() if not (REPO / "docs" / "messages" / f"{s}.md").is_file()]
-    assert missing == [], f"SARIF helpUri points at docs pages that do not exist: {missing}"
+    missing = [r.docs_page for r in rules.RULES if not (REPO / r.docs_page).is_file()]
+    assert missing == [], f"`pylint-rnn rules` lists docs pages that do not exist: {missing}"

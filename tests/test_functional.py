@@ -39,9 +39,9 @@ def test_no_crash_messages_on_fixtures(lint_results):
 
 
 def test_every_message_has_firing_and_silent_fixture():
-    from pylint_rnn.checkers import all_messages
+    from pylint_rnn import rules
 
-    for symbol in all_messages():
+    for symbol in (rule.symbol for rule in rules.static_rules()):
         folder = FIXTURES / "checkers" / symbol
         files = sorted(folder.glob("*.py"))
         assert files, f"no fixtures for {symbol} in {folder}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pylint_rnn.checkers import all_messages
+from pylint_rnn import rules
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -17,12 +17,12 @@ def test_readme_opens_with_the_two_commands():
 
 def test_every_message_is_in_the_readme_table_with_its_id():
     rows = dict(re.findall(r"^\| ([CWERI]\d{4}) \| \[([a-z-]+)\]", README, flags=re.M))
-    defined = {symbol: msgid for symbol, (msgid, *_rest) in all_messages().items()}
+    defined = {rule.symbol: rule.msgid for rule in rules.static_rules()}
     assert {v: k for k, v in rows.items()} == defined
 
 
 def test_every_message_has_a_docs_page_with_wrong_and_right_examples():
-    for symbol in list(all_messages()) + ["rnn-no-gradient"]:
+    for symbol in [rule.symbol for rule in rules.RULES]:
         page = ROOT / "docs" / "messages" / f"{symbol}.md"
         assert page.exists(), page
         text = page.read_text(encoding="utf-8")

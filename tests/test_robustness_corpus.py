@@ -136,6 +136,6 @@ def test_the_same_code_parsed_is_seen_by_the_plugin(tmp_path):
 
 
 def _checker_symbols():
-    from pylint_rnn.checkers import all_messages
+    from pylint_rnn import rules
 
-    return set(all_messages())
+    return {rule.symbol for rule in rules.static_rules()}

@@ -24,12 +24,3 @@ def all_checker_classes() -> tuple:
         classes.extend(getattr(module, "CHECKERS", ()))
     return tuple(classes)
 
-
-def all_messages() -> dict:
-    """symbol -> (msgid, message template, description, checker module) for every static message."""
-    out = {}
-    for cls in all_checker_classes():
-        for msgid, definition in cls.msgs.items():
-            template, symbol, description = definition[:3]
-            out[symbol] = (msgid, template, description, cls.__module__)
-    return out

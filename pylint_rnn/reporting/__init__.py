@@ -15,10 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
-# Where the project lives; rule help links in SARIF point at docs/messages/<symbol>.md under it.
-PROJECT_URL = "https://github.com/pylint-rnn/pylint-rnn"
-DOCS_BASE_URL = PROJECT_URL + "/blob/main/docs/messages/"
-
 # pylint category letter -> our severity (SARIF's level vocabulary).
 SEVERITY_BY_CATEGORY = {
     "F": "error",  # fatal: the file could not be analysed
@@ -30,13 +26,14 @@ SEVERITY_BY_CATEGORY = {
 }
 SEVERITY_RANK = {"note": 0, "warning": 1, "error": 2}
 
+
+def severity_of(category: str) -> str:
+    """Our severity (a SARIF level) of a pylint category letter: E, W, C, ..."""
+    return SEVERITY_BY_CATEGORY.get(category, "warning")
+
 # A flagged node spanning more lines than this is identified by its first line only, so that editing the
 # body of a flagged block does not change the identity of the finding.
 MAX_IDENTITY_LINES = 5
-
-
-def help_uri(symbol: str) -> str:
-    return DOCS_BASE_URL + symbol + ".md"
 
 
 def find_root(start: Optional[Path] = None) -> Path:
@@ -128,17 +125,17 @@ class Finding:
     """One message, ready for any output format. ``line`` and ``column`` are 1-based."""
 
     symbol: str
-    msgid: str
+    msgid: Optional[str]  # None for a runtime-only rule of the verifier
     message: str
     path: str  # relative to the repository root, forward slashes
     display_path: str  # as the user named it (relative to the working directory)
     line: int
-    column: int
+    column: Optional[int]  # None: the whole line (the verifier knows lines only)
     end_line: Optional[int]
     end_column: Optional[int]
     severity: str  # "error" | "warning" | "note"
-    category: str  # pylint's category word: "warning", "convention", ...
     code: str = field(default="", compare=False)  # normalized source of the flagged line(s)
+    confirmed: Optional[bool] = None  # verifier findings: confirmed at run time, or only suspected
 
     @property
     def identity(self) -> tuple:
@@ -150,7 +147,7 @@ class Finding:
         return hashlib.sha256(data).hexdigest()
 
     def sort_key(self) -> tuple:
-        return (self.path, self.line, self.column, self.symbol, self.message)
+        return (self.path, self.line, self.column or 0, self.symbol, self.message)
 
     def as_json(self) -> dict:
         return {
@@ -185,7 +182,6 @@ def finding_from_message(message, root: Path, sources: SourceCache) -> Finding:
         column=column,
         end_line=end_line,
         end_column=end_column,
-        severity=SEVERITY_BY_CATEGORY.get(message.msg_id[:1], "warning"),
-        category=message.category,
+        severity=severity_of(message.msg_id[:1]),
         code=sources.code(abspath, line, end_line),
     )

@@ -15,7 +15,7 @@ from typing import List, Optional, Sequence
 from pylint.lint import PyLinter, Run
 from pylint.reporters import CollectingReporter
 
-CHECKER_NAME = "rnn"
+from pylint_rnn.rules import CHECKER_NAME
 
 
 class PylintUsageError(Exception):

@@ -306,12 +306,14 @@ def main(argv=None):
     report.relativize(result, cwd)
     if opts.static:
         msgs, err = run_static(resolved["path"])
-        result["static"] = report.compare_static(result, msgs or [], resolved["path"])
+        result["static"] = report.compare_static(result, msgs or [])
         if err:
             result["static"]["error"] = err
 
-    render = {"text": report.render_text, "json": report.render_json, "sarif": report.render_sarif}[opts.format]
-    text = render(result)
+    if opts.format == "sarif":
+        text = report.render_sarif(result, cwd)
+    else:
+        text = {"text": report.render_text, "json": report.render_json}[opts.format](result)
     if opts.output:
         with open(opts.output, "w", encoding="utf-8") as fh:
             fh.write(text)

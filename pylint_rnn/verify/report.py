@@ -6,18 +6,10 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
-RUNTIME_SYMBOLS = {
-    "rnn-no-gradient", "rnn-placeholder-roundtrip", "rnn-same-cell-stacked", "rnn-variable-not-shared",
-    "rnn-untrained-initial-state", "rnn-layers-as-timesteps", "rnn-layer-rebuilt-per-call",
-    "rnn-duplicate-variables",
-}
-SYMBOL_IDS = {
-    "rnn-placeholder-roundtrip": "W7901", "rnn-repeated-graph-call": "W7902", "rnn-duplicate-variables": "E7903",
-    "rnn-variable-not-shared": "W7904", "rnn-same-cell-stacked": "W7905", "rnn-layers-as-timesteps": "W7906",
-    "rnn-cell-per-timestep": "W7907", "rnn-time-axis-reduction": "C7908", "rnn-untrained-initial-state": "W7909",
-    "rnn-batch-sized-initial-state": "W7910", "rnn-layer-rebuilt-per-call": "W7911", "rnn-no-gradient": None,
-}
+from pylint_rnn import rules
+from pylint_rnn.reporting import Finding, SourceCache, find_root, relative_posix, sarif, severity_of
 
 
 def display_path(path, cwd=None):
@@ -51,38 +43,43 @@ def render_json(result):
     return json.dumps(public_json(result), indent=2, default=str) + "\n"
 
 
-def render_sarif(result):
-    rules, seen = [], set()
-    results = []
-    for f in result.get("findings", []):
-        sym = f["symbol"]
-        if sym not in seen:
-            seen.add(sym)
-            rules.append({"id": sym, "name": sym,
-                          "shortDescription": {"text": sym.replace("rnn-", "").replace("-", " ")},
-                          "helpUri": f"docs/messages/{sym}.md",
-                          "properties": {"pylintMessageId": SYMBOL_IDS.get(sym)}})
-        level = "error" if sym == "rnn-duplicate-variables" else ("warning" if f.get("confirmed") else "note")
-        uri = (f.get("path") or "").replace(os.sep, "/")
-        results.append({
-            "ruleId": sym, "level": level, "message": {"text": f["message"]},
-            "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": uri} if not os.path.isabs(uri) else {"uri": "file://" + uri},
-                "region": {"startLine": int(f.get("line") or 1)}}}],
-            "properties": {"confirmed": bool(f.get("confirmed"))},
-        })
-    sarif = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "pylint-rnn-verify", "informationUri": "docs/verify.md",
-                                "version": "0.1.0", "rules": rules}},
-            "results": results,
-            "invocations": [{"executionSuccessful": result.get("status") == "ok",
-                             "properties": {"status": result.get("status")}}],
-        }],
-    }
-    return json.dumps(sarif, indent=2) + "\n"
+def sarif_findings(result, cwd=None):
+    """The result's findings for the shared SARIF writer, and the root their paths are relative to.
+
+    The result's paths are relative to ``cwd`` (see :func:`relativize`); SARIF's are relative to the
+    repository root, as ``pylint-rnn lint``'s, so both reports locate and fingerprint a finding alike.
+    """
+    cwd = cwd or os.getcwd()
+    root = find_root(Path(cwd))
+    sources = SourceCache()
+    return [_sarif_finding(f, cwd, root, sources) for f in result.get("findings", [])], root
+
+
+def _sarif_finding(found, cwd, root, sources):
+    """One verifier finding as a reporting Finding: a suspected one is a note, a confirmed one has its rule's level."""
+    symbol = found["symbol"]
+    rule = rules.rule(symbol) if rules.is_rule(symbol) else None
+    level = severity_of(rule.category if rule else "W")
+    abspath = os.path.normpath(os.path.join(cwd, found.get("path") or ""))
+    line = max(int(found.get("line") or 1), 1)
+    confirmed = bool(found.get("confirmed"))
+    return Finding(
+        symbol=symbol, msgid=rule.msgid if rule else None, message=found["message"],
+        path=relative_posix(abspath, root), display_path=found.get("path") or abspath,
+        line=line, column=None, end_line=None, end_column=None,
+        severity=level if confirmed else "note",
+        code=sources.code(abspath, line, None), confirmed=confirmed,
+    )
+
+
+def render_sarif(result, cwd=None):
+    """The verifier's SARIF log, written by the one SARIF writer (:mod:`pylint_rnn.reporting.sarif`)."""
+    findings, root = sarif_findings(result, cwd)
+    return sarif.render(
+        findings, sarif.descriptors_for_symbols(f.symbol for f in findings), root,
+        tool_name="pylint-rnn-verify", execution_successful=result.get("status") == "ok",
+        invocation_properties={"status": result.get("status")},
+    )
 
 
 def _table(rows):
@@ -149,7 +146,7 @@ def render_text(result):
     return "\n".join(out) + "\n"
 
 
-def compare_static(result, static_messages, target_path):
+def compare_static(result, static_messages):
     """Give each static finding a verdict against the runtime findings."""
     runtime = [f for f in result.get("findings", [])]
     verdicts = []
@@ -159,7 +156,7 @@ def compare_static(result, static_messages, target_path):
         line = msg.get("line")
         same_sym = [i for i, f in enumerate(runtime) if f["symbol"] == sym]
         exact = [i for i in same_sym if runtime[i].get("line") == line]
-        if sym not in RUNTIME_SYMBOLS:
+        if not (rules.is_rule(sym) and rules.rule(sym).verifiable):
             verdict = "not checkable at run time"
         elif exact or same_sym:
             verdict = "confirmed" + ("" if exact else f" (at line {runtime[same_sym[0]]['line']})")

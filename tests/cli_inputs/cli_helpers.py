@@ -84,6 +84,27 @@ def lint_json(args, cwd, **kwargs):
 
 
 def real_symbols():
-    from pylint_rnn.checkers import all_messages
+    from pylint_rnn import rules
 
-    return set(all_messages())
+    return {rule.symbol for rule in rules.static_rules()}
+
+
+def make_finding(**over):
+    """A reporting Finding for the unit tests of the formats: a W7905 at src/a.py:3:9-20, overridable."""
+    from pylint_rnn.reporting import Finding
+
+    base = dict(
+        symbol="rnn-same-cell-stacked",
+        msgid="W7905",
+        message="m",
+        path="src/a.py",
+        display_path="a.py",
+        line=3,
+        column=9,
+        end_line=3,
+        end_column=20,
+        severity="warning",
+        code="x",
+    )
+    base.update(over)
+    return Finding(**base)

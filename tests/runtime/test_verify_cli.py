@@ -83,11 +83,11 @@ def test_compare_static_verdicts():
         {"symbol": "rnn-same-cell-stacked", "path": "a.py", "line": 4, "message": ""},
         {"symbol": "rnn-time-axis-reduction", "path": "a.py", "line": 5, "message": ""},
     ]
-    out = report.compare_static(result, static, "a.py")
+    out = report.compare_static(result, static)
     assert [v["verdict"] for v in out["findings"]] == [
         "confirmed", "not reproduced", "not checkable at run time"]
     assert out["runtime_only"] == [{"symbol": "rnn-no-gradient", "path": "a.py", "line": 3}]
-    failed = report.compare_static(dict(result, status="target-failed", findings=[]), static[1:2], "a.py")
+    failed = report.compare_static(dict(result, status="target-failed", findings=[]), static[1:2])
     assert failed["findings"][0]["verdict"].startswith("not checkable")
 
 
