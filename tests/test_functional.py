@@ -56,7 +56,7 @@ def update_main(argv: list) -> int:
     """``--update-functional-output``: rewrite the pinned outputs of these tests and of the docs examples."""
     os.environ[UPDATE_ENV] = "1"
     here = Path(__file__).resolve().parent
-    targets = [str(here / "test_functional.py"), str(here / "test_docs_examples.py")]
+    targets = [f"{here / 'test_functional.py'}::test_functional", f"{here / 'test_docs_examples.py'}::test_example"]
     return pytest.main(["-q", "-p", "no:cacheprovider", *targets, *argv])
 
 
