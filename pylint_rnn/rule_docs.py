@@ -93,7 +93,8 @@ def _example_sections(rule: Rule) -> List[str]:
 
 def _reported(rule: Rule) -> str:
     if rule.runtime_only:
-        return f"`pylint-rnn-verify` reports `{rule.symbol}` for this script at run time (pylint never reports this rule)."
+        return (f"`pylint-rnn-verify` reports `{rule.symbol}` for this script at run time "
+                "(pylint never reports this rule).")
     lines = [f"bad.py:{line}:{column}: {rule.msgid}: {message} ({symbol})"
              for symbol, line, column, message in pinned_messages(rule.docs_dir / "bad.txt")]
     enabled = "" if rule.default_enabled else f" with `--enable={rule.symbol}`"
@@ -202,7 +203,9 @@ def write_pages(root: Path, selected: Iterable[Rule] = rules.RULES) -> List[Path
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pylint_rnn.rule_docs", description=__doc__.split("\n")[0])
+    """``python -m pylint_rnn.rule_docs [--write | --check] [--root DIR] [SYMBOL ...]``; the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m pylint_rnn.rule_docs",
+                                     description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("symbols", nargs="*", help="print these rules' pages (default: every rule)")
     action = parser.add_mutually_exclusive_group()
     action.add_argument("--write", action="store_true", help="write the pages to <root>/docs/messages/")
