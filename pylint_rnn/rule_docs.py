@@ -154,6 +154,8 @@ def _runtime_text(rule: Rule) -> str:
 
 def _fix_text(rule: Rule) -> str:
     fix = _PLACEHOLDER.sub("…", rule.fix)
+    if not re.search(r"\w", fix):  # the whole fix text is filled in per finding
+        return "No automatic fix yet. The message says what to do in each case."
     return f"No automatic fix yet. The message says what to do: *{fix}*."
 
 
