@@ -11,14 +11,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from pylint.testutils.constants import UPDATE_OPTION
 
-from functional import (FIXTURES, ROOT, UPDATE_ENV, UPDATE_OPTION, expected_messages, functional_test_files,
+from functional import (DEFAULT_RC, FIXTURES, ROOT, UPDATE_ENV, expected_messages, functional_test_files,
                         lint_files, plugin_option_names, rc_keys, run_functional_test)
 from pylint_rnn import rules
 
 TESTS = functional_test_files([FIXTURES / "checkers", FIXTURES / "seeds"])
-OPTION_TESTS = [t for t in TESTS if Path(t.option_file).with_suffix(".py") == Path(t.source)
-                and set(rc_keys(Path(t.option_file))) & plugin_option_names()]
+OPTION_TESTS = [t for t in TESTS if t.has_own_rc and set(rc_keys(Path(t.option_file))) & plugin_option_names()]
 
 
 @pytest.mark.parametrize("test_file", TESTS, ids=[t.test_id for t in TESTS])
@@ -45,10 +45,10 @@ def test_every_static_rule_has_a_firing_and_a_silent_fixture():
         assert silent, f"{rule.symbol}: no fixture that must stay silent"
 
 
-def test_every_pinned_output_and_rc_file_belongs_to_a_fixture():
-    orphans = [path.relative_to(ROOT) for suffix in ("*.txt", "*.rc")
-               for path in FIXTURES.rglob(suffix)
-               if path != FIXTURES / "default.rc" and not path.with_suffix(".py").exists()]
+def test_every_pinned_output_and_rc_file_belongs_to_a_module():
+    orphans = [path.relative_to(ROOT) for folder in (FIXTURES, rules.MESSAGES_DIR) for suffix in ("*.txt", "*.rc")
+               for path in folder.rglob(suffix)
+               if path != DEFAULT_RC and not path.with_suffix(".py").exists()]
     assert not orphans, f"no fixture module beside {orphans}"
 
 
