@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 export TF_USE_LEGACY_KERAS := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench clean update-functional docs lint
 
 $(STAMP): setup.py pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,19 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+# After a message text changes: rewrite the pinned outputs (fixtures/**.txt, pylint_rnn/messages/*/bad.txt)
+# from the current output (markers still decide which messages count); then `make docs` for the pages.
+update-functional: $(STAMP)
+	$(PY) tests/test_functional.py --update-functional-output
+
+# Render docs/messages/<symbol>.md from rules.py and pylint_rnn/messages/<symbol>/.
+docs: $(STAMP)
+	$(PY) -m pylint_rnn.rule_docs --write
+
+# pylint on the package itself, with the project's configuration (pyproject.toml); also run by `make test`.
+lint: $(STAMP)
+	$(VENV)/bin/pylint pylint_rnn
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py

@@ -15,7 +15,8 @@ setup(
     license="MIT",
     python_requires=">=3.9",
     packages=find_packages(include=["pylint_rnn", "pylint_rnn.*"]),
-    package_data={"pylint_rnn": ["py.typed"]},
+    # messages/<symbol>/: each rule's details and examples, read at run time to render its docs page.
+    package_data={"pylint_rnn": ["py.typed", "messages/*/*"]},
     # The static half needs pylint and astroid only: it never imports TensorFlow.
     install_requires=["pylint>=3.2,<5", "astroid>=3.2,<5"],
     extras_require={

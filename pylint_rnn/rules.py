@@ -34,7 +34,7 @@ _PLACEHOLDER = re.compile(r"%(\([^)]*\))?[-#0 +]*\d*(\.\d+)?[sdrifgex]")
 
 
 @dataclass(frozen=True)
-class Rule:
+class Rule:  # pylint: disable=too-many-instance-attributes  # one field per fact of a rule: the registry's point
     """One message of pylint-rnn (static, runtime-only, or both)."""
 
     msgid: Optional[str]  # pylint message id; None for a runtime-only rule

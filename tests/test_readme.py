@@ -26,8 +26,8 @@ def test_every_message_has_a_docs_page_with_wrong_and_right_examples():
         page = ROOT / "docs" / "messages" / f"{symbol}.md"
         assert page.exists(), page
         text = page.read_text(encoding="utf-8")
-        assert re.search(r"^#+ .*wrong", text, flags=re.I | re.M), f"{page}: no 'wrong' example section"
-        assert re.search(r"^#+ .*right", text, flags=re.I | re.M), f"{page}: no 'right' example section"
+        assert re.search(r"^## Example$", text, flags=re.M), f"{page}: no 'Example' section (the wrong code)"
+        assert re.search(r"^## Use instead$", text, flags=re.M), f"{page}: no 'Use instead' section (the right code)"
         assert "```python" in text, f"{page}: no code example"
 
 

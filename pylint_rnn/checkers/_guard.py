@@ -1,7 +1,8 @@
 """The plugin must never crash pylint.
 
 Every visit method is wrapped: an unexpected tree shape means "no message", not a traceback in the
-user's editor or CI. The wrapper also skips modules that do not import TensorFlow or Keras at all. Set PYLINT_RNN_DEBUG=1 (the test suite does) to let such errors surface.
+user's editor or CI. The wrapper also skips modules that do not import TensorFlow or Keras at all.
+Set PYLINT_RNN_DEBUG=1 (the test suite does) to let such errors surface.
 """
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from pylint_rnn.core.tfapi import module_uses_tensorflow
 
 
 def never_crash(visit):
+    """Wrap a checker's visit or leave method: skip modules without TensorFlow, and turn an internal error
+    into "no message" (re-raised under PYLINT_RNN_DEBUG=1)."""
     @functools.wraps(visit)
     def guarded(self, node):
         try:

@@ -67,6 +67,8 @@ def function_of_call(call: nodes.Call) -> Optional[nodes.NodeNG]:
 
 
 def function_of_expression(func: nodes.NodeNG, depth: int = 0) -> Optional[nodes.NodeNG]:
+    """The function or lambda that ``func`` (a called expression) names: a name bound to a def or lambda
+    (through aliases), or ``self.method`` / ``cls.method`` of the enclosing class; None otherwise."""
     if depth > _MAX_ALIAS_DEPTH:
         return None
     if isinstance(func, nodes.Lambda):
@@ -149,7 +151,7 @@ def _api_effects(call: nodes.Call, api: str, result: Effects, named: list, plain
         result.graph_ops = True
     if not _may_create_variables(api):
         return
-    here = dict(key=scopes.scope_key(call), reuse=scopes.reuse_mode(call))
+    here = {"key": scopes.scope_key(call), "reuse": scopes.reuse_mode(call)}
     if api == tfapi.GET_VARIABLE:
         result.variables = True
         name = tfapi.literal_value(tfapi.call_argument(call, 0, "name"))
@@ -162,7 +164,8 @@ def _api_effects(call: nodes.Call, api: str, result: Effects, named: list, plain
     elif tfapi.is_rnn_function(api):
         result.variables = True
         scope_arg = tfapi.call_argument(call, None, "scope")
-        scope_name = tfapi.literal_value(scope_arg) if scope_arg is not None else tfapi.RNN_SIGNATURES[api].default_scope
+        default_scope = tfapi.RNN_SIGNATURES[api].default_scope
+        scope_name = tfapi.literal_value(scope_arg) if scope_arg is not None else default_scope
         if isinstance(scope_name, str):
             short = api.rsplit(".", 1)[-1]
             named.append(Creation(call, f"{short} (scope '{scope_name}')", identity=("rnn", scope_name),

@@ -22,6 +22,7 @@ _MAX_ALIAS_DEPTH = 8
 
 TF_ROOT = "tensorflow"
 KERAS_ROOTS = ("keras", "tf_keras")
+_USES_TF_ATTR = "_pylint_rnn_uses_tf"  # module_uses_tensorflow's answer, stored on the module's tree
 
 # --- the knowledge table: canonical names by kind --------------------------------------------------------
 
@@ -295,7 +296,7 @@ def module_uses_tensorflow(node: nodes.NodeNG) -> bool:
     cost nothing.
     """
     module = node if isinstance(node, nodes.Module) else node.root()
-    known = getattr(module, "_pylint_rnn_uses_tf", None)
+    known = getattr(module, _USES_TF_ATTR, None)
     if known is not None:
         return known
 
@@ -318,7 +319,7 @@ def module_uses_tensorflow(node: nodes.NodeNG) -> bool:
         )
 
     answer = module_cached("uses-tensorflow", module, compute, False)
-    module._pylint_rnn_uses_tf = answer  # read on every visit: skip the generic cache's bookkeeping
+    setattr(module, _USES_TF_ATTR, answer)  # read on every visit: skip the generic cache's bookkeeping
     return answer
 
 

@@ -1,0 +1,17 @@
+"""A siamese model whose 'shared' encoder is built anew by each call of the helper."""
+from tensorflow import keras
+from tensorflow.keras import backend as K
+from tensorflow.keras import layers
+
+
+def manhattan(pair):
+    return K.exp(-K.sum(K.abs(pair[0] - pair[1]), axis=1, keepdims=True))
+
+
+def tower(seq):
+    return layers.Bidirectional(layers.GRU(50))(seq)  # [rnn-layer-rebuilt-per-call]
+
+
+q1, q2 = keras.Input((30, 300)), keras.Input((30, 300))
+distance = layers.Lambda(manhattan)([tower(q1), tower(q2)])
+model = keras.Model([q1, q2], distance)

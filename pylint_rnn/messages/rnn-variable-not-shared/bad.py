@@ -1,0 +1,19 @@
+"""The second call runs under reuse, but tf.Variable ignores reuse: out_weights is copied, not shared."""
+import tensorflow as tf
+
+n_hidden = 16
+
+
+def rnn_lower_model(data):
+    cell = tf.nn.rnn_cell.LSTMCell(n_hidden)
+    outputs, _ = tf.nn.dynamic_rnn(cell, data, dtype=tf.float32)
+    out_weights = tf.Variable(tf.random_normal([n_hidden, 1]))
+    return tf.matmul(outputs[:, -1], out_weights)
+
+
+input_1 = tf.placeholder(tf.float32, [None, 10, 5])
+input_2 = tf.placeholder(tf.float32, [None, 10, 5])
+with tf.variable_scope("lower_lstm") as scope:
+    out_1 = rnn_lower_model(input_1)
+    scope.reuse_variables()
+    out_2 = rnn_lower_model(input_2)  # [rnn-variable-not-shared]
