@@ -28,12 +28,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q
 
-# After a message text changes: rewrite the pinned outputs (fixtures/**.txt, pylint_rnn/messages/*/bad.txt)
+# After a message text changes: rewrite the pinned outputs (fixtures/**.txt, docs/messages/*/bad.txt)
 # from the current output (markers still decide which messages count); then `make docs` for the pages.
 update-functional: $(STAMP)
 	$(PY) tests/test_functional.py --update-functional-output
 
-# Render docs/messages/<symbol>.md from rules.py and pylint_rnn/messages/<symbol>/.
+# Render docs/messages/<symbol>.md from rules.py and docs/messages/<symbol>/.
 docs: $(STAMP)
 	$(PY) -m pylint_rnn.rule_docs --write
 

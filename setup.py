@@ -2,6 +2,20 @@
 from pathlib import Path
 
 from setuptools import find_packages, setup
+from setuptools.command.build_py import build_py
+
+
+class BuildWithRulePages(build_py):
+    """Ships the rendered rule pages (docs/messages/<symbol>.md) as pylint_rnn/pages/: SARIF's rule help
+    reads them in an installed package, where the docs folder does not exist."""
+
+    def run(self):
+        super().run()
+        pages = Path(self.build_lib) / "pylint_rnn" / "pages"
+        pages.mkdir(parents=True, exist_ok=True)
+        for page in sorted(Path(__file__).parent.joinpath("docs", "messages").glob("*.md")):
+            (pages / page.name).write_text(page.read_text(encoding="utf-8"), encoding="utf-8")
+
 
 setup(
     name="pylint-rnn",
@@ -15,8 +29,8 @@ setup(
     license="MIT",
     python_requires=">=3.9",
     packages=find_packages(include=["pylint_rnn", "pylint_rnn.*"]),
-    # messages/<symbol>/: each rule's details and examples, read at run time to render its docs page.
-    package_data={"pylint_rnn": ["py.typed", "messages/*/*"]},
+    package_data={"pylint_rnn": ["py.typed"]},
+    cmdclass={"build_py": BuildWithRulePages},
     # The static half needs pylint and astroid only: it never imports TensorFlow.
     install_requires=["pylint>=3.2,<5", "astroid>=3.2,<5"],
     extras_require={

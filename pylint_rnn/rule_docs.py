@@ -1,7 +1,7 @@
 """Renders each rule's documentation page from the registry and the rule's folder of examples.
 
 A page is built from :mod:`pylint_rnn.rules` (id, symbol, summary, description, family, default state,
-confidences, whether the verifier confirms it), from ``pylint_rnn/messages/<symbol>/`` (``details.md``: the
+confidences, whether the verifier confirms it), from ``docs/messages/<symbol>/`` (``details.md``: the
 prose in depth; ``bad.py`` with its pinned pylint output ``bad.txt``; ``good.py``) and from the options the
 family's checkers declare. Its sections follow ruff's rule pages: title, summary, links, What it does, the
 details, Example, Use instead, Options, Known gaps, Confirmed at run time, Fix safety.
@@ -28,6 +28,17 @@ UP = "../../"  # from docs/messages/<symbol>.md back to the repository root
 # Sections of details.md shown in a fixed place of the page rather than where details.md has them.
 _MOVED_SECTIONS = ("Options", "Known gaps")
 _PLACEHOLDER = re.compile(r"%(\([^)]*\))?[-#0 +]*\d*(\.\d+)?[sdrifgex]")
+
+
+def published_page(rule: Rule) -> str:
+    """The rule's page as users get it: shipped in the wheel (pylint_rnn/pages/, see setup.py), rendered
+    from the sources in a checkout, or, failing both, the registry's own text."""
+    shipped = PACKAGE_DIR / "pages" / f"{rule.symbol}.md"
+    if shipped.exists():
+        return shipped.read_text(encoding="utf-8")
+    if rule.docs_dir.is_dir():
+        return page_markdown(rule)
+    return f"# {rule.symbol} ({_title_note(rule)})\n\n**{rule.summary}**\n\n{rule.description}\n"
 
 
 def page_markdown(rule: Rule) -> str:

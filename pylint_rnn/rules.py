@@ -9,7 +9,7 @@ the CLI lists :data:`RULES`, SARIF and the verifier's report look rules up with 
 
 Adding a rule: one entry here, an analysis that returns :class:`pylint_rnn.analyses.Finding` objects with
 the rule's symbol, a visit in the family's checker that emits them, fixtures under
-``fixtures/checkers/<symbol>/`` and a docs folder ``pylint_rnn/messages/<symbol>/`` (see
+``fixtures/checkers/<symbol>/`` and a docs folder ``docs/messages/<symbol>/`` (see
 ``docs/ARCHITECTURE.md``, "How to add a rule").
 """
 from __future__ import annotations
@@ -27,7 +27,9 @@ from pylint.interfaces import HIGH, INFERENCE, Confidence
 CHECKER_NAME = "rnn"
 OPT_IN_CHECKER_NAME = "rnn-opt-in"
 
-MESSAGES_DIR = Path(__file__).with_name("messages")  # per-rule docs: details, bad.py, good.py
+# Per-rule docs sources (details.md, bad.py + bad.txt, good.py), in a source checkout; wheels carry the
+# rendered pages instead (see rule_docs.published_page).
+MESSAGES_DIR = Path(__file__).resolve().parent.parent / "docs" / "messages"
 DOCS_PAGES = "docs/messages"  # the rendered pages, relative to the repository root
 
 _PLACEHOLDER = re.compile(r"%(\([^)]*\))?[-#0 +]*\d*(\.\d+)?[sdrifgex]")

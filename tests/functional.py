@@ -1,7 +1,7 @@
 """pylint-rnn's functional tests, run by pylint's own machinery (``pylint.testutils``), as pylint-django does.
 
 A functional test is a module (a fixture under ``fixtures/checkers/<symbol>/`` or ``fixtures/seeds/``, or a
-docs example ``pylint_rnn/messages/<symbol>/bad.py`` / ``good.py``) linted by pylint with this plugin:
+docs example ``docs/messages/<symbol>/bad.py`` / ``good.py``) linted by pylint with this plugin:
 
 - ``# [symbol]`` at the end of a line (pylint's marker syntax; ``# +1: [symbol]`` works too) expects that
   message on that line; a module without markers must stay silent;

@@ -1,6 +1,6 @@
 """The docs examples of every rule are linted, and the committed docs pages are the rendered ones.
 
-``pylint_rnn/messages/<symbol>/bad.py`` must get its ``# [symbol]`` markers and its pinned ``bad.txt``;
+``docs/messages/<symbol>/bad.py`` must get its ``# [symbol]`` markers and its pinned ``bad.txt``;
 ``good.py`` must stay silent (pylint's doc/data/messages pattern, run by the same LintModuleTest harness as
 the fixtures). ``docs/messages/<symbol>.md`` must equal ``pylint_rnn.rule_docs.page_markdown(rule)``:
 regenerate with ``make docs`` (``python -m pylint_rnn.rule_docs --write``).
@@ -59,3 +59,18 @@ def test_every_page_has_the_sections_of_a_rule_page():
             assert "## Example" in page and "## Use instead" in page and rule.msgid in page
         if not rule.default_enabled:
             assert "off by default" in page.splitlines()[0]
+
+
+def test_a_wheel_ships_every_rendered_page(tmp_path):
+    """An installed package has no docs/ folder: SARIF's rule help reads the pages the wheel carries."""
+    pytest.importorskip("wheel")
+    import subprocess
+    import sys
+    import zipfile
+
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
+                            "-w", str(tmp_path), str(ROOT)], capture_output=True, text=True, check=False)
+    assert build.returncode == 0, build.stderr
+    (wheel,) = tmp_path.glob("pylint_rnn-*.whl")
+    shipped = {name for name in zipfile.ZipFile(wheel).namelist() if name.startswith("pylint_rnn/pages/")}
+    assert shipped == {f"pylint_rnn/pages/{rule.symbol}.md" for rule in rules.RULES}

@@ -53,7 +53,7 @@ def plain_text(markdown: str) -> str:
 
 def rule_descriptor(rule: rules.Rule) -> dict:
     """A registry rule as a SARIF reportingDescriptor."""
-    page = rule_docs.page_markdown(rule)
+    page = rule_docs.published_page(rule)
     configuration = {"level": severity_of(rule.category)}
     if not rule.default_enabled:
         configuration["enabled"] = False
