@@ -4,7 +4,7 @@ from __future__ import annotations
 import astroid
 import pytest
 
-from pylint_rnn.core import effects, scopes, tfapi
+from pylint_rnn.core import effects, scopes, tfapi, usage
 
 RESOLUTION_SOURCE = '''
 import tensorflow as tf
@@ -212,3 +212,147 @@ def test_project_subclass_resolves_but_installed_packages_are_not_parsed(tmp_pat
     calls = [stmt.value for stmt in module.body[3:]]
     assert [tfapi.call_api(c) for c in calls] == ["tf.nn.rnn_cell.LSTMCell", "tf.nn.rnn_cell.LSTMCell", None]
     assert "pytest" not in requested
+
+
+# --- old and indirect imports -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("source, expected", [
+    # TF 0.x: tensorflow.models.rnn re-exported the rnn functions and the cells
+    ("from tensorflow.models.rnn import rnn, rnn_cell\nrnn.rnn(c, x)", "tf.nn.static_rnn"),
+    ("from tensorflow.models.rnn import rnn\nrnn.bidirectional_rnn(f, b, x)", "tf.nn.static_bidirectional_rnn"),
+    ("from tensorflow.models.rnn import rnn_cell\nrnn_cell.MultiRNNCell([])", "tf.nn.rnn_cell.MultiRNNCell"),
+    ("from tensorflow.models.rnn.rnn_cell import GRUCell\nGRUCell(3)", "tf.nn.rnn_cell.GRUCell"),
+    ("import tensorflow as tf\ntf.models.rnn.rnn_cell.BasicLSTMCell(3)", "tf.nn.rnn_cell.BasicLSTMCell"),
+    # tensorflow.python.ops paths
+    ("from tensorflow.python.ops import rnn\nrnn.dynamic_rnn(c, x)", "tf.nn.dynamic_rnn"),
+    ("from tensorflow.python.ops.rnn import rnn as old\nold(c, x)", "tf.nn.static_rnn"),
+    ("from tensorflow.python.ops import rnn_cell\nrnn_cell.LSTMCell(3)", "tf.nn.rnn_cell.LSTMCell"),
+    ("from tensorflow.python.ops.rnn_cell_impl import MultiRNNCell\nMultiRNNCell([])",
+     "tf.nn.rnn_cell.MultiRNNCell"),
+    ("from tensorflow.python.ops import variable_scope as vs\nvs.get_variable('w')", "tf.get_variable"),
+    ("from tensorflow.python.layers import core as layers_core\nlayers_core.Dense(3)", "tf.layers.Dense"),
+    # TF 1.0/1.1 contrib internals: every module of the package exports into tf.contrib.rnn
+    ("from tensorflow.contrib.rnn.python.ops import core_rnn\ncore_rnn.static_rnn(c, x)", "tf.nn.static_rnn"),
+    ("from tensorflow.contrib.rnn.python.ops.core_rnn_cell_impl import BasicLSTMCell\nBasicLSTMCell(3)",
+     "tf.nn.rnn_cell.BasicLSTMCell"),
+    ("from tensorflow.contrib.rnn.python.ops import rnn\nrnn.stack_bidirectional_dynamic_rnn(f, b, x)",
+     "tf.contrib.rnn.stack_bidirectional_dynamic_rnn"),
+    ("from tensorflow.contrib.seq2seq.python.ops import attention_wrapper as aw\naw.AttentionWrapper(c, m)",
+     "tf.contrib.seq2seq.AttentionWrapper"),
+])
+def test_old_and_internal_import_paths(source, expected):
+    module = astroid.parse(source)
+    assert tfapi.call_api(module.body[-1].value) == expected
+
+
+SNIPPET = '''
+x = tf.placeholder(tf.float32, [None, 5, 3])
+cell = rnn_cell.BasicLSTMCell(3)
+outputs, states = rnn.rnn(cell, xs)
+rnn.BasicLSTMCell(3)
+rnn.unknown_thing(3)
+keras.layers.LSTM(4)
+def f(tf, rnn):
+    tf.nn.dynamic_rnn(cell, x)
+    rnn.rnn(cell, x)
+def g():
+    rnn_cell = make()
+    rnn_cell.BasicLSTMCell(3)
+'''
+
+
+def test_a_snippet_that_never_imports_tf_still_resolves():
+    """Unbound tf / tensorflow / keras are those modules; unbound rnn / rnn_cell only for an API they have."""
+    module = astroid.parse(SNIPPET)
+    calls = [c for c in module.nodes_of_class(astroid.nodes.Call)
+             if isinstance(c.func, astroid.nodes.Attribute) and c.func.attrname != "float32"]
+    assert [tfapi.call_api(c) for c in calls] == [
+        "tf.placeholder", "tf.nn.rnn_cell.BasicLSTMCell", "tf.nn.static_rnn", "tf.nn.rnn_cell.BasicLSTMCell",
+        None, "tf.keras.layers.LSTM", None, None, None]
+    assert usage.module_uses_tensorflow(module)
+
+
+@pytest.mark.parametrize("source", [
+    "import numpy as np\nrnn = np.zeros(3)\nrnn.rnn(x)\n",  # bound: a variable, not the module
+    "def f(tf):\n    return tf.zeros(3)\n",  # a parameter named tf
+    "import torch\nrnn_cell.forward(x)\n",  # not an attribute the TF module has
+    "x = 'tf.nn.dynamic_rnn'\n",  # only text
+])
+def test_modules_that_do_not_use_tf(source):
+    assert not usage.module_uses_tensorflow(astroid.parse(source))
+
+
+def _project(tmp_path, monkeypatch, files):
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+
+def _recording_manager(monkeypatch):
+    from astroid.manager import AstroidManager
+
+    requested = []
+    original = AstroidManager.ast_from_module_name
+
+    def recording(self, modname, *args, **kwargs):
+        requested.append(modname)
+        return original(self, modname, *args, **kwargs)
+
+    monkeypatch.setattr(AstroidManager, "ast_from_module_name", recording)
+    return AstroidManager(), requested
+
+
+CELLS = '''
+import tensorflow as tf
+class MyCell(tf.nn.rnn_cell.LSTMCell):
+    pass
+class MyStack(tf.nn.rnn_cell.MultiRNNCell):
+    pass
+Alias = tf.contrib.rnn.GRUCell
+def helper():
+    return 1
+'''
+
+
+def test_project_classes_through_every_import_style(tmp_path, monkeypatch):
+    _project(tmp_path, monkeypatch, {
+        "pkg/__init__.py": "from .cells import MyStack as Exported\n",
+        "pkg/cells.py": CELLS,
+        "pkg/sub/__init__.py": "",
+        "pkg/sub/model.py": (
+            "import pkg.cells as c\nfrom pkg import cells\nfrom .. import cells as rel\n"
+            "from ..cells import Alias\nfrom pkg import Exported\nfrom pkg.cells import *\n"
+            "c.MyCell(3)\ncells.MyCell(3)\nrel.MyStack([])\nAlias(3)\nExported([])\nMyStack([])\nhelper()\n"),
+    })
+    manager, _ = _recording_manager(monkeypatch)
+    module = manager.ast_from_file(str(tmp_path / "pkg/sub/model.py"), "pkg.sub.model", source=True)
+    calls = [stmt.value for stmt in module.body[6:]]
+    assert [tfapi.call_api(c) for c in calls] == [
+        "tf.nn.rnn_cell.LSTMCell", "tf.nn.rnn_cell.LSTMCell", "tf.nn.rnn_cell.MultiRNNCell",
+        "tf.nn.rnn_cell.GRUCell", "tf.nn.rnn_cell.MultiRNNCell", "tf.nn.rnn_cell.MultiRNNCell", None]
+    assert usage.module_uses_tensorflow(module)  # no TF import: its cells come from the project
+
+
+def test_project_modules_are_parsed_only_when_a_question_needs_them(tmp_path, monkeypatch):
+    """A module that imports project functions (not classes) and never calls a project class parses
+    nothing; one that calls a project class parses only the module that may define it."""
+    _project(tmp_path, monkeypatch, {
+        "proj/__init__.py": "",
+        "proj/cells.py": CELLS,
+        "proj/data.py": "def load():\n    return [1, 2]\n",
+        "proj/plots.py": "class Figure:\n    pass\n",
+        "proj/train.py": "import tensorflow as tf\nfrom proj.data import load\nfrom proj.plots import Figure\n"
+                         "x = load()\n",
+        "proj/run.py": "from proj.data import load\nfrom proj.cells import MyCell\nfrom proj.plots import Figure\n"
+                       "cell = MyCell(load())\n",
+    })
+    manager, requested = _recording_manager(monkeypatch)
+    train = manager.ast_from_file(str(tmp_path / "proj/train.py"), "proj.train", source=True)
+    assert usage.module_uses_tensorflow(train)
+    assert tfapi.call_api(train.body[-1].value) is None
+    assert not {"proj.data", "proj.plots", "proj.cells"} & set(requested)  # `load` is only a def there
+    run = manager.ast_from_file(str(tmp_path / "proj/run.py"), "proj.run", source=True)
+    assert usage.module_uses_tensorflow(run)
+    assert "proj.cells" in requested and "proj.plots" not in requested and "proj.data" not in requested

@@ -10,7 +10,7 @@ import functools
 import os
 import sys
 
-from pylint_rnn.core.tfapi import module_uses_tensorflow
+from pylint_rnn.core.usage import module_uses_tensorflow
 
 
 def never_crash(visit):

@@ -5,15 +5,22 @@ dotted path a name stands for (``tf`` -> ``tensorflow.compat.v1``), and a small 
 compat and Keras spellings of one API onto one canonical name (``tf.nn.rnn_cell.LSTMCell``). Nothing here
 imports TensorFlow or asks astroid to infer into it: that is slow, and TensorFlow is often not installed
 where people lint.
+
+Snippets pasted from a question or a notebook cell often use ``tf.nn.dynamic_rnn`` without ``import
+tensorflow as tf``. A name that nothing binds where it is used (no enclosing scope, not the module: only a
+NameError or a missing import could follow) and that is spelled ``tf`` / ``tensorflow`` / ``keras`` is read
+as that module. The TF 0.x module names ``rnn`` / ``rnn_cell`` are also common variable names, so an unbound
+one is read as a module only for an attribute that module really has (``rnn_cell.BasicLSTMCell``,
+``rnn.rnn``, ``rnn.static_rnn``), never on its own.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Dict, Optional, Tuple
 
-from astroid import modutils, nodes
+from astroid import nodes
 
+from pylint_rnn.core import project
 from pylint_rnn.core.bindings import assigned_value
 from pylint_rnn.core.cache import module_cached
 
@@ -22,7 +29,11 @@ _MAX_ALIAS_DEPTH = 8
 
 TF_ROOT = "tensorflow"
 KERAS_ROOTS = ("keras", "tf_keras")
-_USES_TF_ATTR = "_pylint_rnn_uses_tf"  # module_uses_tensorflow's answer, stored on the module's tree
+TF_ROOTS = (TF_ROOT,) + KERAS_ROOTS
+# Modules a snippet uses without importing them (see implied_module): the name as written -> the module.
+IMPLIED_MODULES = {"tf": TF_ROOT, "tensorflow": TF_ROOT, "keras": "keras"}
+# TF 0.x / 1.x RNN modules pasted without their import, read as a module only for an API it has.
+IMPLIED_RNN_MODULES = {"rnn_cell": ("tensorflow.nn.rnn_cell",), "rnn": ("tensorflow.contrib.rnn", "tensorflow.nn")}
 
 # --- the knowledge table: canonical names by kind --------------------------------------------------------
 
@@ -134,19 +145,23 @@ _CONTRIB_RNN_TO_NN = {
 # Old spellings of tf.nn functions (TF 0.x / 1.0) and module-internal paths people import from.
 _NN_RENAMES = {"rnn": "static_rnn", "bidirectional_rnn": "static_bidirectional_rnn",
                "state_saving_rnn": "static_state_saving_rnn"}
+# TF 0.x's tensorflow.models.rnn (``from tensorflow.models.rnn import rnn, rnn_cell; rnn.rnn(...)``) included.
 _INTERNAL_MODULES = {
-    ("python", "ops", "rnn_cell_impl"): "tf.nn.rnn_cell",
-    ("python", "ops", "rnn_cell"): "tf.nn.rnn_cell",
-    ("python", "ops", "rnn"): "tf.nn",
-    ("python", "ops", "variable_scope"): "tf",
-    ("python", "ops", "variables"): "tf",
-    ("python", "ops", "array_ops"): "tf",
-    ("python", "ops", "math_ops"): "tf",
-    ("contrib", "rnn", "python", "ops", "rnn_cell"): "tf.contrib.rnn",
-    ("contrib", "rnn", "python", "ops", "core_rnn_cell"): "tf.contrib.rnn",
-    ("contrib", "rnn", "python", "ops", "lstm_ops"): "tf.contrib.rnn",
-    ("contrib", "rnn", "python", "ops", "gru_ops"): "tf.contrib.rnn",
-    ("contrib", "rnn", "python", "ops", "rnn"): "tf.contrib.rnn",
+    **dict.fromkeys([("models", "rnn", "rnn"), ("python", "ops", "rnn"), ("python", "ops", "nn"),
+                     ("python", "ops", "nn_ops")], "tf.nn"),
+    **dict.fromkeys([("models", "rnn", "rnn_cell"), ("python", "ops", "rnn_cell_impl"),
+                     ("python", "ops", "rnn_cell")], "tf.nn.rnn_cell"),
+    **dict.fromkeys([("python", "ops", name) for name in (
+        "variable_scope", "variables", "array_ops", "math_ops", "init_ops")], "tf"),
+    **dict.fromkeys([("python", "layers", "core"), ("python", "layers", "layers")], "tf.layers"),
+}
+# Packages whose modules all export into one public namespace: the module's own name is dropped
+# (tensorflow.contrib.rnn.python.ops.core_rnn_cell_impl.BasicLSTMCell is tf.contrib.rnn.BasicLSTMCell).
+_INTERNAL_PACKAGES = {
+    ("contrib", "rnn", "python", "ops"): "tf.contrib.rnn",  # rnn_cell, core_rnn, core_rnn_cell(_impl), ...
+    ("contrib", "seq2seq", "python", "ops"): "tf.contrib.seq2seq",
+    ("contrib", "cudnn_rnn", "python", "ops"): "tf.contrib.cudnn_rnn",
+    ("contrib", "cudnn_rnn", "python", "layers"): "tf.contrib.cudnn_rnn",
 }
 # Keras's many module paths for one layer: keras.layers.recurrent.LSTM, keras.src.layers.rnn.lstm.LSTM ...
 _KERAS_LAYER_PACKAGES = ("layers",)
@@ -175,6 +190,10 @@ def canonical_name(path: str) -> Optional[str]:
     for prefix, target in _INTERNAL_MODULES.items():
         if tuple(rest[: len(prefix)]) == prefix:
             tail = rest[len(prefix):]
+            return canonical_name(".".join(["tensorflow"] + target.split(".")[1:] + tail))
+    for prefix, target in _INTERNAL_PACKAGES.items():
+        if tuple(rest[: len(prefix)]) == prefix and len(rest) > len(prefix) + 1:
+            tail = rest[len(prefix) + 1:]
             return canonical_name(".".join(["tensorflow"] + target.split(".")[1:] + tail))
     if rest[:2] == ["contrib", "rnn"] and len(rest) == 3 and rest[2] in _CONTRIB_RNN_TO_NN:
         return _CONTRIB_RNN_TO_NN[rest[2]]
@@ -212,13 +231,22 @@ def qualified_path(node: nodes.NodeNG, _depth: int = 0) -> Optional[str]:
     """The fully qualified import path an expression stands for, e.g. ``tensorflow.compat.v1.nn.dynamic_rnn``.
 
     Returns None when the expression is not a (chain of) name(s) bound by an import or a simple alias,
-    or when its bindings disagree.
+    or when its bindings disagree. A class of the user's project that subclasses a TF API stands for that
+    API (``from .cells import MyCell`` -> ``tensorflow.nn.rnn_cell.LSTMCell``); an unbound ``tf`` is
+    ``tensorflow`` (see the module's docstring).
     """
     if _depth > _MAX_ALIAS_DEPTH:
         return None
     if isinstance(node, nodes.Attribute):
+        if isinstance(node.expr, nodes.Name) and node.expr.name in IMPLIED_RNN_MODULES and is_unbound(node.expr):
+            return _implied_rnn_api_path(node.expr.name, node.attrname)
         base = qualified_path(node.expr, _depth + 1)
-        return f"{base}.{node.attrname}" if base else None
+        if base is None:
+            return None
+        if base.split(".")[0] not in TF_ROOTS and project.is_project_module(node.root(), base):
+            # c.MyCell with ``import pkg.cells as c``: the class in the project module, if it is a TF API
+            return _project_path(node.root(), base, node.attrname, _depth) or f"{base}.{node.attrname}"
+        return f"{base}.{node.attrname}"
     if isinstance(node, nodes.Name):
         return _qualified_name(node, _depth)
     return None
@@ -226,6 +254,8 @@ def qualified_path(node: nodes.NodeNG, _depth: int = 0) -> Optional[str]:
 
 def _qualified_name(node: nodes.Name, depth: int) -> Optional[str]:
     bindings = _module_level_binding(node)
+    if bindings == []:
+        return IMPLIED_MODULES.get(node.name)
     if bindings is None:
         decided, path = _path_without_position(node, depth)
         if decided:
@@ -234,14 +264,17 @@ def _qualified_name(node: nodes.Name, depth: int) -> Optional[str]:
             _, bindings = node.lookup(node.name)
         except Exception:  # astroid raises on odd scopes; an unknown name is simply not TF
             return None
+    return _one_path(bindings, node.name, depth)
+
+
+def _one_path(bindings, name: str, depth: int) -> Optional[str]:
+    """The path every binding gives the name, or None when there are none or they disagree."""
     paths = set()
     for binding in bindings:
-        paths.add(_path_of_binding(binding, node.name, depth))
+        paths.add(_path_of_binding(binding, name, depth))
         if len(paths) > 1:
             return None
-    if len(paths) != 1:
-        return None
-    return paths.pop()
+    return paths.pop() if len(paths) == 1 else None
 
 
 def _module_level_binding(node: nodes.Name) -> Optional[list]:
@@ -249,7 +282,8 @@ def _module_level_binding(node: nodes.Name) -> Optional[list]:
 
     astroid's lookup filters statements by position on every call, which dominates the plugin's cost on
     large files. A name that no enclosing function or class binds, and that the module binds exactly once
-    with an import, resolves to that import wherever it is used. Anything else takes the full lookup.
+    with an import, resolves to that import wherever it is used. [] for a name bound nowhere on the way
+    (a builtin, or a module a snippet never imported); None: take the full lookup.
     """
     name = node.name
     scope = node.scope()
@@ -264,15 +298,28 @@ def _module_level_binding(node: nodes.Name) -> Optional[list]:
     if bindings is not None and len(bindings) == 1 and isinstance(bindings[0], (nodes.Import, nodes.ImportFrom)):
         return bindings
     if bindings is None:
-        return []  # not bound anywhere we can see: a builtin or a global from elsewhere, not TF
+        return []
+    return None
+
+
+def is_unbound(name: nodes.Name) -> bool:
+    """Does nothing bind ``name`` where it is used (no enclosing scope, not the module)?"""
+    return _module_level_binding(name) == []
+
+
+def _implied_rnn_api_path(module_name: str, attrname: str) -> Optional[str]:
+    for module in IMPLIED_RNN_MODULES[module_name]:
+        path = f"{module}.{attrname}"
+        api = canonical_name(path)
+        if is_any_cell(api) or is_rnn_function(api) or api == STATE_TUPLE:
+            return path
     return None
 
 
 def _path_without_position(node: nodes.Name, depth: int) -> tuple:
     """(decided, path): when every binding of the name in its scope gives one answer, position is moot.
 
-    Parameters are never TF; a local bound only to call results or literals is never TF. Only when the
-    bindings disagree does the caller need astroid's position-aware lookup.
+    Parameters are never TF; a local bound only to call results or literals is never TF.
     """
     scope = node.scope()
     bindings = scope.locals.get(node.name)
@@ -289,41 +336,9 @@ def _path_without_position(node: nodes.Name, depth: int) -> tuple:
     return True, paths.pop()
 
 
-def module_uses_tensorflow(node: nodes.NodeNG) -> bool:
-    """Does node's module import TensorFlow or Keras (or a project class derived from them)?
-
-    Checkers skip modules that do not: nothing in them can be a TF API, so a project's plain Python files
-    cost nothing.
-    """
-    module = node if isinstance(node, nodes.Module) else node.root()
-    known = getattr(module, _USES_TF_ATTR, None)
-    if known is not None:
-        return known
-
-    def compute() -> bool:
-        user_imports = []
-        for imported in module.nodes_of_class((nodes.Import, nodes.ImportFrom)):
-            if isinstance(imported, nodes.Import):
-                if any(name.split(".")[0] in (TF_ROOT,) + KERAS_ROOTS for name, _ in imported.names):
-                    return True
-            elif not imported.level and imported.modname.split(".")[0] in (TF_ROOT,) + KERAS_ROOTS:
-                return True
-            else:
-                user_imports.append(imported)
-        # Only now pay for reading the project's own modules: a class of theirs may subclass a TF cell.
-        return any(
-            _path_of_binding(imported, alias or original, 0)
-            for imported in user_imports
-            for original, alias in imported.names
-            if original != "*"
-        )
-
-    answer = module_cached("uses-tensorflow", module, compute, False)
-    setattr(module, _USES_TF_ATTR, answer)  # read on every visit: skip the generic cache's bookkeeping
-    return answer
-
-
 def _path_of_binding(binding: nodes.NodeNG, name: str, depth: int) -> Optional[str]:
+    if depth > _MAX_ALIAS_DEPTH:
+        return None
     if isinstance(binding, nodes.Import):
         for modname, alias in binding.names:
             if alias == name:
@@ -332,20 +347,38 @@ def _path_of_binding(binding: nodes.NodeNG, name: str, depth: int) -> Optional[s
                 return name
         return None
     if isinstance(binding, nodes.ImportFrom):
-        if binding.level:  # relative import: the user's own package
-            return _user_module_class_path(binding, name)
-        for original, alias in binding.names:
-            if (alias or original) == name:
-                if binding.modname.split(".")[0] in (TF_ROOT,) + KERAS_ROOTS:
-                    return f"{binding.modname}.{original}"
-                return _user_module_class_path(binding, name)
-        return None
+        return _import_from_path(binding, name, depth)
     if isinstance(binding, nodes.AssignName):
         value = assigned_value(binding)
         return qualified_path(value, depth + 1) if value is not None else None
     if isinstance(binding, nodes.ClassDef):
         return _class_api_path(binding)
     return None
+
+
+def _import_from_path(binding: nodes.ImportFrom, name: str, depth: int) -> Optional[str]:
+    """``from M import X``: ``M.X`` for TF and Keras; for the user's project, the TF API that ``X``
+    (a class there, or an alias or re-export of one) stands for, or the project submodule ``M.X``."""
+    original = next((orig for orig, alias in binding.names if (alias or orig) == name), None)
+    if original is None and not any(orig == "*" for orig, _ in binding.names):
+        return None
+    modname = project.absolute_module_name(binding)
+    if modname is None:
+        return None
+    if not binding.level and modname.split(".")[0] in TF_ROOTS:
+        return f"{modname}.{original or name}"
+    if original is None:  # from project_module import *
+        return _project_path(binding.root(), modname, name, depth)
+    submodule = f"{modname}.{original}" if modname else original
+    if project.is_project_module(binding.root(), submodule):
+        return submodule
+    return _project_path(binding.root(), modname, original, depth)
+
+
+def _project_path(context: nodes.Module, modname: str, name: str, depth: int) -> Optional[str]:
+    """The TF path that ``name``, bound at module level in the project module ``modname``, stands for."""
+    path = _one_path(project.bindings_in(context, modname, name), name, depth + 1)
+    return path if path is not None and path.split(".")[0] in TF_ROOTS else None
 
 
 def _class_api_path(classdef: nodes.ClassDef) -> Optional[str]:
@@ -360,47 +393,6 @@ def _class_api_path(classdef: nodes.ClassDef) -> Optional[str]:
 
     # A class hierarchy that loops back on itself yields None instead of recursing.
     return module_cached("class-api", classdef, compute)
-
-
-def _user_module_class_path(binding: nodes.ImportFrom, name: str) -> Optional[str]:
-    """A class imported from the user's own project that subclasses a TF API counts as that API.
-
-    astroid parses the user's module (never TensorFlow's: those paths are answered above from the table).
-    """
-    original = next((orig for orig, alias in binding.names if (alias or orig) == name), None)
-    if original is None or original == "*":
-        return None
-    if not binding.level and not _is_project_module(binding):
-        return None
-    try:
-        module = binding.do_import_module(binding.modname)
-    except Exception:  # not importable from here: unknown, so not TF
-        return None
-    if module is None or module.name.split(".")[0] in (TF_ROOT,) + KERAS_ROOTS:
-        return None
-    for candidate in module.locals.get(original, ()):
-        if isinstance(candidate, nodes.ClassDef):
-            return _class_api_path(candidate)
-    return None
-
-
-def _is_project_module(binding: nodes.ImportFrom) -> bool:
-    """Is an absolute ``from x import y`` about the user's own code, not the stdlib or an installed package?
-
-    Only the project's modules are parsed to look for TF subclasses: parsing jax or scipy because a file
-    imports from them would cost seconds and can never find a TF cell.
-    """
-    root = binding.modname.split(".")[0]
-    if not root or modutils.is_stdlib_module(root):
-        return False
-    try:
-        path = modutils.file_from_modpath(binding.modname.split("."), context_file=binding.root().file)
-    except Exception:  # not found from here: nothing to read
-        return False
-    if not path:
-        return False
-    parts = os.path.normpath(path).split(os.sep)
-    return "site-packages" not in parts and "dist-packages" not in parts
 
 
 def api_name(node: nodes.NodeNG) -> Optional[str]:

@@ -1,0 +1,74 @@
+"""Does a module need the plugin at all? The gate every checker's visit passes first.
+
+Checkers skip modules that do not use TensorFlow: nothing in them can be a TF API, so a project's plain
+Python files cost nothing. A module uses TensorFlow when it imports TensorFlow or Keras, when it uses
+``tf.x`` without importing it (a snippet: see :mod:`pylint_rnn.core.tfapi`), or when it calls or subclasses
+a class of the user's project that derives from a TF API. Only that last question reads other modules, and
+only for the names this module calls or subclasses; they are parsed only when their text may define such a
+name (see :mod:`pylint_rnn.core.project`).
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from astroid import nodes
+
+from pylint_rnn.core import tfapi
+from pylint_rnn.core.cache import module_cached
+
+_USES_TF_ATTR = "_pylint_rnn_uses_tf"  # module_uses_tensorflow's answer, stored on the module's tree
+
+
+def module_uses_tensorflow(node: nodes.NodeNG) -> bool:
+    """Does node's module use TensorFlow or Keras (see the module's docstring)? Asked on every visit."""
+    module = node if isinstance(node, nodes.Module) else node.root()
+    known = getattr(module, _USES_TF_ATTR, None)
+    if known is not None:
+        return known
+    answer = module_cached("uses-tensorflow", module, lambda: _uses_tensorflow(module), False)
+    setattr(module, _USES_TF_ATTR, answer)  # read on every visit: skip the generic cache's bookkeeping
+    return answer
+
+
+def _uses_tensorflow(module: nodes.Module) -> bool:
+    other_imports = set()
+    used = []  # callees and class bases: where a project's TF subclass would be used
+    for found in module.nodes_of_class((nodes.Import, nodes.ImportFrom, nodes.Call, nodes.ClassDef)):
+        if isinstance(found, nodes.Import):
+            if any(name.split(".")[0] in tfapi.TF_ROOTS for name, _ in found.names):
+                return True
+            other_imports.update(alias or name.split(".")[0] for name, alias in found.names)
+        elif isinstance(found, nodes.ImportFrom):
+            if not found.level and found.modname.split(".")[0] in tfapi.TF_ROOTS:
+                return True
+            other_imports.update(alias or name for name, alias in found.names)
+        elif isinstance(found, nodes.Call):
+            used.append(found.func)
+        else:
+            used.extend(found.bases)
+    if _mentions_implied_module(module):
+        return True
+    return any(_leftmost_name(expr) in other_imports and tfapi.api_name(expr) for expr in used)
+
+
+_IMPLIED = (*tfapi.IMPLIED_MODULES, *tfapi.IMPLIED_RNN_MODULES)
+_IMPLIED_TEXT = re.compile(rb"(?<![\w.])(" + b"|".join(name.encode() for name in _IMPLIED) + rb")\s*\.")
+
+
+def _mentions_implied_module(module: nodes.Module) -> bool:
+    """Does the module use ``tf.x`` (or another implied module) where nothing binds the name?"""
+    try:
+        with module.stream() as stream:
+            if not _IMPLIED_TEXT.search(stream.read()):
+                return False  # reading the text is far cheaper than walking the tree
+    except Exception:  # no source to read: decide from the tree alone
+        pass
+    return any(isinstance(attribute.expr, nodes.Name) and attribute.expr.name in _IMPLIED
+               and tfapi.api_name(attribute) for attribute in module.nodes_of_class(nodes.Attribute))
+
+
+def _leftmost_name(expr: nodes.NodeNG) -> Optional[str]:
+    while isinstance(expr, nodes.Attribute):
+        expr = expr.expr
+    return expr.name if isinstance(expr, nodes.Name) else None
