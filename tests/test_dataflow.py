@@ -7,7 +7,7 @@ import astroid
 import pytest
 from astroid import nodes
 
-from pylint_rnn.core import dataflow, trainable
+from pylint_rnn.core import dataflow, origins, trainable
 
 HEADER = "import numpy as np\nimport tensorflow as tf\n"
 
@@ -57,7 +57,7 @@ def test_definitions_of_instance_attribute():
     assert dataflow.definitions(attr)
 
 
-def test_defining_expression_through_helper_return():
+def test_origins_through_helper_return():
     module = parse("""
     def build():
         ph = tf.placeholder(tf.float32)
@@ -66,7 +66,7 @@ def test_defining_expression_through_helper_return():
     a, b = build()
     use(a)
     """)
-    ((value, _),) = dataflow.defining_expression(first_name(module, "a"))
+    ((value, _),) = origins.origins(first_name(module, "a"))
     assert value.as_string().startswith("tf.placeholder")
 
 

@@ -214,6 +214,7 @@ def test_fetch_list_through_name():
 @pytest.mark.parametrize("expr", [
     "v[0]", "np.array(v)", "np.asarray(v, dtype=np.float32)", "v.reshape(1, -1)", "np.squeeze(v)",
     "v.astype('float32')", "np.expand_dims(v, 0)", "v.T", "np.squeeze(v).astype(np.float32)[None]",
+    "[v]", "np.concatenate([v, v])", "np.stack([v[0] for _ in range(2)])",
 ])
 def test_reshapes_keep_the_value(expr):
     assert fed(parse(f"v = sess.run(t)\nsess.run(op, {{p: {expr}}})"), "p") == "t"
@@ -221,7 +222,7 @@ def test_reshapes_keep_the_value(expr):
 
 @pytest.mark.parametrize("expr", [
     "v + 1", "v * noise", "np.random.choice(2, p=v[0])", "np.argmax(v)", "process(v)", "np.mean(v)",
-    "v.copy()", "[v]",
+    "v.copy()",
 ])
 def test_other_operations_break_the_chain(expr):
     assert fed(parse(f"v = sess.run(t)\nsess.run(op, {{p: {expr}}})"), "p") is None
@@ -287,14 +288,14 @@ def test_other_function_is_unknown():
     assert fed(parse(code), "p") is None
 
 
-def test_user_function_result_is_not_followed():
+def test_user_function_result_is_followed():
     code = """
     def fetch():
         return sess.run(t)
     v = fetch()
     sess.run(op, {p: v})
     """
-    assert fed(parse(code), "p") is None
+    assert fed(parse(code), "p") == "t"
 
 
 def test_recurrence_reports_own_run_among_values():

@@ -29,7 +29,7 @@ from astroid import nodes
 from pylint.interfaces import HIGH, INFERENCE, Confidence
 
 from pylint_rnn.analyses import Finding
-from pylint_rnn.core import dataflow, effects, sessions, tfapi, trainable, tree
+from pylint_rnn.core import dataflow, effects, origins, sessions, tfapi, trainable, tree
 from pylint_rnn.core.cache import module_cached
 
 ROUNDTRIP = "rnn-placeholder-roundtrip"
@@ -200,7 +200,7 @@ def _is_training_op(expr: nodes.NodeNG, options: RoundTripOptions) -> bool:
 def _training_op(expr: nodes.NodeNG, options: RoundTripOptions, depth: int) -> Optional[Confidence]:
     if depth > _MAX_GROUP_DEPTH:
         return None
-    definitions = dataflow.defining_expression(expr)
+    definitions = origins.origins(expr)
     grouped = None
     for value, _ in definitions:
         if not isinstance(value, nodes.Call):
@@ -276,7 +276,7 @@ def _training_roots(module: nodes.Module) -> list:
 
 
 def _placeholder_calls(key: nodes.NodeNG) -> List[nodes.Call]:
-    return [value for value, _ in dataflow.defining_expression(key)
+    return [value for value, _ in origins.origins(key)
             if isinstance(value, nodes.Call) and tfapi.call_api(value) in _PLACEHOLDER_APIS]
 
 
@@ -300,7 +300,7 @@ def _integer_dtype(dtype: Optional[nodes.NodeNG]) -> bool:
 def _non_differentiable(tensor: nodes.NodeNG) -> bool:
     """The fetched tensor is an index / comparison / sample: no gradient would flow through it anyway."""
     found = False
-    for value, _ in dataflow.defining_expression(tensor):
+    for value, _ in origins.origins(tensor):
         if not isinstance(value, nodes.Call):
             return False
         api = tfapi.call_api(value)
@@ -315,8 +315,8 @@ def _is_state_tensor(tensor: nodes.NodeNG, options: RoundTripOptions) -> bool:
     """A recurrent state: the state output of an RNN function / cell / layer, or a state-like name."""
     if _matches(options.state_names, _target_names(tensor)):
         return True
-    for value, path in dataflow.defining_expression(tensor):
-        if not isinstance(value, nodes.Call) or not path or path[0] < 1:
+    for value, path in origins.origins(tensor):
+        if not isinstance(value, nodes.Call) or not path or not isinstance(path[0], int) or path[0] < 1:
             continue
         api = tfapi.call_api(value)
         if tfapi.is_rnn_function(api) or (api or "").startswith("tf.contrib.seq2seq."):
@@ -332,7 +332,7 @@ def _is_variable(expr: nodes.NodeNG) -> bool:
     """Is expr itself a trainable variable (tf.Variable / tf.get_variable), possibly via aliases?"""
     if not isinstance(expr, (nodes.Name, nodes.Attribute, nodes.Call)):
         return False
-    for value, _ in dataflow.defining_expression(expr):
+    for value, _ in origins.origins(expr):
         if isinstance(value, nodes.Call):
             api = tfapi.call_api(value)
             if api in (tfapi.VARIABLE, tfapi.GET_VARIABLE) and trainable.creates_trainable_api(value, api):
@@ -342,7 +342,7 @@ def _is_variable(expr: nodes.NodeNG) -> bool:
 
 def _is_cell_object(func: nodes.NodeNG) -> bool:
     return any(isinstance(value, nodes.Call) and tfapi.is_any_cell(tfapi.call_api(value))
-               for value, _ in dataflow.defining_expression(func))
+               for value, _ in origins.origins(func))
 
 
 # --- where a placeholder is used ------------------------------------------------------------------------
@@ -441,7 +441,7 @@ def _other_arguments(call: nodes.Call, argument: nodes.NodeNG) -> Iterable[nodes
 
 def _load_sites(key: nodes.NodeNG) -> List[nodes.NodeNG]:
     """Every place the placeholder is read in graph code, under any of the names it is assigned to."""
-    return [site for target in dataflow.alias_targets(key) for site in _load_sites_of_target(target)]
+    return [site for target in origins.alias_targets(key) for site in _load_sites_of_target(target)]
 
 
 def _load_sites_of_target(target: nodes.NodeNG) -> List[nodes.NodeNG]:

@@ -1,24 +1,29 @@
 """Where a value comes from: definitions, aliases, and what a name or container holds at a point.
 
 Graph-building TensorFlow code names tensors, stores them on ``self``, unpacks them from helpers' return
-tuples and collects them in lists and dicts. This module answers, without executing anything and without
-astroid inference:
+tuples, collects them in lists, dicts and namedtuples, and hands them to other functions. This module
+answers, without executing anything and without astroid inference:
 
-- :func:`definitions` (flow-insensitive): the assignments that give a name, ``self.x`` / ``cls.x``
-  (anywhere in the class and its module bases), ``obj.x`` on an instance of a module class, ``obj.x`` of
-  the one module class that sets ``x``, or a ``@property`` its value; :func:`defining_expression` follows
-  plain aliases to the expression that built the value, :func:`alias_targets` lists every name it was
-  given on the way.
-- Containers (flow-sensitive, within one function): :func:`reaching_bindings` lists the assignments that
+- :func:`definitions`: the assignments that give a name, ``self.x`` / ``cls.x`` (anywhere in the class and
+  its module bases), ``obj.x`` on an instance of a module class, ``obj.x`` of the one module class that
+  sets ``x``, or a ``@property`` its value; loop and comprehension targets are defined by the iterable
+  they run over (path ``(EACH, ...)``).
+- Following a value across functions, containers and records to what built it is
+  :mod:`pylint_rnn.core.origins`' question (``origins``, ``elements``, ``alias_targets``), built on these.
+- Containers within one function (flow-sensitive): :func:`reaching_bindings` lists the assignments that
   may give a name its value at a point and :func:`mutations` the statements that change an object in
   place; :func:`dict_entries` lists the ``key: value`` pairs of a dict built literally, with
-  ``dict(...)``, ``{**base, k: v}``, ``d[k] = v`` or ``d.update(...)``; :func:`sequence_elements` the
-  elements of a literal list or tuple a name holds.
+  ``dict(...)``, ``{**base, k: v}``, a comprehension, ``d[k] = v`` or ``d.update(...)``;
+  :func:`sequence_elements` the elements of a literal list or tuple a name holds.
 
-Whether a value depends on trainable variables is :mod:`pylint_rnn.core.trainable`'s question, built on
-these answers. "Reaching" means: the last assignment before the point in source order, or one later in a
-loop body that encloses both (the next iteration sees it). Every question that cannot be decided is
-answered "unknown" (``[]`` / ``None``): callers stay silent on unknowns.
+"Flow-insensitive but bounded", across functions: a name, attribute or parameter may hold the value of
+any of its assignments (or arguments), in any order: the union of them all. Every chain is bounded
+(:data:`MAX_DEPTH` steps; :mod:`~pylint_rnn.core.origins` and :mod:`~pylint_rnn.core.callsites` bound
+their fan-out too) and memoised on the module's tree. Within one function, containers are read flow-sensitively:
+"reaching" means the last assignment before the point in source order, or one later in a loop body that
+encloses both (the next iteration sees it). Whether a value depends on trainable variables is
+:mod:`pylint_rnn.core.trainable`'s question, built on these answers. Every question that cannot be
+decided is answered "unknown" (``[]`` / ``None``): callers stay silent on unknowns.
 """
 from __future__ import annotations
 
@@ -27,11 +32,23 @@ from typing import List, Optional, Tuple
 
 from astroid import nodes
 
-from pylint_rnn.core import effects, tfapi, tree
+from pylint_rnn.core import tfapi, tree
 from pylint_rnn.core.bindings import bindings_of, method_class
 from pylint_rnn.core.cache import module_cached
 
 MAX_DEPTH = 12  # bound on every chain of definitions, aliases and containers followed
+
+
+class _Each:
+    """The path selector of a loop or comprehension target: any one element of what it iterates over."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "EACH"
+
+
+EACH = _Each()
 
 
 # --- graph-building definitions (flow-insensitive) ------------------------------------------------------
@@ -42,12 +59,13 @@ class Definition:
     """An assignment that gives an expression its value.
 
     ``value`` is the right-hand side; ``path`` the position of the target inside a tuple target
-    (``outputs, state = dynamic_rnn(...)`` gives ``state`` the path ``(1,)``); ``target`` the
-    AssignName / AssignAttr.
+    (``outputs, state = dynamic_rnn(...)`` gives ``state`` the path ``(1,)``), after :data:`EACH` for a
+    loop or comprehension target (``for ph, v in zip(phs, vs)`` gives ``v`` the value ``zip(phs, vs)``
+    and the path ``(EACH, 1)``); ``target`` the AssignName / AssignAttr.
     """
 
     value: nodes.NodeNG
-    path: Tuple[int, ...]
+    path: tuple
     target: nodes.NodeNG
 
 
@@ -68,7 +86,7 @@ def _target_path(target: nodes.NodeNG, stop: nodes.NodeNG) -> Optional[Tuple[int
 
 
 def binding_definition(binding: nodes.NodeNG) -> Optional[Definition]:
-    """The Definition an AssignName / AssignAttr receives, or None (parameters, loop targets, ...)."""
+    """The Definition an AssignName / AssignAttr receives, or None (parameters, ``except ... as``, ...)."""
     current = binding
     while isinstance(current.parent, (nodes.Tuple, nodes.List, nodes.Starred)):
         current = current.parent
@@ -85,6 +103,9 @@ def binding_definition(binding: nodes.NodeNG) -> Optional[Definition]:
             if alias is current:
                 path = _target_path(binding, stmt)
                 return Definition(item, path, binding) if path is not None else None
+    if isinstance(stmt, (nodes.For, nodes.Comprehension)) and stmt.target is current:
+        path = _target_path(binding, stmt)
+        return Definition(stmt.iter, (EACH,) + path, binding) if path is not None else None
     return None
 
 
@@ -230,67 +251,10 @@ def _property_returns(klass: nodes.ClassDef, attrname: str) -> List[Definition]:
     return []
 
 
-def alias_targets(expr: nodes.NodeNG, depth: int = 0) -> List[nodes.NodeNG]:
-    """Every AssignName / AssignAttr along expr's chain of aliases, up to the one that built the value.
-
-    ``ph = tf.placeholder(...)`` in ``build()``, ``a, ph2 = build()`` and ``self.ph = ph2`` elsewhere give
-    the targets ``self.ph``, ``ph2`` and ``ph``: the places whose loads are uses of the same tensor.
-    """
-    if depth > MAX_DEPTH or not isinstance(expr, (nodes.Name, nodes.Attribute)):
-        return []
-    out = []
-    for definition in definitions(expr, depth):
-        out.append(definition.target)
-        value = select_element(definition.value, definition.path)
-        following = [value] if value is not None else returned_expressions(
-            definition.value, definition.path, depth)
-        for item in following:
-            out.extend(alias_targets(item, depth + 1))
-    return out
-
-
-def defining_expression(expr: nodes.NodeNG, depth: int = 0) -> List[Tuple[nodes.NodeNG, Tuple[int, ...]]]:
-    """The ultimate right-hand sides of expr through chains of plain aliases (``a = b``, ``self.x = y``).
-
-    Returns (value, path) pairs; an expression with no definition (a call, a literal) is its own value.
-    """
-    if depth > MAX_DEPTH:
-        return []
-    defs = definitions(expr, depth) if isinstance(expr, (nodes.Name, nodes.Attribute)) else []
-    if not defs:
-        return [(expr, ())]
-    out = []
-    for definition in defs:
-        value = select_element(definition.value, definition.path)
-        if value is None:
-            returned = returned_expressions(definition.value, definition.path, depth)
-            if returned:
-                for item in returned:
-                    out.extend(defining_expression(item, depth + 1))
-            else:
-                out.append((definition.value, definition.path))
-        elif isinstance(value, (nodes.Name, nodes.Attribute)):
-            out.extend(defining_expression(value, depth + 1))
-        else:
-            out.append((value, ()))
-    return out
-
-
-def returned_expressions(value: nodes.NodeNG, path: Tuple[int, ...], depth: int) -> List[nodes.NodeNG]:
-    """``a, b = build()``: what the module's own ``build`` returns at path (literal tuples only)."""
-    if not path or not isinstance(value, nodes.Call) or depth > MAX_DEPTH:
-        return []
-    callee = effects.function_of_call(value)
-    if not isinstance(callee, nodes.FunctionDef):
-        return []
-    selected = (select_element(returned, path) for returned in tree.returned_values(callee))
-    return [element for element in selected if element is not None]
-
-
-def select_element(value: nodes.NodeNG, path: Tuple[int, ...]) -> Optional[nodes.NodeNG]:
+def select_element(value: nodes.NodeNG, path: tuple) -> Optional[nodes.NodeNG]:
     """The element of a literal tuple/list at path (``a, b = x, y``), or None when not literal."""
     for index in path:
-        if isinstance(value, (nodes.Tuple, nodes.List)) and index < len(value.elts):
+        if isinstance(index, int) and isinstance(value, (nodes.Tuple, nodes.List)) and index < len(value.elts):
             value = value.elts[index]
         else:
             return None
@@ -384,9 +348,10 @@ def dict_entries(expr: Optional[nodes.NodeNG], at: Optional[nodes.NodeNG] = None
     """The ``(key, value)`` pairs of a dict expression as seen at ``at`` (default: expr itself).
 
     Literal dicts (with ``**base``), ``dict(base, k=v)``, ``dict([(k, v)])``, ``dict(zip([...], [...]))``,
-    and names bound to any of those, with the item assignments ``d[k] = v`` and ``d.update(...)`` made
-    between the binding and ``at``. Entries that cannot be resolved are left out. The key of a keyword
-    entry of ``dict(k=v)`` is the Keyword node itself (see :func:`key_text`).
+    comprehensions (one entry: the comprehension's key and value expressions), names bound to any of
+    those, with the item assignments ``d[k] = v`` and ``d.update(...)`` made between the binding and ``at``.
+    Entries that cannot be resolved are left out. The key of a keyword entry of ``dict(k=v)`` is the
+    Keyword node itself (see :func:`key_text`).
     """
     if expr is None or depth > MAX_DEPTH:
         return []
@@ -399,6 +364,8 @@ def dict_entries(expr: Optional[nodes.NodeNG], at: Optional[nodes.NodeNG] = None
             else:
                 out.append((key, value))
         return out
+    if isinstance(expr, nodes.DictComp):
+        return [(expr.key, expr.value)]  # {ph: v for ph, v in zip(phs, vs)}: names defined by the loop
     if is_dict_call(expr):
         return _dict_call_entries(expr, depth)
     if not isinstance(expr, (nodes.Name, nodes.Attribute)):
@@ -480,3 +447,27 @@ def sequence_elements(expr: nodes.NodeNG, at: nodes.NodeNG, depth: int = 0) -> O
             return None
         return sequence_elements(definition.value, definition.value, depth + 1)
     return None
+
+
+def appended_values(expr: nodes.NodeNG, at: nodes.NodeNG) -> Optional[list]:
+    """What a list holds at ``at`` when it is built empty and filled only by ``.append(v)`` / ``.extend([...])``
+    in its function: the appended expressions (in a loop, each stands for every element it appends)."""
+    if not isinstance(expr, (nodes.Name, nodes.Attribute)):
+        return None
+    bindings = reaching_bindings(expr, at)
+    if len(bindings) != 1:
+        return None
+    definition = binding_definition(bindings[0])
+    if definition is None or definition.path or not isinstance(definition.value, nodes.List) \
+            or definition.value.elts:
+        return None
+    out = []
+    for change in mutations(at.frame()).get(tfapi.dotted_name(expr), ()):
+        method = change.func.attrname if isinstance(change, nodes.Call) else None
+        if method == "append" and len(change.args) == 1:
+            out.append(change.args[0])
+        elif method == "extend" and len(change.args) == 1 and isinstance(change.args[0], (nodes.List, nodes.Tuple)):
+            out.extend(change.args[0].elts)
+        else:
+            return None
+    return out

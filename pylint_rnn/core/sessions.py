@@ -23,7 +23,7 @@ from typing import Callable, List, Optional, Pattern, Tuple
 
 from astroid import nodes
 
-from pylint_rnn.core import dataflow, tfapi, tree
+from pylint_rnn.core import callsites, dataflow, effects, origins, tfapi, tree
 
 # The one default of the session-names option: a name (its last component) that this pattern matches
 # whole, as written or lower-cased, is a session even when nothing shows how it was built.
@@ -33,11 +33,11 @@ _DEFAULT_SESSION_PATTERN = re.compile(DEFAULT_SESSION_NAMES)
 SESSION_FACTORIES = tfapi.SESSIONS | {
     "tf.get_default_session", "tf.keras.backend.get_session", "tf.train.SingularMonitoredSession",
 }
-# numpy functions that return their (first) argument's values, only reshaped or retyped.
+# numpy functions that return their (first) argument's values, only reshaped, retyped or stacked.
 _NUMPY_RESHAPES = frozenset({
     "array", "asarray", "asanyarray", "ascontiguousarray", "squeeze", "reshape", "expand_dims",
     "ravel", "transpose", "atleast_1d", "atleast_2d", "atleast_3d", "float32", "float64", "float16",
-    "int32", "int64",
+    "int32", "int64", "concatenate", "stack", "vstack", "hstack", "dstack", "column_stack",
 })
 # ndarray methods that return the same values reshaped or retyped.
 _METHOD_RESHAPES = frozenset({"reshape", "astype", "squeeze", "flatten", "ravel", "transpose", "view"})
@@ -138,6 +138,10 @@ def fetch_leaves(fetches: Optional[nodes.NodeNG], at: Optional[nodes.NodeNG] = N
         entries = dataflow.dict_entries(fetches, at)
         if entries:  # a name bound to a dict of fetches
             return [leaf for _, v in entries for leaf in fetch_leaves(v, at, depth + 1)]
+    if isinstance(fetches, (nodes.Name, nodes.Attribute, nodes.Subscript, nodes.Call)) and _is_container(fetches):
+        # a fetch structure built elsewhere: ``self.fetches``, ``model["train_ops"]``, ``build_fetches()``
+        return [leaf for value, rest in origins.origins(fetches) if not rest
+                for leaf in fetch_leaves(value, value, depth + 1)]
     return [fetches]
 
 
@@ -196,10 +200,12 @@ def fetched_values(expr: nodes.NodeNG, session_names: Pattern = _DEFAULT_SESSION
                    is_op: OpTest = None, depth: int = 0) -> List[Fetched]:
     """Every fetched tensor expr may hold where it is written (one per reaching assignment); [] if none.
 
-    Follows local names and ``self.x`` attributes assigned in the same function (the assignments that
-    reach expr: the last one before it, or one later in an enclosing loop), tuple unpacking, indexing of
-    fetch lists and dicts, and value-preserving reshapes. A name changed in place (``v[i] = ...``,
-    ``v += ...``) anywhere in the function is not followed.
+    Within a function: the assignments of a name or ``self.x`` that reach expr (the last one before it,
+    or one later in an enclosing loop), tuple unpacking, loops over ``zip(...)``, indexing of fetch lists
+    and dicts, lists of fetched values (literal, comprehension, filled by ``.append``) and value-preserving
+    reshapes. Across functions (flow-insensitive): ``self.x`` assigned in another method, a helper or
+    method whose return is a fetched value, and a parameter whose call sites pass one. A name changed in
+    place otherwise (``v[i] = ...``, ``v += ...``) is not followed.
     """
     if depth > dataflow.MAX_DEPTH:
         return []
@@ -212,49 +218,67 @@ def fetched_values(expr: nodes.NodeNG, session_names: Pattern = _DEFAULT_SESSION
         if run is not None:
             return [Fetched(run, run.fetches, expr)] if run.fetches is not None else []
         operand = _reshaped_operand(expr)
-        return again(operand) if operand is not None else []
+        if operand is not None:
+            return again(operand)
+        callee = effects.function_of_call(expr)  # a helper or method returning a fetched value
+        if isinstance(callee, nodes.FunctionDef) and not callee.is_generator():
+            return [item for value in tree.returned_values(callee) for item in again(value)]
+        return []
+    if isinstance(expr, (nodes.List, nodes.Tuple, nodes.ListComp)):  # fetched values stacked in a list
+        elements = [expr.elt] if isinstance(expr, nodes.ListComp) else expr.elts
+        return [item for element in elements for item in again(element)]
     if isinstance(expr, nodes.Subscript):
-        return [item for base in again(expr.value) for item in _index(base, expr.slice, depth)]
+        selector = origins.subscript_selector(expr)
+        return [item for base in again(expr.value) for item in _index(base, selector)]
     if isinstance(expr, nodes.Attribute) and expr.attrname == "T":
         return again(expr.expr)
     if not isinstance(expr, (nodes.Name, nodes.Attribute)):
         return []
+    appended = dataflow.appended_values(expr, expr)
+    if appended is not None:
+        return [item for value in appended for item in again(value)]
     dotted = tfapi.dotted_name(expr)
     if dotted is None or dataflow.mutations(expr.frame()).get(dotted):
         return []
+    bindings = dataflow.reaching_bindings(expr, expr)
+    definitions = [dataflow.binding_definition(binding) for binding in bindings]
+    if not bindings and isinstance(expr, nodes.Attribute):
+        definitions = dataflow.definitions(expr)  # self.x set in another method
+    out = [item for definition in definitions if definition is not None
+           for item in _definition_values(definition, again, depth)]
+    for binding in bindings:
+        if isinstance(binding.parent, nodes.Arguments):
+            out.extend(item for value in callsites.parameter_values(binding) for item in again(value))
+    return out
+
+
+def _definition_values(definition: dataflow.Definition, again, depth: int) -> List[Fetched]:
+    """The fetched values an assignment gives its target: ``codes, loss = sess.run([enc, loss])`` gives
+    ``codes`` what the run returned for ``enc``; ``for ph, v in zip(phs, values)`` gives ``v`` those of
+    ``values``."""
     out = []
-    for binding in dataflow.reaching_bindings(expr, expr):
-        definition = dataflow.binding_definition(binding)
-        if definition is None:
-            continue
-        literal = dataflow.select_element(definition.value, definition.path)
-        if literal is not None:
-            out.extend(again(literal))
-            continue
-        found = again(definition.value)
-        for index in definition.path:
-            found = [item for base in found for item in _index(base, nodes.Const(index), depth)]
+    for element, rest in origins.select(definition.value, definition.path):
+        found = again(element)
+        for selector in rest:
+            found = [item for base in found for item in _index(base, selector, depth)]
         out.extend(found)
     return out
 
 
-def _index(base: Fetched, index: nodes.NodeNG, depth: int) -> List[Fetched]:
-    """``base[index]``: an element of a literal fetch container, or the same tensor's values reshaped."""
-    node = base.node
-    elements = dataflow.sequence_elements(node, base.context, depth)
-    if elements is not None:
-        value = tfapi.literal_value(index)
-        if isinstance(value, int) and not isinstance(value, bool) and -len(elements) <= value < len(elements):
-            return [Fetched(base.run, elements[value], base.context)]
+def _index(base: Fetched, selector: object, depth: int = 0) -> List[Fetched]:
+    """``base[selector]``: an element of a fetch container, or the same tensor's values reshaped."""
+    if depth > dataflow.MAX_DEPTH:
         return []
-    entries = dataflow.dict_entries(node, base.context) if isinstance(
-        node, (nodes.Dict, nodes.Name, nodes.Attribute, nodes.Call)) else []
-    if entries:
-        wanted = tfapi.literal_value(index)
-        if wanted is tfapi.UNKNOWN:
-            return []
-        return [Fetched(base.run, value, base.context)
-                for key, value in entries if dataflow.key_text(key) == wanted][:1]
-    if isinstance(node, (nodes.Dict, nodes.List, nodes.Tuple)):
+    if selector is not None:  # None: not a literal (v[i], v[None], v[:, 0])
+        picked = [element for element, rest in origins.select(base.node, (selector,)) if not rest]
+        if picked:
+            return [Fetched(base.run, element, base.context) for element in picked]
+    if isinstance(selector, str) or _is_container(base.node):
         return []
-    return [base]  # indexing the array a single tensor returned: same values, reshaped
+    return [base]  # indexing or iterating the array a single tensor returned: same values, reshaped
+
+
+def _is_container(node: nodes.NodeNG) -> bool:
+    """Is a fetch structure node a list, tuple or dict of fetches (as written, or through names)?"""
+    return any(isinstance(value, (nodes.Dict, nodes.List, nodes.Tuple, nodes.DictComp, nodes.ListComp))
+               or dataflow.is_dict_call(value) for value, rest in origins.origins(node) if not rest)

@@ -15,7 +15,8 @@ from astroid import nodes
 from pylint_rnn.core import effects, tfapi, tree
 from pylint_rnn.core.bindings import bindings_of
 from pylint_rnn.core.cache import module_cached
-from pylint_rnn.core.dataflow import MAX_DEPTH, defining_expression, definitions
+from pylint_rnn.core.dataflow import MAX_DEPTH, definitions
+from pylint_rnn.core.origins import origins
 
 _MAX_UPSTREAM_NODES = 4000
 
@@ -69,7 +70,7 @@ def is_layer_object_api(api: Optional[str]) -> bool:
 
 def is_layer_object(expr: nodes.NodeNG, depth: int = 0) -> bool:
     """Is expr (the callee of a call) a layer/cell/model object of TF or of a module class subclassing one?"""
-    for value, _ in defining_expression(expr, depth + 1):
+    for value, _ in origins(expr) if depth <= MAX_DEPTH else ():
         if isinstance(value, nodes.Call):
             if is_layer_object_api(tfapi.call_api(value)):
                 return True

@@ -1,0 +1,87 @@
+"""Where the module calls its own functions, and what each parameter receives there.
+
+Values cross function boundaries: ``train_step(sess, codes)`` hands the codes one run fetched to the
+function that feeds them to the next; ``def pool(outputs): return tf.reduce_sum(outputs, 1)`` receives an
+RNN's outputs from its caller. Following a parameter means reading the argument at every call site of its
+function in the module: flow-insensitive (every call, in any order) and bounded (at most
+:data:`MAX_CALL_SITES` sites; a function called more often, or through ``*args``, leaves the parameter
+unknown). Calls from other modules are not seen: a parameter of a function only they call stays unknown.
+"""
+from __future__ import annotations
+
+from typing import List
+
+from astroid import nodes
+
+from pylint_rnn.core import effects
+from pylint_rnn.core.cache import module_cached
+
+MAX_CALL_SITES = 16
+
+
+def _calls_by_name(module: nodes.Module) -> dict:
+    """last name of the callee (``f`` of ``f(...)``, ``m`` of ``x.m(...)``) -> the module's calls."""
+
+    def compute() -> dict:
+        out: dict = {}
+        for call in module.nodes_of_class(nodes.Call):
+            func = call.func
+            name = func.name if isinstance(func, nodes.Name) else getattr(func, "attrname", None)
+            if name is not None:
+                out.setdefault(name, []).append(call)
+        return out
+
+    return module_cached("calls-by-name", module, compute, {})
+
+
+def _method_owners(module: nodes.Module) -> dict:
+    """method name -> the module's classes (and module functions) that define a function of that name."""
+
+    def compute() -> dict:
+        out: dict = {}
+        for function in module.nodes_of_class(nodes.FunctionDef):
+            out.setdefault(function.name, []).append(function)
+        return out
+
+    return module_cached("functions-by-name", module, compute, {})
+
+
+def call_sites(function: nodes.NodeNG) -> List[nodes.Call]:
+    """The module's calls of ``function``: by name, as ``self.m(...)`` / ``cls.m(...)`` in its class, or as
+    ``obj.m(...)`` on any receiver when no other function of the module is named ``m``."""
+    if not isinstance(function, nodes.FunctionDef):
+        return []
+
+    def compute() -> list:
+        module = function.root()
+        unique_name = len(_method_owners(module).get(function.name, ())) == 1
+        is_method = isinstance(function.parent, nodes.ClassDef)
+        found = []
+        for call in _calls_by_name(module).get(function.name, ()):
+            if effects.function_of_call(call) is function:
+                found.append(call)
+            elif is_method and unique_name and isinstance(call.func, nodes.Attribute):
+                found.append(call)
+        return found
+
+    return module_cached("call-sites", function, compute, [])
+
+
+def parameter_values(parameter: nodes.AssignName) -> List[nodes.NodeNG]:
+    """The argument (or the default) the parameter receives at each call site of its function; [] when
+    unknown: not a parameter of a module function, ``*args`` / ``**kwargs``, no visible call, or more than
+    :data:`MAX_CALL_SITES` sites. The first parameter of a method (``self``) receives nothing here."""
+    arguments = parameter.parent
+    function = arguments.parent if isinstance(arguments, nodes.Arguments) else None
+    if not isinstance(function, nodes.FunctionDef) or parameter.name in (arguments.vararg, arguments.kwarg):
+        return []
+    sites = call_sites(function)
+    if not sites or len(sites) > MAX_CALL_SITES:
+        return []
+    values = []
+    for call in sites:
+        value = effects.bind_arguments(call, function).get(parameter.name)
+        if value is None:
+            return []  # passed through *args / **kwargs: unknown
+        values.append(value)
+    return values
