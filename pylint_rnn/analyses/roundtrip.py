@@ -440,8 +440,19 @@ def _other_arguments(call: nodes.Call, argument: nodes.NodeNG) -> Iterable[nodes
 
 
 def _load_sites(key: nodes.NodeNG) -> List[nodes.NodeNG]:
-    """Every place the placeholder is read in graph code, under any of the names it is assigned to."""
-    return [site for target in origins.alias_targets(key) for site in _load_sites_of_target(target)]
+    """Every place the placeholder is read in graph code, under any of the names it is assigned to, and
+    where a list or dict holding it is passed whole (``tf.concat(feature_inputs, 1)``)."""
+    sites = [site for target in origins.alias_targets(key) for site in _load_sites_of_target(target)]
+    for holder in origins.holder_targets(key):
+        sites.extend(site for site in _load_sites_of_target(holder) if not _selects_from(site))
+    return sites
+
+
+def _selects_from(site: nodes.NodeNG) -> bool:
+    """Is this load of a container only the receiver of ``c[k]`` / ``c.x`` (another element, maybe)?"""
+    parent = site.parent
+    return isinstance(parent, nodes.Subscript) and parent.value is site \
+        or isinstance(parent, nodes.Attribute) and parent.expr is site
 
 
 def _load_sites_of_target(target: nodes.NodeNG) -> List[nodes.NodeNG]:

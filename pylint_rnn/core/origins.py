@@ -11,7 +11,8 @@ module follows such a value, one step at a time, to the expressions that built i
   element), through names, attributes, subscripts and the module's own functions' returns;
 - :func:`origins`: the expressions a value was built from, each with the selectors still to apply
   (``outputs, state = tf.nn.dynamic_rnn(...)`` gives ``state`` the origin ``(dynamic_rnn(...), (1,))``);
-- :func:`alias_targets`: the names and attributes the value was assigned to on the way.
+- :func:`alias_targets`: the names and attributes the value was assigned to on the way;
+  :func:`holder_targets` those that hold a container it is an element of.
 
 Flow-insensitive but bounded (see :mod:`pylint_rnn.core.dataflow`): every assignment of a name, every
 argument of a parameter, every return of a function counts, in any order; at most
@@ -44,7 +45,8 @@ class Attr:
 @dataclass(frozen=True)
 class _Walk:
     found: Tuple[Origin, ...] = ()
-    targets: Tuple[nodes.NodeNG, ...] = ()
+    targets: Tuple[nodes.NodeNG, ...] = ()  # hold the value itself
+    holders: Tuple[nodes.NodeNG, ...] = ()  # hold a container the value is an element of
 
 
 _NOTHING = _Walk()
@@ -70,6 +72,13 @@ def alias_targets(expr: nodes.NodeNG) -> List[nodes.NodeNG]:
     whose loads are uses of the same tensor.
     """
     return list(_walk(expr, (), False, 0).targets)
+
+
+def holder_targets(expr: nodes.NodeNG) -> List[nodes.NodeNG]:
+    """Every AssignName / AssignAttr that holds a container expr's value is an element of, on the way:
+    ``phs = [tf.placeholder(...) for _ in names]`` for the ``ph`` of ``for ph in phs``. A load of such a
+    container passed whole (``tf.concat(phs, 1)``) uses every element."""
+    return list(_walk(expr, (), False, 0).holders)
 
 
 def elements(expr: nodes.NodeNG, selector: object) -> Optional[List[nodes.NodeNG]]:
@@ -140,8 +149,46 @@ def _walk_name(name: nodes.Name, path: tuple, stop: bool, depth: int) -> _Walk:
     values = [value for parameter in parameters for value in callsites.parameter_values(parameter)]
     if values and len(parameters) == 1:
         walked = _merge(_walk(value, path, stop, depth + 1) for value in values)
-        return _Walk(walked.found, walked.targets + ((parameters[0],) if not path else ()))
+        if path:
+            return _Walk(walked.found, walked.targets, walked.holders + (parameters[0],))
+        return _Walk(walked.found, walked.targets + (parameters[0],), walked.holders)
+    guessed = _unknown_container_elements(name, path[0]) if path else []
+    if guessed:
+        holders = tuple(parameters[:1])
+        walked = _merge(_Walk(((element, ()),)) if stop and len(path) == 1 else _walk(element, path[1:], stop, depth + 1)
+                        for element in guessed)
+        return _Walk(walked.found, walked.targets, walked.holders + holders)
     return _Walk(((name, path),))
+
+
+def _unknown_container_elements(name: nodes.Name, selector: object) -> List[nodes.NodeNG]:
+    """``model["embedded"]`` / ``ep.enc`` where nothing in the module says what ``model`` / ``ep`` is (a
+    parameter only other modules pass): the element of the one kind of container the module builds with
+    that key or field: the dicts one function of the module returns, or one record type's constructions."""
+    module = name.root()
+    if isinstance(selector, Attr):
+        return records.field_arguments(module, selector.name)
+    if isinstance(selector, str):
+        builders = _returned_dict_entries(module).get(selector, {})
+        return next(iter(builders.values())) if len(builders) == 1 else []
+    return []
+
+
+def _returned_dict_entries(module: nodes.Module) -> dict:
+    """key -> {function: [values]} over the dicts the module's functions return."""
+
+    def compute() -> dict:
+        out: dict = {}
+        for function in module.nodes_of_class(nodes.FunctionDef):
+            for returned in tree.returned_values(function):
+                if isinstance(returned, (nodes.Dict, nodes.Name)) or dataflow.is_dict_call(returned):
+                    for key, value in dataflow.dict_entries(returned, returned):
+                        text = dataflow.key_text(key)
+                        if isinstance(text, str):
+                            out.setdefault(text, {}).setdefault(function, []).append(value)
+        return out
+
+    return module_cached("returned-dict-entries", module, compute, {})
 
 
 def _walk_attribute(attribute: nodes.Attribute, path: tuple, stop: bool, depth: int) -> _Walk:
@@ -153,7 +200,7 @@ def _walk_attribute(attribute: nodes.Attribute, path: tuple, stop: bool, depth: 
         walked = _walk(receiver, (selector,) + path, stop, depth + 1)
         resolved = tuple(origin for origin in walked.found if not _still_selects(origin, selector, path))
         if resolved:
-            return _Walk(resolved, walked.targets)
+            return _Walk(resolved, walked.targets, walked.holders)
     definitions = dataflow.definitions(attribute)
     if definitions:
         return _through(definitions, path, stop, depth)
@@ -163,10 +210,10 @@ def _walk_attribute(attribute: nodes.Attribute, path: tuple, stop: bool, depth: 
 def _through(definitions: list, path: tuple, stop: bool, depth: int) -> _Walk:
     """Follow every definition's value; a target holds the value itself when nothing is left to select."""
     walked = _merge(_walk(d.value, d.path + path, stop, depth + 1) for d in definitions)
-    if path:
-        return walked
     own = tuple(d.target for d in definitions)
-    return _Walk(walked.found, own + walked.targets)
+    if path:
+        return _Walk(walked.found, walked.targets, own + walked.holders)
+    return _Walk(walked.found, own + walked.targets, walked.holders)
 
 
 def _still_selects(origin: Origin, selector: Attr, path: tuple) -> bool:
@@ -179,12 +226,14 @@ def _still_selects(origin: Origin, selector: Attr, path: tuple) -> bool:
 def _merge(walks) -> _Walk:
     found: list = []
     targets: list = []
+    holders: list = []
     for walked in walks:
         found.extend(origin for origin in walked.found if origin not in found)
         targets.extend(target for target in walked.targets if target not in targets)
+        holders.extend(holder for holder in walked.holders if holder not in holders)
         if len(found) >= MAX_ORIGINS:
             break
-    return _Walk(tuple(found[:MAX_ORIGINS]), tuple(targets))
+    return _Walk(tuple(found[:MAX_ORIGINS]), tuple(targets), tuple(holders))
 
 
 def _is_generator(function: nodes.NodeNG) -> bool:

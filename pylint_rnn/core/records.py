@@ -12,7 +12,7 @@ from typing import List, Optional, Union
 
 from astroid import nodes
 
-from pylint_rnn.core import tfapi
+from pylint_rnn.core import tfapi, tree
 from pylint_rnn.core.bindings import assigned_value, single_binding
 from pylint_rnn.core.cache import module_cached
 
@@ -50,6 +50,39 @@ def record_argument(call: nodes.Call, field: Union[str, int]) -> Optional[nodes.
     if name not in fields:
         return None
     return tfapi.call_argument(call, fields.index(name), name)
+
+
+def field_arguments(module: nodes.Module, field: str) -> List[nodes.NodeNG]:
+    """``ep.enc`` where nothing says what ``ep`` is (a parameter no call in the module passes): the
+    arguments every construction in the module passes for ``enc``, when exactly one record type of the
+    module has that field; [] otherwise."""
+    by_type: dict = {}
+    for call, fields in _constructions(module):
+        if field in fields:
+            by_type.setdefault(id(single_binding(call.func)), []).append(call)
+    if len(by_type) != 1:
+        return []
+    calls = next(iter(by_type.values()))
+    return [argument for call in calls for argument in [record_argument(call, field)] if argument is not None]
+
+
+def _constructions(module: nodes.Module) -> list:
+    """(call, fields) of every call of a module-level record type in the module."""
+
+    def compute() -> list:
+        names = {statement.name for statement in module.body if isinstance(statement, nodes.ClassDef)}
+        names |= {target.name for statement in module.body if isinstance(statement, nodes.Assign)
+                  and isinstance(statement.value, nodes.Call) for target in statement.targets
+                  if isinstance(target, nodes.AssignName)}
+        out = []
+        for call in module.nodes_of_class(nodes.Call):
+            if isinstance(call.func, nodes.Name) and call.func.name in names:
+                fields = record_fields(call)
+                if fields is not None:
+                    out.append((call, fields))
+        return out
+
+    return module_cached("record-constructions", module, compute, [])
 
 
 def _factory_fields(call: nodes.Call) -> Optional[List[str]]:

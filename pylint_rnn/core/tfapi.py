@@ -357,8 +357,8 @@ def _path_of_binding(binding: nodes.NodeNG, name: str, depth: int) -> Optional[s
 
 
 def _import_from_path(binding: nodes.ImportFrom, name: str, depth: int) -> Optional[str]:
-    """``from M import X``: ``M.X`` for TF and Keras; for the user's project, the TF API that ``X``
-    (a class there, or an alias or re-export of one) stands for, or the project submodule ``M.X``."""
+    """``from M import X``: ``M.X``; but for the user's project, the TF API that ``X`` stands for when it
+    is a class deriving from one there (or an alias or re-export of one)."""
     original = next((orig for orig, alias in binding.names if (alias or orig) == name), None)
     if original is None and not any(orig == "*" for orig, _ in binding.names):
         return None
@@ -369,10 +369,10 @@ def _import_from_path(binding: nodes.ImportFrom, name: str, depth: int) -> Optio
         return f"{modname}.{original or name}"
     if original is None:  # from project_module import *
         return _project_path(binding.root(), modname, name, depth)
-    submodule = f"{modname}.{original}" if modname else original
-    if project.is_project_module(binding.root(), submodule):
-        return submodule
-    return _project_path(binding.root(), modname, original, depth)
+    plain = f"{modname}.{original}" if modname else original
+    if project.is_project_module(binding.root(), plain):
+        return plain  # a submodule: its classes are resolved attribute by attribute
+    return _project_path(binding.root(), modname, original, depth) or plain
 
 
 def _project_path(context: nodes.Module, modname: str, name: str, depth: int) -> Optional[str]:

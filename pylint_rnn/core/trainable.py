@@ -15,7 +15,7 @@ from astroid import nodes
 from pylint_rnn.core import effects, tfapi, tree
 from pylint_rnn.core.bindings import bindings_of
 from pylint_rnn.core.cache import module_cached
-from pylint_rnn.core.dataflow import MAX_DEPTH, definitions
+from pylint_rnn.core.dataflow import MAX_DEPTH
 from pylint_rnn.core.origins import origins
 
 _MAX_UPSTREAM_NODES = 4000
@@ -100,7 +100,8 @@ def keras_layers_called(func: nodes.NodeNG) -> bool:
 def depends_on_trainable(expr: Optional[nodes.NodeNG], depth: int = 0) -> bool:
     """Does the tensor expr computes depend on trainable variables of the graph?
 
-    Follows names and attributes to their definitions (see :func:`definitions`), the arguments of TF ops,
+    Follows names, attributes and subscripts to what built them (:func:`pylint_rnn.core.origins.origins`:
+    assignments, containers, records, helpers' returns, parameters' arguments), the arguments of TF ops,
     and calls of the module's own functions (variable-creating helpers, or helpers whose results depend on
     trainable variables). Placeholders, constants and input pipelines do not. Unknown: False.
     """
@@ -117,11 +118,11 @@ def _any_depends(exprs: Iterable[nodes.NodeNG], depth: int) -> bool:
 def _depends(expr: nodes.NodeNG, depth: int) -> bool:
     if isinstance(expr, (nodes.Const, nodes.Lambda, nodes.FunctionDef, nodes.ClassDef)):
         return False
-    if isinstance(expr, (nodes.Name, nodes.Attribute)):
-        defs = definitions(expr, depth)
-        if defs:
-            return _any_depends((d.value for d in defs), depth)
-        return isinstance(expr, nodes.Attribute) and _any_depends([expr.expr], depth)
+    if isinstance(expr, (nodes.Name, nodes.Attribute, nodes.Subscript)):
+        followed = _followed(expr)
+        if followed:
+            return _any_depends(followed, depth)
+        return not isinstance(expr, nodes.Name) and _any_depends([_container_of(expr)], depth)
     if isinstance(expr, nodes.Call):
         return _call_depends(expr, depth)
     return _any_depends(expr.get_children(), depth)
@@ -155,7 +156,7 @@ def _call_depends(call: nodes.Call, depth: int) -> bool:
 def upstream_nodes(expr: nodes.NodeNG) -> frozenset:
     """Ids of every expression the value of expr is computed from, following definitions (bounded).
 
-    Walks names and attributes to their definitions, the arguments of calls, the layer objects called
+    Walks names, attributes and subscripts to what built them, the arguments of calls, the layer objects called
     (to their constructors) and the return values of the module's own functions. Used to ask "does this
     loss depend on that tensor / that variable?".
     """
@@ -201,13 +202,23 @@ def _upstream_walk(expr: nodes.NodeNG) -> list:
     return module_cached("upstream-walk", expr, compute, [])
 
 
+def _followed(expr: nodes.NodeNG) -> List[nodes.NodeNG]:
+    """What a name, attribute or subscript holds, followed to where it is built (see core.origins)."""
+    return [value for value, _ in origins(expr) if value is not expr]
+
+
+def _container_of(expr: nodes.NodeNG) -> nodes.NodeNG:
+    """``x`` of ``x.attr`` / ``x[k]``: when the element is not known, the whole container is."""
+    return expr.expr if isinstance(expr, nodes.Attribute) else expr.value
+
+
 def _upstream_step(node: nodes.NodeNG) -> List[nodes.NodeNG]:
     """The expressions node's value is computed from, one step up."""
-    if isinstance(node, (nodes.Name, nodes.Attribute)):
-        defs = definitions(node)
-        if isinstance(node, nodes.Attribute) and not defs:
-            return [node.expr]
-        return [d.value for d in defs]
+    if isinstance(node, (nodes.Name, nodes.Attribute, nodes.Subscript)):
+        followed = _followed(node)
+        if followed or isinstance(node, nodes.Name):
+            return followed
+        return [_container_of(node)]
     if not isinstance(node, nodes.Call):
         return list(node.get_children())
     out = list(_call_arguments(node))
