@@ -112,16 +112,17 @@ def roundtrip_findings(call: nodes.Call, options: RoundTripOptions) -> List[Find
         for fetched in sessions.fetched_values(value, options.session_names, is_op):
             if fetched.run.call is call:
                 continue  # this run's own previous result: a recurrence (state carried between steps)
-            finding = _roundtrip(call, key, value, fetched.node, confidence, options)
+            finding = _roundtrip(call, (key, value), fetched.node, confidence, options)
             if finding is not None:
                 findings.append(finding)
                 break
     return findings
 
 
-def _roundtrip(run_call: nodes.Call, key: nodes.NodeNG, value: nodes.NodeNG, tensor: nodes.NodeNG,
+def _roundtrip(run_call: nodes.Call, feed: Tuple[nodes.NodeNG, nodes.NodeNG], tensor: nodes.NodeNG,
                confidence: Confidence, options: RoundTripOptions) -> Optional[Finding]:
     """The finding for feeding ``value`` (fetched from ``tensor``) through ``key``, unless it is harmless."""
+    key, value = feed
     if isinstance(tensor, (nodes.List, nodes.Tuple, nodes.Dict, nodes.Const)):
         return None
     if _matches(options.ignore_names, _target_names(tensor) + _target_names(key) + [_last_name(value)]):

@@ -120,8 +120,7 @@ def _walk_step(expr: nodes.NodeNG, path: tuple, stop: bool, depth: int) -> _Walk
     if path:
         step = _select(expr, path)
         if step is not None:
-            return _merge(_Walk(((element, ()),)) if stop and not rest else _walk(element, rest, stop, depth + 1)
-                          for element, rest in step)
+            return _merge(_walk_on([element], rest, stop, depth) for element, rest in step)
     elif stop:
         return _Walk(((expr, path),))
     if isinstance(expr, nodes.Subscript):
@@ -141,6 +140,14 @@ def _walk_step(expr: nodes.NodeNG, path: tuple, stop: bool, depth: int) -> _Walk
     return _Walk(((expr, path),))
 
 
+def _walk_on(picked: list, rest: tuple, stop: bool, depth: int) -> _Walk:
+    """Go on from the elements a selection picked, with the path left; when stopping, an element with
+    nothing left to select is the answer."""
+    if stop and not rest:
+        return _Walk(tuple((element, ()) for element in picked))
+    return _merge(_walk(element, rest, stop, depth + 1) for element in picked)
+
+
 def _walk_name(name: nodes.Name, path: tuple, stop: bool, depth: int) -> _Walk:
     definitions = dataflow.definitions(name)
     if definitions:
@@ -154,10 +161,8 @@ def _walk_name(name: nodes.Name, path: tuple, stop: bool, depth: int) -> _Walk:
         return _Walk(walked.found, walked.targets + (parameters[0],), walked.holders)
     guessed = _unknown_container_elements(name, path[0]) if path else []
     if guessed:
-        holders = tuple(parameters[:1])
-        walked = _merge(_Walk(((element, ()),)) if stop and len(path) == 1 else _walk(element, path[1:], stop, depth + 1)
-                        for element in guessed)
-        return _Walk(walked.found, walked.targets, walked.holders + holders)
+        walked = _walk_on(guessed, path[1:], stop, depth)
+        return _Walk(walked.found, walked.targets, walked.holders + tuple(parameters[:1]))
     return _Walk(((name, path),))
 
 

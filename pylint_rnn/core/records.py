@@ -12,7 +12,7 @@ from typing import List, Optional, Union
 
 from astroid import nodes
 
-from pylint_rnn.core import tfapi, tree
+from pylint_rnn.core import tfapi
 from pylint_rnn.core.bindings import assigned_value, single_binding
 from pylint_rnn.core.cache import module_cached
 

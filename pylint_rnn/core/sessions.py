@@ -214,16 +214,7 @@ def fetched_values(expr: nodes.NodeNG, session_names: Pattern = _DEFAULT_SESSION
         return fetched_values(inner, session_names, is_op, depth + 1)
 
     if isinstance(expr, nodes.Call):
-        run = session_run(expr, session_names, is_op)
-        if run is not None:
-            return [Fetched(run, run.fetches, expr)] if run.fetches is not None else []
-        operand = _reshaped_operand(expr)
-        if operand is not None:
-            return again(operand)
-        callee = effects.function_of_call(expr)  # a helper or method returning a fetched value
-        if isinstance(callee, nodes.FunctionDef) and not callee.is_generator():
-            return [item for value in tree.returned_values(callee) for item in again(value)]
-        return []
+        return _call_values(expr, session_names, is_op, again)
     if isinstance(expr, (nodes.List, nodes.Tuple, nodes.ListComp)):  # fetched values stacked in a list
         elements = [expr.elt] if isinstance(expr, nodes.ListComp) else expr.elts
         return [item for element in elements for item in again(element)]
@@ -232,8 +223,28 @@ def fetched_values(expr: nodes.NodeNG, session_names: Pattern = _DEFAULT_SESSION
         return [item for base in again(expr.value) for item in _index(base, selector)]
     if isinstance(expr, nodes.Attribute) and expr.attrname == "T":
         return again(expr.expr)
-    if not isinstance(expr, (nodes.Name, nodes.Attribute)):
-        return []
+    if isinstance(expr, (nodes.Name, nodes.Attribute)):
+        return _held_values(expr, again, depth)
+    return []
+
+
+def _call_values(call: nodes.Call, session_names: Pattern, is_op: OpTest, again) -> List[Fetched]:
+    """A run's result, a reshape of a fetched value, or what a helper or method of the module returns."""
+    run = session_run(call, session_names, is_op)
+    if run is not None:
+        return [Fetched(run, run.fetches, call)] if run.fetches is not None else []
+    operand = _reshaped_operand(call)
+    if operand is not None:
+        return again(operand)
+    callee = effects.function_of_call(call)
+    if isinstance(callee, nodes.FunctionDef) and not callee.is_generator():
+        return [item for value in tree.returned_values(callee) for item in again(value)]
+    return []
+
+
+def _held_values(expr: nodes.NodeNG, again, depth: int) -> List[Fetched]:
+    """What a name or ``self.x`` holds: its reaching assignments (in another method for ``self.x`` with
+    none in this function), the appends to a list, a parameter's arguments at its call sites."""
     appended = dataflow.appended_values(expr, expr)
     if appended is not None:
         return [item for value in appended for item in again(value)]
