@@ -2,7 +2,8 @@
 
 Seed 004: ``tf.reduce_sum(outputs, axis=1)`` on the outputs of ``dynamic_rnn`` run on a ``MultiRNNCell``
 adds up time steps, not layers: a stack exposes only its top layer's outputs. Pooling over time is often
-intended, so the rule (rnn-time-axis-reduction) is off by default. The outputs' time axis comes from
+intended, so the rule (rnn-time-axis-reduction) is off by default. The outputs are followed to the RNN
+that computed them wherever they travel (:mod:`pylint_rnn.core.origins`); their time axis comes from
 :mod:`pylint_rnn.core.timeaxis`; where the tree does not say, nothing is reported.
 """
 from __future__ import annotations
@@ -12,8 +13,9 @@ from typing import NamedTuple, Optional
 from astroid import nodes
 
 from pylint_rnn.analyses import Finding
-from pylint_rnn.core import tfapi, timeaxis
+from pylint_rnn.core import origins, tfapi, timeaxis
 from pylint_rnn.core.bindings import single_binding
+from pylint_rnn.core.cache import module_cached
 
 REDUCTION = "rnn-time-axis-reduction"
 
@@ -21,6 +23,9 @@ _SUMS = frozenset({"tf.reduce_sum", "tf.math.reduce_sum", "tf.keras.backend.sum"
 _AVERAGES = frozenset({"tf.reduce_mean", "tf.math.reduce_mean", "tf.keras.backend.mean"})
 _ADD_N = frozenset({"tf.add_n", "tf.math.add_n"})
 REDUCTIONS = _SUMS | _AVERAGES | _ADD_N
+_POOLING_NAMES = ("GlobalAveragePooling1D", "GlobalAvgPool1D")
+POOLING = frozenset(f"tf.keras.layers.{name}" for name in _POOLING_NAMES)
+_SEQUENTIALS = frozenset({"tf.keras.Sequential", "tf.keras.models.Sequential"})
 _KERAS_PRODUCER = "the RNN layer"
 _MAX_DEPTH = 6  # how far names and wrappers are followed to the stacked cell
 
@@ -34,11 +39,21 @@ class RnnOutputs(NamedTuple):
 
 
 def time_axis_reduction(node: nodes.Call) -> Optional[Finding]:
-    """``reduce_sum`` / ``reduce_mean`` / ``add_n`` / ``K.sum`` / ``K.mean`` over the time axis of the
-    outputs of an RNN on a MultiRNNCell / StackedRNNCells / Keras ``RNN([...])``."""
+    """``reduce_sum`` / ``reduce_mean`` / ``add_n`` / ``K.sum`` / ``K.mean`` over the time axis, or Keras
+    ``GlobalAveragePooling1D`` after it, of the outputs of an RNN on a MultiRNNCell / StackedRNNCells /
+    Keras ``RNN([...])``."""
     api = tfapi.call_api(node)
-    if api not in REDUCTIONS:
-        return None
+    if api in REDUCTIONS:
+        return _reduction(node, api)
+    if api in POOLING:
+        return _pooling_layer_in_a_stack(node)
+    if isinstance(node.func, (nodes.Call, nodes.Name, nodes.Attribute)) and node.args \
+            and _mentions_pooling(node.root()):
+        return _pooling_applied(node)
+    return None
+
+
+def _reduction(node: nodes.Call, api: str) -> Optional[Finding]:
     tensor = tfapi.call_argument(node, 0, "inputs" if api in _ADD_N else "input_tensor")
     if tensor is None and api.startswith("tf.keras.backend."):
         tensor = tfapi.call_argument(node, 0, "x")
@@ -55,9 +70,79 @@ def time_axis_reduction(node: nodes.Call) -> Optional[Finding]:
             return None
         axis_shown = str(axis)
     verb = "averages" if api in _AVERAGES else "sums"
+    return _finding(node, api, verb, source, axis_shown)
+
+
+def _finding(node: nodes.Call, api: str, verb: str, source: RnnOutputs, axis_shown: str) -> Finding:
     stack_class = "StackedRNNCells" if source.producer == _KERAS_PRODUCER else "MultiRNNCell"
     return Finding(REDUCTION, node, (tfapi.short_name(api), verb, source.producer, axis_shown, source.stack),
                    (stack_class,))
+
+
+# --- Keras: GlobalAveragePooling1D averages axis 1 (the steps) of channels-last sequences ----------------
+
+
+def _averages_steps(layer: nodes.Call) -> bool:
+    data_format = tfapi.call_argument(layer, 0, "data_format")
+    return data_format is None or tfapi.literal_value(data_format) == "channels_last"
+
+
+def _mentions_pooling(module: nodes.Module) -> bool:
+    """Cheap, textual: may a call in this module apply a pooling layer (else no callee is resolved)?"""
+
+    def compute() -> bool:
+        try:
+            with module.stream() as stream:
+                text = stream.read()
+        except Exception:  # no source: ask the tree
+            return True
+        return any(name.encode() in text for name in _POOLING_NAMES)
+
+    return module_cached("mentions-pooling", module, compute, False)
+
+
+def _pooling_applied(node: nodes.Call) -> Optional[Finding]:
+    """``GlobalAveragePooling1D()(seq)`` / ``pool(seq)`` on a stacked RNN layer's sequences."""
+    layers = [value for value, rest in origins.origins(node.func) if not rest]
+    if len(layers) != 1 or tfapi.call_api(layers[0]) not in POOLING or not _averages_steps(layers[0]):
+        return None
+    source = _rnn_outputs(node.args[0])
+    if source is None or source.time_axis != 1:
+        return None
+    return _finding(node, tfapi.call_api(layers[0]), "averages", source, "1")
+
+
+def _pooling_layer_in_a_stack(layer: nodes.Call) -> Optional[Finding]:
+    """``Sequential([..., RNN(stack, return_sequences=True), GlobalAveragePooling1D()])`` or the same
+    built with ``model.add(...)``: the layer right before the pooling one."""
+    if not _averages_steps(layer):
+        return None
+    previous = _previous_layer(layer)
+    built = [value for value, rest in origins.origins(previous) if not rest] if previous is not None else []
+    source = _keras_layer_outputs(built[0], ()) if len(built) == 1 and isinstance(built[0], nodes.Call) else None
+    if source is None or source.time_axis != 1:
+        return None
+    return _finding(layer, tfapi.call_api(layer), "averages", source, "1")
+
+
+def _previous_layer(layer: nodes.Call) -> Optional[nodes.NodeNG]:
+    parent = layer.parent
+    if isinstance(parent, (nodes.List, nodes.Tuple)) and isinstance(parent.parent, nodes.Call) \
+            and tfapi.call_api(parent.parent) in _SEQUENTIALS:
+        index = parent.elts.index(layer)
+        return parent.elts[index - 1] if index > 0 else None
+    if not (isinstance(parent, nodes.Call) and isinstance(parent.func, nodes.Attribute)
+            and parent.func.attrname == "add" and isinstance(parent.parent, nodes.Expr)):
+        return None
+    statement = parent.parent.previous_sibling()
+    model = tfapi.dotted_name(parent.func.expr)
+    if not isinstance(statement, nodes.Expr) or not isinstance(statement.value, nodes.Call):
+        return None
+    previous = statement.value
+    if not (isinstance(previous.func, nodes.Attribute) and previous.func.attrname == "add"
+            and model is not None and tfapi.dotted_name(previous.func.expr) == model and previous.args):
+        return None
+    return previous.args[0]
 
 
 def _reduced_axis(node: nodes.Call) -> Optional[int]:
@@ -72,37 +157,28 @@ def _reduced_axis(node: nodes.Call) -> Optional[int]:
 
 
 def _rnn_outputs(tensor: nodes.NodeNG) -> Optional[RnnOutputs]:
-    """The RNN whose outputs ``tensor`` is: ``outputs`` of ``outputs, state = dynamic_rnn(...)``,
-    ``dynamic_rnn(...)[0]``, ``(out_fw, out_bw), _ = bidirectional_dynamic_rnn(...)``, or
-    ``RNN(stack, return_sequences=True)(x)``."""
-    if isinstance(tensor, nodes.Subscript):
-        if tfapi.literal_value(tensor.slice) == 0 and isinstance(tensor.value, nodes.Call):
-            return _outputs_of_call(tensor.value, 0)
+    """The stacked RNN whose outputs ``tensor`` is, wherever they come from: ``outputs`` of ``outputs, state
+    = dynamic_rnn(...)``, ``dynamic_rnn(...)[0]``, ``(out_fw, out_bw), _ = bidirectional_dynamic_rnn(...)``,
+    ``RNN(stack, return_sequences=True)(x)``, through names, ``self`` attributes, dicts and records of
+    endpoints, helpers' returns and parameters (:func:`pylint_rnn.core.origins.origins`). Every origin must
+    be such outputs, with one time axis; otherwise None."""
+    found = [_outputs_of_origin(value, path) for value, path in origins.origins(tensor)]
+    if not found or any(item is None for item in found) or len({item.time_axis for item in found}) != 1:
         return None
-    binding = single_binding(tensor) if isinstance(tensor, nodes.Name) else None
-    if not isinstance(binding, nodes.AssignName):
+    return found[0]
+
+
+def _outputs_of_origin(value: nodes.NodeNG, path: tuple) -> Optional[RnnOutputs]:
+    if not isinstance(value, nodes.Call):
         return None
-    assign = binding.parent
-    if isinstance(assign, nodes.Assign):
-        value = assign.value
-        if isinstance(value, nodes.Subscript) and tfapi.literal_value(value.slice) == 0 \
-                and isinstance(value.value, nodes.Call):
-            return _outputs_of_call(value.value, None)
-        if isinstance(value, nodes.Call) and isinstance(value.func, (nodes.Call, nodes.Name)):
-            return _keras_outputs(value)
+    signature = tfapi.rnn_signature(value)
+    if signature is not None:
+        if path == (0,) and not signature.bidirectional:
+            return _outputs_of_call(value, None)
+        if len(path) == 2 and path[0] == 0 and path[1] in (0, 1) and signature.bidirectional:
+            return _outputs_of_call(value, path[1])
         return None
-    if not isinstance(assign, (nodes.Tuple, nodes.List)):
-        return None
-    # Unpacked: the outputs are the first element; a bidirectional RNN's are a (fw, bw) pair inside it.
-    path = [assign.elts.index(binding)]
-    while isinstance(assign.parent, (nodes.Tuple, nodes.List)):
-        path.insert(0, assign.parent.elts.index(assign))
-        assign = assign.parent
-    statement = assign.parent
-    if not isinstance(statement, nodes.Assign) or path[0] != 0 or len(path) > 2 \
-            or not isinstance(statement.value, nodes.Call):
-        return None
-    return _outputs_of_call(statement.value, path[1] if len(path) == 2 else None)
+    return _keras_outputs(value, path)
 
 
 def _outputs_of_call(call: nodes.Call, direction: Optional[int]) -> Optional[RnnOutputs]:
@@ -111,8 +187,6 @@ def _outputs_of_call(call: nodes.Call, direction: Optional[int]) -> Optional[Rnn
     signature = tfapi.rnn_signature(call)
     if signature is None or signature.cell_lists or signature.inputs is None:
         return None
-    if signature.bidirectional and direction is None:
-        return None  # (fw, bw) outputs as one tuple: not a tensor with a time axis
     position, keyword = signature.cells[direction if signature.bidirectional else 0]
     stack = _stack_of(tfapi.call_argument(call, position, keyword))
     axis = timeaxis.rnn_time_axis(call)
@@ -121,46 +195,67 @@ def _outputs_of_call(call: nodes.Call, direction: Optional[int]) -> Optional[Rnn
     return RnnOutputs(tfapi.short_name(tfapi.call_api(call)), axis, stack)
 
 
-def _keras_outputs(applied: nodes.Call) -> Optional[RnnOutputs]:
-    """``RNN(stacked_cells, return_sequences=True)(x)`` (the layer inline or through a name)."""
-    layer = applied.func
-    if isinstance(layer, nodes.Name):
-        layer = timeaxis.value_of(layer)
-    if not isinstance(layer, nodes.Call) or tfapi.call_api(layer) != tfapi.KERAS_RNN:
+def _keras_outputs(applied: nodes.Call, path: tuple) -> Optional[RnnOutputs]:
+    """``RNN(stacked_cells, return_sequences=True)(x)``: the layer inline, through a name or attribute, or
+    built by a helper (``stacked_rnn(...)(x)``)."""
+    built = [value for value, rest in origins.origins(applied.func) if not rest]
+    if len(built) != 1 or not isinstance(built[0], nodes.Call):
+        return None
+    return _keras_layer_outputs(built[0], path)
+
+
+def _keras_layer_outputs(layer: nodes.Call, path: tuple) -> Optional[RnnOutputs]:
+    """The sequences a Keras ``RNN`` layer on stacked cells returns (``return_sequences=True``; with
+    ``return_state=True`` they are element 0 of its result)."""
+    if tfapi.call_api(layer) != tfapi.KERAS_RNN:
         return None
     if tfapi.literal_value(tfapi.call_argument(layer, None, "return_sequences")) is not True:
         return None
+    returns_state = tfapi.literal_value(tfapi.call_argument(layer, None, "return_state")) is True
     major = tfapi.time_major(layer)
-    if major is None:
+    if path != ((0,) if returns_state else ()) or major is None:
         return None
-    cell = tfapi.call_argument(layer, 0, "cell")
-    value = timeaxis.value_of(cell) if isinstance(cell, nodes.Name) else cell
-    if isinstance(value, (nodes.List, nodes.Tuple, nodes.ListComp, nodes.BinOp)):
-        if timeaxis.stack_depth(cell) is None and not isinstance(value, nodes.List):
+    label = _keras_stack_label(tfapi.call_argument(layer, 0, "cell"))
+    return RnnOutputs(_KERAS_PRODUCER, 0 if major else 1, label) if label is not None else None
+
+
+def _keras_stack_label(cell: Optional[nodes.NodeNG]) -> Optional[str]:
+    """How a Keras RNN's stacked cells are shown: a list of cells (literal, comprehension, ``[c] * n``, a
+    name bound to one) or a StackedRNNCells; None for a single cell."""
+    if cell is None:
+        return None
+    values = [value for value, rest in origins.origins(cell) if not rest]
+    if len(values) == 1 and isinstance(values[0], (nodes.List, nodes.Tuple, nodes.ListComp, nodes.BinOp)):
+        if timeaxis.stack_depth(values[0]) is None and not isinstance(values[0], nodes.List):
             return None
-        label = f"'{cell.as_string()}'" if isinstance(cell, nodes.Name) else "RNN([...])"
-    else:
-        label = _stack_of(cell)
-        if label is None:
-            return None
-    return RnnOutputs(_KERAS_PRODUCER, 0 if major else 1, label)
+        return f"'{cell.as_string()}'" if isinstance(cell, (nodes.Name, nodes.Attribute)) else "RNN([...])"
+    return _stack_of(cell)
 
 
 def _stack_of(cell: Optional[nodes.NodeNG], depth: int = 0) -> Optional[str]:
-    """A label for the cell when it is a stack (MultiRNNCell/StackedRNNCells, wrapped or not)."""
+    """A label for the cell when it is a stack (MultiRNNCell/StackedRNNCells, wrapped or not), wherever it
+    is built: every origin of the cell must be one."""
     if cell is None or depth > _MAX_DEPTH:
         return None
-    value = timeaxis.value_of(cell) if isinstance(cell, (nodes.Name, nodes.Attribute)) else cell
-    if not isinstance(value, nodes.Call) or _is_user_class_call(value):
+    found = origins.origins(cell)
+    labels = set()
+    for value, rest in found:
+        if rest or not isinstance(value, nodes.Call) or _is_user_class_call(value):
+            return None
+        api = tfapi.call_api(value)
+        if tfapi.is_cell_stack(api):
+            labels.add(tfapi.short_name(api))
+        elif tfapi.is_cell_wrapper(api):
+            inner = _stack_of(tfapi.call_argument(value, 0, "cell"), depth + 1)
+            if inner is None:
+                return None
+            labels.add(inner.strip("'"))
+        else:
+            return None
+    if not labels:
         return None
-    api = tfapi.call_api(value)
     named = isinstance(cell, (nodes.Name, nodes.Attribute))
-    if tfapi.is_cell_stack(api):
-        return f"'{cell.as_string() if named else tfapi.short_name(api)}'"
-    if tfapi.is_cell_wrapper(api):
-        inner = _stack_of(tfapi.call_argument(value, 0, "cell"), depth + 1)
-        return f"'{cell.as_string()}'" if inner is not None and named else inner
-    return None
+    return f"'{cell.as_string()}'" if named else f"'{sorted(labels)[0]}'"
 
 
 def _is_user_class_call(call: nodes.Call) -> bool:
