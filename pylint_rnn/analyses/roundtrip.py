@@ -17,6 +17,11 @@ A training run is reported when all of these hold (otherwise nothing is returned
 - neither side is recurrent state (carrying the final state into the initial state is truncated
   back-propagation, which is intended), nor named as an intentional constant (``roundtrip-ignore-names``:
   old policy, targets, labels, ...), and the value does not come from this very run (a recurrence).
+
+Values are followed across methods, helpers, parameters and containers of endpoints (dicts, namedtuples,
+dataclasses, lists; see :mod:`pylint_rnn.core.origins` and :mod:`pylint_rnn.core.sessions`). In a snippet
+whose graph was built in code not shown (the key and the tensor are names the module never binds), the
+graph cannot be checked: the finding then rests on the runs and the names, with confidence INFERENCE.
 """
 from __future__ import annotations
 
@@ -127,20 +132,35 @@ def _roundtrip(run_call: nodes.Call, feed: Tuple[nodes.NodeNG, nodes.NodeNG], te
         return None
     if _matches(options.ignore_names, _target_names(tensor) + _target_names(key) + [_last_name(value)]):
         return None
-    if not _is_placeholder(key) or _integer_placeholder(key) or _non_differentiable(tensor):
-        return None  # ids, tokens, argmax / sampled indices carry no gradient anyway
-    if _is_state_tensor(tensor, options) or _matches(options.state_names, _target_names(key)):
+    if _matches(options.state_names, _target_names(key)):
         return None
-    state_use, model_use = _placeholder_uses(key)
-    if state_use or not model_use:
+    if _defined_in_code_not_shown(key) and _defined_in_code_not_shown(tensor):
+        confidence = INFERENCE  # a snippet: only the names and the runs are there to decide
+    elif not _cuts_trainable_graph(key, tensor, options):
         return None
-    if not trainable.depends_on_trainable(tensor):
-        return None
-    if _trained_elsewhere(tensor):
-        return None  # e.g. a GAN's generator: its samples are data for the discriminator
     tensor_text = tensor.as_string()
     args = (sessions.unreshaped(value).as_string(), tensor_text, key.as_string(), tensor_text)
     return Finding(ROUNDTRIP, run_call, args, (tensor_text,), confidence)
+
+
+def _cuts_trainable_graph(key: nodes.NodeNG, tensor: nodes.NodeNG, options: RoundTripOptions) -> bool:
+    """Does feeding ``tensor``'s value through ``key`` cut a path the optimizer needs? The key is a float
+    placeholder that feeds trainable computation (not recurrent state), the tensor is computed by
+    trainable variables that no other loss trains, and a gradient could flow through it at all."""
+    if not _is_placeholder(key) or _integer_placeholder(key) or _non_differentiable(tensor):
+        return False  # ids, tokens, argmax / sampled indices carry no gradient anyway
+    if _is_state_tensor(tensor, options):
+        return False
+    state_use, model_use = _placeholder_uses(key)
+    if state_use or not model_use or not trainable.depends_on_trainable(tensor):
+        return False
+    return not _trained_elsewhere(tensor)  # e.g. a GAN's generator: its samples are data for the discriminator
+
+
+def _defined_in_code_not_shown(expr: nodes.NodeNG) -> bool:
+    """A name the module never binds (nor imports): a snippet whose graph was built in code not shown
+    (a question's earlier listing, a notebook's earlier cell)."""
+    return isinstance(expr, nodes.Name) and expr.name not in tfapi.IMPLIED_MODULES and tfapi.is_unbound(expr)
 
 
 # --- names ----------------------------------------------------------------------------------------------

@@ -8,10 +8,10 @@ where people lint.
 
 Snippets pasted from a question or a notebook cell often use ``tf.nn.dynamic_rnn`` without ``import
 tensorflow as tf``. A name that nothing binds where it is used (no enclosing scope, not the module: only a
-NameError or a missing import could follow) and that is spelled ``tf`` / ``tensorflow`` / ``keras`` is read
-as that module. The TF 0.x module names ``rnn`` / ``rnn_cell`` are also common variable names, so an unbound
-one is read as a module only for an attribute that module really has (``rnn_cell.BasicLSTMCell``,
-``rnn.rnn``, ``rnn.static_rnn``), never on its own.
+NameError or a missing import could follow) and that is spelled ``tf`` / ``tensorflow`` / ``keras`` (or
+``np`` / ``numpy``) is read as that module. The TF 0.x module names ``rnn`` / ``rnn_cell`` are also common
+variable names, so an unbound one is read as a module only for an attribute that module really has
+(``rnn_cell.BasicLSTMCell``, ``rnn.rnn``, ``rnn.static_rnn``), never on its own.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ TF_ROOT = "tensorflow"
 KERAS_ROOTS = ("keras", "tf_keras")
 TF_ROOTS = (TF_ROOT,) + KERAS_ROOTS
 # Modules a snippet uses without importing them (see implied_module): the name as written -> the module.
-IMPLIED_MODULES = {"tf": TF_ROOT, "tensorflow": TF_ROOT, "keras": "keras"}
+IMPLIED_MODULES = {"tf": TF_ROOT, "tensorflow": TF_ROOT, "keras": "keras", "np": "numpy", "numpy": "numpy"}
 # TF 0.x / 1.x RNN modules pasted without their import, read as a module only for an API it has.
 IMPLIED_RNN_MODULES = {"rnn_cell": ("tensorflow.nn.rnn_cell",), "rnn": ("tensorflow.contrib.rnn", "tensorflow.nn")}
 

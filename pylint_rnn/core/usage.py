@@ -2,8 +2,9 @@
 
 Checkers skip modules that do not use TensorFlow: nothing in them can be a TF API, so a project's plain
 Python files cost nothing. A module uses TensorFlow when it imports TensorFlow or Keras, when it uses
-``tf.x`` without importing it (a snippet: see :mod:`pylint_rnn.core.tfapi`), or when it calls or subclasses
-a class of the user's project that derives from a TF API. Only that last question reads other modules, and
+``tf.x`` without importing it or runs a session it never binds (``sess.run(...)`` in a snippet whose graph
+was built in code not shown: see :mod:`pylint_rnn.core.tfapi`), or when it calls or subclasses a class of
+the user's project that derives from a TF API. Only that last question reads other modules, and
 only for the names this module calls or subclasses; they are parsed only when their text may define such a
 name (see :mod:`pylint_rnn.core.project`).
 """
@@ -14,7 +15,7 @@ from typing import Optional
 
 from astroid import nodes
 
-from pylint_rnn.core import tfapi
+from pylint_rnn.core import sessions, tfapi
 from pylint_rnn.core.cache import module_cached
 
 _USES_TF_ATTR = "_pylint_rnn_uses_tf"  # module_uses_tensorflow's answer, stored on the module's tree
@@ -47,25 +48,43 @@ def _uses_tensorflow(module: nodes.Module) -> bool:
             used.append(found.func)
         else:
             used.extend(found.bases)
-    if _mentions_implied_module(module):
+    if _mentions_implied_module(module) or _runs_a_session_not_shown(module):
         return True
     return any(_leftmost_name(expr) in other_imports and tfapi.api_name(expr) for expr in used)
 
 
-_IMPLIED = (*tfapi.IMPLIED_MODULES, *tfapi.IMPLIED_RNN_MODULES)
+_IMPLIED = (*(name for name, module in tfapi.IMPLIED_MODULES.items() if module.split(".", maxsplit=1)[0] in tfapi.TF_ROOTS),
+            *tfapi.IMPLIED_RNN_MODULES)
 _IMPLIED_TEXT = re.compile(rb"(?<![\w.])(" + b"|".join(name.encode() for name in _IMPLIED) + rb")\s*\.")
 
 
 def _mentions_implied_module(module: nodes.Module) -> bool:
     """Does the module use ``tf.x`` (or another implied module) where nothing binds the name?"""
-    try:
-        with module.stream() as stream:
-            if not _IMPLIED_TEXT.search(stream.read()):
-                return False  # reading the text is far cheaper than walking the tree
-    except Exception:  # no source to read: decide from the tree alone
-        pass
+    text = _source(module)
+    if text is not None and not _IMPLIED_TEXT.search(text):
+        return False  # reading the text is far cheaper than walking the tree
     return any(isinstance(attribute.expr, nodes.Name) and attribute.expr.name in _IMPLIED
                and tfapi.api_name(attribute) for attribute in module.nodes_of_class(nodes.Attribute))
+
+
+_SESSION_RUN_TEXT = re.compile(rb"(?i)(sess|session)\w*\s*\.\s*run\s*\(")
+
+
+def _runs_a_session_not_shown(module: nodes.Module) -> bool:
+    """Does the module call ``.run`` on a session-named name it never binds (``sess.run(...)``)?"""
+    if not _SESSION_RUN_TEXT.search(_source(module) or b"sess.run("):
+        return False
+    return any(isinstance(call.func, nodes.Attribute) and call.func.attrname == "run"
+               and isinstance(call.func.expr, nodes.Name) and sessions.is_session(call.func.expr)
+               and tfapi.is_unbound(call.func.expr) for call in module.nodes_of_class(nodes.Call))
+
+
+def _source(module: nodes.Module) -> Optional[bytes]:
+    try:
+        with module.stream() as stream:
+            return stream.read()
+    except Exception:  # no source to read
+        return None
 
 
 def _leftmost_name(expr: nodes.NodeNG) -> Optional[str]:
