@@ -321,3 +321,57 @@ def test_fetch_leaves():
     module = parse("sess.run(tensor)")
     run = last_run(module)
     assert [n.as_string() for n in sessions.fetch_leaves(run.fetches, run.call)] == ["tensor"]
+
+
+# --- fetched values across methods, helpers, parameters and containers ----------------------------------
+
+
+@pytest.mark.parametrize("code, key", [
+    ("""
+    class Trainer:
+        def refresh(self):
+            self.cache = self.sess.run(t)
+        def step(self):
+            self.sess.run(self.op, {self.ph: self.cache})
+    """, "self.ph"),
+    ("""
+    def fetch(sess):
+        codes, loss = sess.run([t, l])
+        return codes
+    def train(sess, codes):
+        sess.run(op, {p: codes})
+    train(sess, fetch(sess))
+    """, "p"),
+    ("""
+    values = sess.run([t, u])
+    sess.run(op, {ph: v for ph, v in zip([p, q], values)})
+    """, "ph"),
+    ("""
+    batches = []
+    for x in xs:
+        batches.append(sess.run(t, {inp: x}))
+    sess.run(op, {p: np.concatenate(batches)})
+    """, "p"),
+    ("""
+    out = sess.run({"t": t, "l": l})
+    feed = {}
+    for name in ["t"]:
+        feed[p] = out["t"]
+    sess.run(op, feed)
+    """, "p"),
+])
+def test_fetched_values_across_functions_and_containers(code, key):
+    assert fed(parse(code), key) == "t"
+
+
+def test_fetch_structure_returned_by_a_builder():
+    module = parse("""
+    def endpoints():
+        return {"enc": enc, "train": train}
+    ep = endpoints()
+    res = sess.run(ep)
+    sess.run(op, {p: res["enc"]})
+    """)
+    assert fed(module, "p") == "enc"
+    run = runs(module)[0]
+    assert sorted(n.as_string() for n in sessions.fetch_leaves(run.fetches, run.call)) == ["enc", "train"]

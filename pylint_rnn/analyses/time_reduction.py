@@ -54,6 +54,9 @@ def time_axis_reduction(node: nodes.Call) -> Optional[Finding]:
 
 
 def _reduction(node: nodes.Call, api: str) -> Optional[Finding]:
+    axis = None if api in _ADD_N else _reduced_axis(node)
+    if api not in _ADD_N and axis not in (0, 1):
+        return None  # checked first: following the tensor costs more than reading the axis
     tensor = tfapi.call_argument(node, 0, "inputs" if api in _ADD_N else "input_tensor")
     if tensor is None and api.startswith("tf.keras.backend."):
         tensor = tfapi.call_argument(node, 0, "x")
@@ -65,8 +68,7 @@ def _reduction(node: nodes.Call, api: str) -> Optional[Finding]:
             return None
         axis_shown = "0 (the list of steps)"
     else:
-        axis = _reduced_axis(node)
-        if axis is None or axis != (0 if source.time_axis == timeaxis.STEP_LIST else source.time_axis):
+        if axis != (0 if source.time_axis == timeaxis.STEP_LIST else source.time_axis):
             return None
         axis_shown = str(axis)
     verb = "averages" if api in _AVERAGES else "sums"

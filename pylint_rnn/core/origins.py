@@ -200,6 +200,8 @@ def _walk_attribute(attribute: nodes.Attribute, path: tuple, stop: bool, depth: 
     """``self.x`` / ``model.x``: the class's assignments; ``ep.enc``: the field of the record ``ep`` holds,
     else any assignment of that attribute the module makes."""
     receiver = attribute.expr
+    if tfapi.api_name(attribute) is not None:
+        return _Walk(((attribute, path),))  # tf.float32, tf.nn.relu: an API, not a value to follow
     if method_class(receiver) is None:
         selector = Attr(attribute.attrname)
         walked = _walk(receiver, (selector,) + path, stop, depth + 1)
