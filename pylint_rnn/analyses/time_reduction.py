@@ -8,7 +8,7 @@ that computed them wherever they travel (:mod:`pylint_rnn.core.origins`); their 
 """
 from __future__ import annotations
 
-from typing import NamedTuple, Optional
+from typing import List, NamedTuple, Optional
 
 from astroid import nodes
 
@@ -60,19 +60,14 @@ def _reduction(node: nodes.Call, api: str) -> Optional[Finding]:
     tensor = tfapi.call_argument(node, 0, "inputs" if api in _ADD_N else "input_tensor")
     if tensor is None and api.startswith("tf.keras.backend."):
         tensor = tfapi.call_argument(node, 0, "x")
-    source = _rnn_outputs(tensor) if tensor is not None else None
-    if source is None:
+    wanted = timeaxis.STEP_LIST if api in _ADD_N else axis
+    sources = [source for source in (_rnn_outputs(tensor) if tensor is not None else ())
+               if source.time_axis == wanted or (source.time_axis == timeaxis.STEP_LIST and axis == 0)]
+    if not sources:
         return None
-    if api in _ADD_N:
-        if source.time_axis != timeaxis.STEP_LIST:
-            return None
-        axis_shown = "0 (the list of steps)"
-    else:
-        if axis != (0 if source.time_axis == timeaxis.STEP_LIST else source.time_axis):
-            return None
-        axis_shown = str(axis)
+    axis_shown = "0 (the list of steps)" if api in _ADD_N else str(axis)
     verb = "averages" if api in _AVERAGES else "sums"
-    return _finding(node, api, verb, source, axis_shown)
+    return _finding(node, api, verb, sources[0], axis_shown)
 
 
 def _finding(node: nodes.Call, api: str, verb: str, source: RnnOutputs, axis_shown: str) -> Finding:
@@ -108,10 +103,10 @@ def _pooling_applied(node: nodes.Call) -> Optional[Finding]:
     layers = [value for value, rest in origins.origins(node.func) if not rest]
     if len(layers) != 1 or tfapi.call_api(layers[0]) not in POOLING or not _averages_steps(layers[0]):
         return None
-    source = _rnn_outputs(node.args[0])
-    if source is None or source.time_axis != 1:
+    sources = [source for source in _rnn_outputs(node.args[0]) if source.time_axis == 1]
+    if not sources:
         return None
-    return _finding(node, tfapi.call_api(layers[0]), "averages", source, "1")
+    return _finding(node, tfapi.call_api(layers[0]), "averages", sources[0], "1")
 
 
 def _pooling_layer_in_a_stack(layer: nodes.Call) -> Optional[Finding]:
@@ -158,16 +153,15 @@ def _reduced_axis(node: nodes.Call) -> Optional[int]:
     return axis if isinstance(axis, int) and not isinstance(axis, bool) else None
 
 
-def _rnn_outputs(tensor: nodes.NodeNG) -> Optional[RnnOutputs]:
-    """The stacked RNN whose outputs ``tensor`` is, wherever they come from: ``outputs`` of ``outputs, state
-    = dynamic_rnn(...)``, ``dynamic_rnn(...)[0]``, ``(out_fw, out_bw), _ = bidirectional_dynamic_rnn(...)``,
+def _rnn_outputs(tensor: nodes.NodeNG) -> List[RnnOutputs]:
+    """The stacked RNNs whose outputs ``tensor`` may be, wherever they come from: ``outputs`` of ``outputs,
+    state = dynamic_rnn(...)``, ``dynamic_rnn(...)[0]``, ``(out_fw, out_bw), _ = bidirectional_dynamic_rnn(...)``,
     ``RNN(stack, return_sequences=True)(x)``, through names, ``self`` attributes, dicts and records of
-    endpoints, helpers' returns and parameters (:func:`pylint_rnn.core.origins.origins`). Every origin must
-    be such outputs, with one time axis; otherwise None."""
-    found = [_outputs_of_origin(value, path) for value, path in origins.origins(tensor)]
-    if not found or any(item is None for item in found) or len({item.time_axis for item in found}) != 1:
-        return None
-    return found[0]
+    endpoints, helpers' returns and parameters (:func:`pylint_rnn.core.origins.origins`). A helper called
+    with a stack's outputs at one call site and other tensors at another reduces the stack's time axis at
+    that call: each origin counts."""
+    found = (_outputs_of_origin(value, path) for value, path in origins.origins(tensor))
+    return [item for item in found if item is not None]
 
 
 def _outputs_of_origin(value: nodes.NodeNG, path: tuple) -> Optional[RnnOutputs]:

@@ -896,7 +896,7 @@ def _library_stack(cell):
     return type(cell) in multi_cell_types()
 
 
-def _stacked_sequence_outputs():
+def stacked_sequence_outputs():
     """(tensor name, time axis, where) of every sequence output computed by a library stack."""
     import tf_keras
 
@@ -921,7 +921,7 @@ def _stacked_sequence_outputs():
 def time_axis_reductions():
     """Events: Sum/Mean (or AddN over the step list) ops of fixture code over the time axis of a stack's
     sequence outputs."""
-    stacked = _stacked_sequence_outputs()
+    stacked = stacked_sequence_outputs()
     events, detail = [], [f"stacked sequence outputs: {[s for s, _ in stacked]}"]
     for op in v1.get_default_graph().get_operations():
         if op.type not in ("Sum", "Mean", "AddN"):

@@ -442,7 +442,7 @@ class Loader:
             old, new = replace
             assert source.count(old) == 1 and "\n" not in old + new, replace
             source = source.replace(old, new)
-        code = compile(source, str(path), "exec")
+        code = compile(source, str(path), "exec", dont_inherit=True)  # not this file's __future__ flags
         exec(code, mod.__dict__)  # noqa: S102 - running the fixture is the point
         return mod
 
@@ -508,7 +508,8 @@ def observation(value, detail=""):
     return {"kind": "events", "value": [sorted(set(e)) for e in value], "detail": detail}
 
 
-def run_group(group, only=None):
+def run_group(group, only=None, cases=None):
+    """Run the probes of one group; ``cases``: the module holding them (default accuracy_cases)."""
     os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import tensorflow as tf
@@ -520,12 +521,13 @@ def run_group(group, only=None):
     else:
         world = KerasWorld()
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import accuracy_cases
+    if cases is None:
+        import accuracy_cases as cases
 
-    accuracy_cases.bind(world)
+    cases.bind(world)
     loader = Loader(world)
     results = {}
-    for key, (case_group, probe) in sorted(accuracy_cases.CASES.items()):
+    for key, (case_group, probe) in sorted(cases.CASES.items()):
         if case_group != group or (only and not any(o in key for o in only)):
             continue
         global REC
