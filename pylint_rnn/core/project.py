@@ -7,9 +7,9 @@ module is parsed only when all of these hold:
 
 - the import names the user's project: a relative import, or an absolute one whose file is neither in the
   standard library nor in an installed package (``site-packages`` / ``dist-packages``);
-- the module's text may define the imported name: the name occurs in it other than right after ``def``
-  (a class, an alias ``MyCell = ...`` or a re-export ``from .x import MyCell`` all qualify; a module that
-  only defines functions of that name does not need parsing to know it holds no class).
+- the module's text may bind the imported name to a class: ``class MyCell``, an alias ``MyCell = ...``, a
+  re-export ``from .x import MyCell`` (or any star import); a module that only defines and calls a function
+  of that name does not need parsing to know it holds no class.
 
 Nothing here knows TensorFlow: :mod:`pylint_rnn.core.tfapi` asks for the binding of a name in another
 module and resolves it there. Every answer is cached on the asking module's tree; unknown is ``None``.
@@ -25,6 +25,18 @@ from astroid import modutils, nodes
 from pylint_rnn.core.cache import module_cached
 
 _INSTALLED = ("site-packages", "dist-packages")
+# A star import may bind any name: such a module is parsed whenever it is asked about.
+_DEFINES_ANY = re.compile(rb"^\s*from\s+\S+\s+import\s+\*", re.MULTILINE)
+
+
+def _defines(name: str) -> "re.Pattern[bytes]":
+    """Text that may bind ``name`` to a class: ``class Name``, ``Name = ...`` / ``Name: T = ...``, or an
+    import that names it (a re-export, on one line or in parentheses)."""
+    word = re.escape(name.encode())
+    return re.compile(rb"\bclass\s+" + word + rb"\b"
+                      rb"|^[ \t]*" + word + rb"[ \t]*(?::[^=\n]*)?=(?!=)"
+                      rb"|\bimport\b[^\n(]*\b" + word + rb"\b"
+                      rb"|\bimport\s*\([^)]*\b" + word + rb"\b", re.MULTILINE)
 
 
 def absolute_module_name(binding: nodes.ImportFrom) -> Optional[str]:
@@ -74,9 +86,7 @@ def may_define(context: nodes.Module, modname: str, name: str) -> bool:
                 text = handle.read()
         except OSError:
             return False
-        word = re.escape(name.encode())
-        return any(not text[max(0, match.start() - 16):match.start()].rstrip(b" \t").endswith(b"def")
-                   for match in re.finditer(rb"\b" + word + rb"\b", text))
+        return _DEFINES_ANY.search(text) is not None or _defines(name).search(text) is not None
 
     return module_cached(f"project-defines:{modname}:{name}", context, compute, False)
 
