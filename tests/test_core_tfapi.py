@@ -318,7 +318,7 @@ def helper():
 
 def test_project_classes_through_every_import_style(tmp_path, monkeypatch):
     _project(tmp_path, monkeypatch, {
-        "pkg/__init__.py": "from .cells import MyStack as Exported\n",
+        "pkg/__init__.py": "from .cells import (\n    MyCell,\n    MyStack as Exported,\n)\n",
         "pkg/cells.py": CELLS,
         "pkg/sub/__init__.py": "",
         "pkg/sub/model.py": (
@@ -341,7 +341,7 @@ def test_project_modules_are_parsed_only_when_a_question_needs_them(tmp_path, mo
     _project(tmp_path, monkeypatch, {
         "proj/__init__.py": "",
         "proj/cells.py": CELLS,
-        "proj/data.py": "def load():\n    return [1, 2]\n",
+        "proj/data.py": "def load():\n    return [1, 2]\n\n\ndef twice():\n    return load() + load()\n",
         "proj/plots.py": "class Figure:\n    pass\n",
         "proj/train.py": "import tensorflow as tf\nfrom proj.data import load\nfrom proj.plots import Figure\n"
                          "x = load()\n",
