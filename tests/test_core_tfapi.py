@@ -189,26 +189,14 @@ def b(n):
 
 def test_project_subclass_resolves_but_installed_packages_are_not_parsed(tmp_path, monkeypatch):
     """A project's own TF subclass counts as its TF base; a class from an installed package is never read."""
-    from astroid.manager import AstroidManager
-
-    package = tmp_path / "proj"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "cells.py").write_text(
-        "import tensorflow as tf\nclass MyCell(tf.nn.rnn_cell.LSTMCell):\n    pass\n")
-    model = package / "model.py"
-    model.write_text("from proj.cells import MyCell\nfrom .cells import MyCell as Rel\n"
-                     "from pytest import Pytester\nMyCell(4)\nRel(4)\nPytester(1)\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    requested = []
-    original = AstroidManager.ast_from_module_name
-
-    def recording(self, modname, *args, **kwargs):
-        requested.append(modname)
-        return original(self, modname, *args, **kwargs)
-
-    monkeypatch.setattr(AstroidManager, "ast_from_module_name", recording)
-    module = AstroidManager().ast_from_file(str(model), "proj.model", source=True)
+    _project(tmp_path, monkeypatch, {
+        "proj/__init__.py": "",
+        "proj/cells.py": "import tensorflow as tf\nclass MyCell(tf.nn.rnn_cell.LSTMCell):\n    pass\n",
+        "proj/model.py": "from proj.cells import MyCell\nfrom .cells import MyCell as Rel\n"
+                         "from pytest import Pytester\nMyCell(4)\nRel(4)\nPytester(1)\n",
+    })
+    manager, requested = _recording_manager(monkeypatch)
+    module = manager.ast_from_file(str(tmp_path / "proj/model.py"), "proj.model", source=True)
     calls = [stmt.value for stmt in module.body[3:]]
     assert [tfapi.call_api(c) for c in calls] == ["tf.nn.rnn_cell.LSTMCell", "tf.nn.rnn_cell.LSTMCell", None]
     assert "pytest" not in requested

@@ -40,8 +40,11 @@ def case(relpath, group="tf1"):
     return deco
 
 
-def session():
+def session(initialized=True):
+    """A recording session (accuracy_runner's), with the graph's variables initialized."""
     sess = world.top.Session()
+    if initialized:
+        sess.run(v1.global_variables_initializer())
     return sess
 
 
@@ -62,8 +65,8 @@ def _(L):
 @case(PR + "namedtuple_graph_trainer_methods.py")
 def _(L):
     mod = L.load(PR + "namedtuple_graph_trainer_methods.py")
-    sess = session()
-    trainer = mod.Trainer(sess)
+    sess = session(initialized=False)
+    trainer = mod.Trainer(sess)  # builds the graph
     sess.run(v1.global_variables_initializer())
     trainer.refresh(ints(100, 4, 6))
     trainer.step(rand(4, 1))
@@ -82,7 +85,6 @@ def _(L):
     mod = L.load(PR + "builder_keys_caller_elsewhere.py")
     model, heads = mod.build_encoder(), mod.build_heads()
     sess = session()
-    sess.run(v1.global_variables_initializer())
     mod.fit(sess, model, heads, [(ints(40, 3, 7), ints(5, 3))])
     return roundtrip_events()
 
@@ -94,7 +96,6 @@ def _(L):
     mod = L.load(PR + "appended_batches_method_return.py")
     pipeline = mod.Pipeline()
     sess = session()
-    sess.run(v1.global_variables_initializer())
     fed = _recording_feeds(sess)
     pipeline.fit(sess, [rand(2, 15, 4), rand(2, 15, 4)], rand(4, 1))
     return _stacked_roundtrip_events(fed)
@@ -148,7 +149,6 @@ def _(L):
     train_step = v1.train.AdamOptimizer().minimize(loss)
     distill_step = v1.train.AdamOptimizer().minimize(loss + v1.reduce_mean(tf.square(logits - soft_targets)))
     sess = session()
-    sess.run(v1.global_variables_initializer())
     graph = dict(tokens_ph=tokens_ph, labels_ph=labels_ph, embed=embed, lstm_in=lstm_in, init_state=init_state,
                  last_state=last_state, teacher_logits=teacher_logits, soft_targets=soft_targets, loss=loss,
                  train_step=train_step, distill_step=distill_step, session=sess,
@@ -173,7 +173,6 @@ def _(L):
     mod = L.load(PR + "silent_trained_teacher_and_unknown_caller.py")
     distiller = mod.Distiller()
     sess = session()
-    sess.run(v1.global_variables_initializer())
     distiller.fit(sess, rand(4, 12, 3), onehot(4, 2))  # feed_back's callers are elsewhere: not run here
     return roundtrip_events()
 
@@ -183,7 +182,6 @@ def _(L):
     mod = L.load(PR + "silent_ambiguous_builders.py")
     small, large = mod.build_small(), mod.build_large()
     sess = session()
-    sess.run(v1.global_variables_initializer())
     mod.two_stage(sess, small, rand(4, 9, 3))
     mod.two_stage(sess, large, rand(4, 9, 3))
     return roundtrip_events()
