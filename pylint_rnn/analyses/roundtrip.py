@@ -109,14 +109,18 @@ def roundtrip_findings(call: nodes.Call, options: RoundTripOptions) -> List[Find
     run = sessions.session_run(call, options.session_names, is_op)
     if run is None or run.feed is None:
         return []
-    confidence = _training_run_confidence(run, options)
+    # Most feeds are data: find the fed values that an earlier run fetched before deciding (at more cost)
+    # whether this run trains.
+    fed_back = [(key, value, [fetched for fetched in sessions.fetched_values(value, options.session_names, is_op)
+                              if fetched.run.call is not call])  # its own previous result: a recurrence
+                for key, value in sessions.feed_items(run)]
+    fed_back = [item for item in fed_back if item[2]]
+    confidence = _training_run_confidence(run, options) if fed_back else None
     if confidence is None:
         return []
     findings = []
-    for key, value in sessions.feed_items(run):
-        for fetched in sessions.fetched_values(value, options.session_names, is_op):
-            if fetched.run.call is call:
-                continue  # this run's own previous result: a recurrence (state carried between steps)
+    for key, value, fetched_values in fed_back:
+        for fetched in fetched_values:
             finding = _roundtrip(call, (key, value), fetched.node, confidence, options)
             if finding is not None:
                 findings.append(finding)

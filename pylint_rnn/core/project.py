@@ -16,6 +16,7 @@ module and resolves it there. Every answer is cached on the asking module's tree
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 from typing import Optional
@@ -52,21 +53,25 @@ def absolute_module_name(binding: nodes.ImportFrom) -> Optional[str]:
 
 def module_file(context: nodes.Module, modname: str) -> Optional[str]:
     """The source file of a project module seen from ``context``, or None (stdlib, installed, not found)."""
+    folder = os.path.dirname(context.file) if isinstance(context.file, str) else None
+    return _module_file(modname, folder)
 
-    def compute() -> Optional[str]:
-        root = modname.split(".")[0]
-        if not root or modutils.is_stdlib_module(root):
-            return None
-        try:
-            path = modutils.file_from_modpath(modname.split("."), context_file=context.file)
-        except Exception:  # not importable from here
-            return None
-        if not path or not path.endswith(".py"):
-            return None
-        parts = os.path.normpath(path).split(os.sep)
-        return None if any(part in _INSTALLED for part in parts) else path
 
-    return module_cached(f"project-file:{modname}", context, compute)
+@functools.lru_cache(maxsize=4096)
+def _module_file(modname: str, folder: Optional[str]) -> Optional[str]:
+    """Cached for the process (strings only, no tree): every module of a folder asks about ``numpy``."""
+    root = modname.split(".")[0]
+    if not root or modutils.is_stdlib_module(root):
+        return None
+    try:
+        context_file = os.path.join(folder, "_") if folder else None  # only its folder matters
+        path = modutils.file_from_modpath(modname.split("."), context_file=context_file)
+    except Exception:  # not importable from here
+        return None
+    if not path or not path.endswith(".py"):
+        return None
+    parts = os.path.normpath(path).split(os.sep)
+    return None if any(part in _INSTALLED for part in parts) else path
 
 
 def is_project_module(context: nodes.Module, modname: str) -> bool:
