@@ -219,6 +219,9 @@ def test_project_subclass_resolves_but_installed_packages_are_not_parsed(tmp_pat
      "tf.nn.rnn_cell.MultiRNNCell"),
     ("from tensorflow.python.ops import variable_scope as vs\nvs.get_variable('w')", "tf.get_variable"),
     ("from tensorflow.python.layers import core as layers_core\nlayers_core.Dense(3)", "tf.layers.Dense"),
+    ("from tensorflow.python.keras.layers.legacy_rnn import rnn_cell_impl\nrnn_cell_impl.LSTMCell(3)",
+     "tf.nn.rnn_cell.LSTMCell"),
+    ("from tf_keras.src.layers.rnn.legacy_cells import MultiRNNCell\nMultiRNNCell([])", "tf.nn.rnn_cell.MultiRNNCell"),
     # TF 1.0/1.1 contrib internals: every module of the package exports into tf.contrib.rnn
     ("from tensorflow.contrib.rnn.python.ops import core_rnn\ncore_rnn.static_rnn(c, x)", "tf.nn.static_rnn"),
     ("from tensorflow.contrib.rnn.python.ops.core_rnn_cell_impl import BasicLSTMCell\nBasicLSTMCell(3)",

@@ -206,6 +206,10 @@ def canonical_name(path: str) -> Optional[str]:
 def _canonical_keras(rest: list) -> str:
     if rest[:1] == ["src"]:
         rest = rest[1:]
+    if rest[:2] == ["layers", "legacy_rnn"] or rest[:3] in (["layers", "rnn", "legacy_cells"],
+                                                            ["layers", "rnn", "legacy_cell_wrappers"]):
+        # the TF1 cells' home in TF 2.x: tensorflow.python.keras.layers.legacy_rnn.rnn_cell_impl.LSTMCell
+        return canonical_name(f"tensorflow.nn.rnn_cell.{rest[-1]}")
     if rest and rest[0] in _KERAS_LAYER_PACKAGES and len(rest) > 2:
         # keras.layers.recurrent.LSTM, keras.src.layers.rnn.lstm.LSTM -> keras.layers.LSTM
         rest = [rest[0], rest[-1]]
