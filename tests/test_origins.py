@@ -152,8 +152,8 @@ def test_alias_and_holder_targets():
     """)
     targets = sorted(t.as_string() for t in origins.alias_targets(use_of(module, "self_ph")))
     assert targets == ["ph", "self_ph"]  # not ep: it holds the dict
-    holders = sorted(t.as_string() for t in origins.holder_targets(use_of(module, "p")))
-    assert "phs" in holders and "ep" in holders
+    holders = {t.as_string(): path for t, path in origins.holder_targets(use_of(module, "p"))}
+    assert holders["phs"] == (dataflow.EACH,) and holders["ep"] == ("all", dataflow.EACH)
 
 
 def test_elements_and_select():

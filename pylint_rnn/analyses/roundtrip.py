@@ -466,18 +466,33 @@ def _other_arguments(call: nodes.Call, argument: nodes.NodeNG) -> Iterable[nodes
 
 def _load_sites(key: nodes.NodeNG) -> List[nodes.NodeNG]:
     """Every place the placeholder is read in graph code, under any of the names it is assigned to, and
-    where a list or dict holding it is passed whole (``tf.concat(feature_inputs, 1)``)."""
+    where a list or dict holding it is read back at its key (``self.ph["x"]``) or passed whole
+    (``tf.concat(feature_inputs, 1)``)."""
     sites = [site for target in origins.alias_targets(key) for site in _load_sites_of_target(target)]
-    for holder in origins.holder_targets(key):
-        sites.extend(site for site in _load_sites_of_target(holder) if not _selects_from(site))
+    for holder, path in origins.holder_targets(key):
+        for site in _load_sites_of_target(holder):
+            element = _select_from(site, path)
+            if element is not None:
+                sites.append(element)
     return sites
 
 
-def _selects_from(site: nodes.NodeNG) -> bool:
-    """Is this load of a container only the receiver of ``c[k]`` / ``c.x`` (another element, maybe)?"""
-    parent = site.parent
-    return isinstance(parent, nodes.Subscript) and parent.value is site \
-        or isinstance(parent, nodes.Attribute) and parent.expr is site
+def _select_from(site: nodes.NodeNG, path: tuple) -> Optional[nodes.NodeNG]:
+    """The load of the element ``path`` leads to from a load of its container (``self.ph["x"]`` from
+    ``self.ph``), the container itself when it is passed whole, None when it is read at another element."""
+    node = site
+    for selector in path:
+        parent = node.parent
+        if isinstance(parent, nodes.Subscript) and parent.value is node:
+            if origins.subscript_selector(parent) != selector:
+                return None
+        elif isinstance(parent, nodes.Attribute) and parent.expr is node:
+            if not (isinstance(selector, origins.Attr) and parent.attrname == selector.name):
+                return None
+        else:
+            return node if node is site else None  # the container passed whole uses every element
+        node = parent
+    return node
 
 
 def _load_sites_of_target(target: nodes.NodeNG) -> List[nodes.NodeNG]:

@@ -23,6 +23,7 @@ _SUMS = frozenset({"tf.reduce_sum", "tf.math.reduce_sum", "tf.keras.backend.sum"
 _AVERAGES = frozenset({"tf.reduce_mean", "tf.math.reduce_mean", "tf.keras.backend.mean"})
 _ADD_N = frozenset({"tf.add_n", "tf.math.add_n"})
 REDUCTIONS = _SUMS | _AVERAGES | _ADD_N
+_STACKS = frozenset({"tf.stack", "tf.pack"})  # a static RNN's list of steps made one tensor
 _POOLING_NAMES = ("GlobalAveragePooling1D", "GlobalAvgPool1D")
 POOLING = frozenset(f"tf.keras.layers.{name}" for name in _POOLING_NAMES)
 _SEQUENTIALS = frozenset({"tf.keras.Sequential", "tf.keras.models.Sequential"})
@@ -167,6 +168,8 @@ def _rnn_outputs(tensor: nodes.NodeNG) -> List[RnnOutputs]:
 def _outputs_of_origin(value: nodes.NodeNG, path: tuple) -> Optional[RnnOutputs]:
     if not isinstance(value, nodes.Call):
         return None
+    if tfapi.call_api(value) in _STACKS and not path:
+        return _stacked_steps(value)
     signature = tfapi.rnn_signature(value)
     if signature is not None:
         if path == (0,) and not signature.bidirectional:
@@ -175,6 +178,17 @@ def _outputs_of_origin(value: nodes.NodeNG, path: tuple) -> Optional[RnnOutputs]
             return _outputs_of_call(value, path[1])
         return None
     return _keras_outputs(value, path)
+
+
+def _stacked_steps(stack: nodes.Call) -> Optional[RnnOutputs]:
+    """``tf.stack(outputs, axis=a)`` of a static RNN's list of steps: one tensor whose time axis is ``a``."""
+    steps = tfapi.call_argument(stack, 0, "values")
+    axis_argument = tfapi.call_argument(stack, 1, "axis")
+    axis = 0 if axis_argument is None else tfapi.literal_value(axis_argument)
+    if steps is None or axis not in (0, 1) or isinstance(axis, bool):
+        return None
+    static = [source for source in _rnn_outputs(steps) if source.time_axis == timeaxis.STEP_LIST]
+    return static[0]._replace(time_axis=axis) if static else None
 
 
 def _outputs_of_call(call: nodes.Call, direction: Optional[int]) -> Optional[RnnOutputs]:

@@ -46,7 +46,7 @@ class Attr:
 class _Walk:
     found: Tuple[Origin, ...] = ()
     targets: Tuple[nodes.NodeNG, ...] = ()  # hold the value itself
-    holders: Tuple[nodes.NodeNG, ...] = ()  # hold a container the value is an element of
+    holders: Tuple[Tuple[nodes.NodeNG, tuple], ...] = ()  # (target, path to the value in what it holds)
 
 
 _NOTHING = _Walk()
@@ -74,10 +74,12 @@ def alias_targets(expr: nodes.NodeNG) -> List[nodes.NodeNG]:
     return list(_walk(expr, (), False, 0).targets)
 
 
-def holder_targets(expr: nodes.NodeNG) -> List[nodes.NodeNG]:
-    """Every AssignName / AssignAttr that holds a container expr's value is an element of, on the way:
-    ``phs = [tf.placeholder(...) for _ in names]`` for the ``ph`` of ``for ph in phs``. A load of such a
-    container passed whole (``tf.concat(phs, 1)``) uses every element."""
+def holder_targets(expr: nodes.NodeNG) -> List[Tuple[nodes.NodeNG, tuple]]:
+    """Every AssignName / AssignAttr that holds a container expr's value is an element of, on the way,
+    with the selectors that lead from the container to the value: ``(phs, (EACH,))`` for the ``ph`` of
+    ``phs = [tf.placeholder(...) for _ in names]; for ph in phs``, ``(self.ph, ("x",))`` for
+    ``self.ph["x"]``. A load of such a container passed whole (``tf.concat(phs, 1)``), or followed by
+    those selectors (``self.ph["x"]``), uses the value."""
     return list(_walk(expr, (), False, 0).holders)
 
 
@@ -157,12 +159,12 @@ def _walk_name(name: nodes.Name, path: tuple, stop: bool, depth: int) -> _Walk:
     if values and len(parameters) == 1:
         walked = _merge(_walk(value, path, stop, depth + 1) for value in values)
         if path:
-            return _Walk(walked.found, walked.targets, walked.holders + (parameters[0],))
+            return _Walk(walked.found, walked.targets, walked.holders + ((parameters[0], path),))
         return _Walk(walked.found, walked.targets + (parameters[0],), walked.holders)
     guessed = _unknown_container_elements(name, path[0]) if path else []
     if guessed:
         walked = _walk_on(guessed, path[1:], stop, depth)
-        return _Walk(walked.found, walked.targets, walked.holders + tuple(parameters[:1]))
+        return _Walk(walked.found, walked.targets, walked.holders + tuple((p, path) for p in parameters[:1]))
     return _Walk(((name, path),))
 
 
@@ -219,7 +221,7 @@ def _through(definitions: list, path: tuple, stop: bool, depth: int) -> _Walk:
     walked = _merge(_walk(d.value, d.path + path, stop, depth + 1) for d in definitions)
     own = tuple(d.target for d in definitions)
     if path:
-        return _Walk(walked.found, walked.targets, own + walked.holders)
+        return _Walk(walked.found, walked.targets, tuple((target, path) for target in own) + walked.holders)
     return _Walk(walked.found, own + walked.targets, walked.holders)
 
 

@@ -128,6 +128,16 @@ def _stacked_roundtrip_events(fed):
     return events
 
 
+@case(PR + "placeholder_dict_eval_op_run.py")
+def _(L):
+    """``tensor.eval`` and ``op.run`` run in the default session: the recording one."""
+    model = L.load(PR + "placeholder_dict_eval_op_run.py").TwoStage()
+    sess = session()
+    with sess.as_default():
+        model.fit(rand(3, 20, 6), onehot(3, 4))
+    return roundtrip_events()
+
+
 # ----------------------------------------------------------------------------------------------------------
 # rnn-placeholder-roundtrip: the snippet (its graph is built here, as "the question's code")
 
@@ -200,6 +210,22 @@ def _(L):
     encoder.pooled()
     mod.model(x)
     return time_axis_reductions()
+
+
+@case(TAR + "static_steps_stacked.py")
+def _(L):
+    """Sum / Mean of fixture code over axis a of ``tf.stack(outputs, axis=a)``, the steps of a static RNN on
+    a library stack (a Pack op of exactly those outputs)."""
+    L.load(TAR + "static_steps_stacked.py")
+    events, detail = time_axis_reductions()
+    steps = {names for names, axis in accuracy_cases.stacked_sequence_outputs() if axis == "steps"}
+    for op in v1.get_default_graph().get_operations():
+        packed = op.inputs[0].op if op.type in ("Sum", "Mean") else None
+        if packed is None or packed.type != "Pack" or tuple(t.name for t in packed.inputs) not in steps:
+            continue
+        if set(np.atleast_1d(tf.get_static_value(op.inputs[1]))) == {packed.get_attr("axis")}:
+            events.append(op_frames(op))
+    return events, detail
 
 
 @case(TAR + "silent_single_or_mixed_sources_and_pooling.py")
