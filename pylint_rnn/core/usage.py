@@ -4,9 +4,9 @@ Checkers skip modules that do not use TensorFlow: nothing in them can be a TF AP
 Python files cost nothing. A module uses TensorFlow when it imports TensorFlow or Keras, when it uses
 ``tf.x`` without importing it or runs a session it never binds (``sess.run(...)`` in a snippet whose graph
 was built in code not shown: see :mod:`pylint_rnn.core.tfapi`), or when it calls or subclasses a class of
-the user's project that derives from a TF API. Only that last question reads other modules, and
-only for the names this module calls or subclasses; they are parsed only when their text may define such a
-name (see :mod:`pylint_rnn.core.project`).
+the user's project that derives from a TF API. Only that last question reads other modules, and only for
+the names this module calls or subclasses; they are parsed only when their text may bind such a name to a
+class (see :mod:`pylint_rnn.core.project`). The module's own text is read first, to skip tree walks.
 """
 from __future__ import annotations
 
@@ -48,19 +48,20 @@ def _uses_tensorflow(module: nodes.Module) -> bool:
             used.append(found.func)
         else:
             used.extend(found.bases)
-    if _mentions_implied_module(module) or _runs_a_session_not_shown(module):
+    text = _source(module)
+    if _mentions_implied_module(module, text) or _runs_a_session_not_shown(module, text):
         return True
     return any(_leftmost_name(expr) in other_imports and tfapi.api_name(expr) for expr in used)
 
 
-_IMPLIED = (*(name for name, module in tfapi.IMPLIED_MODULES.items() if module.split(".", maxsplit=1)[0] in tfapi.TF_ROOTS),
-            *tfapi.IMPLIED_RNN_MODULES)
+_IMPLIED = (*(name for name, module in tfapi.IMPLIED_MODULES.items()
+              if module.split(".", maxsplit=1)[0] in tfapi.TF_ROOTS),
+             *tfapi.IMPLIED_RNN_MODULES)
 _IMPLIED_TEXT = re.compile(rb"(?<![\w.])(" + b"|".join(name.encode() for name in _IMPLIED) + rb")\s*\.")
 
 
-def _mentions_implied_module(module: nodes.Module) -> bool:
+def _mentions_implied_module(module: nodes.Module, text: Optional[bytes]) -> bool:
     """Does the module use ``tf.x`` (or another implied module) where nothing binds the name?"""
-    text = _source(module)
     if text is not None and not _IMPLIED_TEXT.search(text):
         return False  # reading the text is far cheaper than walking the tree
     return any(isinstance(attribute.expr, nodes.Name) and attribute.expr.name in _IMPLIED
@@ -70,9 +71,9 @@ def _mentions_implied_module(module: nodes.Module) -> bool:
 _SESSION_RUN_TEXT = re.compile(rb"(?i)(sess|session)\w*\s*\.\s*run\s*\(")
 
 
-def _runs_a_session_not_shown(module: nodes.Module) -> bool:
+def _runs_a_session_not_shown(module: nodes.Module, text: Optional[bytes]) -> bool:
     """Does the module call ``.run`` on a session-named name it never binds (``sess.run(...)``)?"""
-    if not _SESSION_RUN_TEXT.search(_source(module) or b"sess.run("):
+    if text is not None and not _SESSION_RUN_TEXT.search(text):
         return False
     return any(isinstance(call.func, nodes.Attribute) and call.func.attrname == "run"
                and isinstance(call.func.expr, nodes.Name) and sessions.is_session(call.func.expr)
