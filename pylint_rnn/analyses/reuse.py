@@ -13,7 +13,8 @@ from astroid import nodes
 
 from pylint_rnn.analyses import Finding
 from pylint_rnn.core import effects as fx
-from pylint_rnn.core import scopes, tfapi, tree
+from pylint_rnn.core import scopes, tfapi, trainable, tree
+from pylint_rnn.core.cache import module_cached
 
 REPEATED_CALL = "rnn-repeated-graph-call"
 DUPLICATE = "rnn-duplicate-variables"
@@ -53,7 +54,25 @@ def _builds_graph(call: nodes.Call) -> bool:
         # A TF API that creates variables or unrolls an RNN: aliasing it n times is one subgraph.
         return api in (tfapi.GET_VARIABLE, tfapi.VARIABLE) or tfapi.is_rnn_function(api) \
             or api.startswith("tf.layers.")
-    return fx.creates_graph_ops(fx.function_of_call(call))
+    callee = fx.called_function(call)
+    return fx.creates_graph_ops(callee) or builds_keras_objects(callee)
+
+
+def builds_keras_objects(func: Optional[nodes.NodeNG]) -> bool:
+    """Does running func build new Keras layers or models (``layers.GRU(16)(x)``, ``Sequential([...])``),
+    directly or through the module's own functions? n aliases of its result are one model, not n."""
+    if func is None:
+        return False
+
+    def compute() -> bool:
+        for call in tree.own_nodes(func, nodes.Call):
+            api = tfapi.call_api(call)
+            if api is not None and api.startswith("tf.keras.") and not tfapi.is_any_cell(api) \
+                    and trainable.is_layer_object_api(api):
+                return True
+        return any(builds_keras_objects(callee) for _, callee in fx.effects(func).calls)
+
+    return module_cached("builds-keras-objects", func, compute, False)
 
 
 # --- per frame: duplicate variables and tf.Variable under reuse ----------------------------------------
@@ -163,7 +182,8 @@ def _repeating_loop(creation: fx.Creation, resets: list) -> tuple:
         if len(loop.generators) != 1 or not _iterates_more_than_once(loop.generators[0].iter):
             return None, None
     elif isinstance(loop, nodes.For):
-        if not _iterates_more_than_once(loop.iter) or scopes.reuse_switched_in_loop(loop):
+        # A reuse switch or reuse=<expr> in the loop already decided creation.reuse (later / unknown).
+        if not _iterates_more_than_once(loop.iter):
             return None, None
     else:
         return None, None  # no loop, or a while loop: the trip count is anyone's guess

@@ -46,15 +46,15 @@ class Creation:  # pylint: disable=too-many-instance-attributes  # a record: one
     graph: Optional[nodes.NodeNG] = None  # the ``with <graph>.as_default()`` around it in this frame
     origins: Tuple[Tuple[Tuple[str, ...], str], ...] = ()  # through a call: path -> what creates it inside
 
-    def describe(self, path: Tuple[str, ...]) -> str:
-        """What creates the variable at path: ``dynamic_rnn ('rnn/lstm_cell/kernel')``, ``encode()
-        (tf.get_variable('w'))``."""
+    def describe(self, path: Tuple[str, ...], scope: Tuple[str, ...] = ()) -> str:
+        """What creates the variable at path (below key; shown below ``scope`` + key... of a callee):
+        ``dynamic_rnn ('rnn/lstm_cell/kernel')``, ``encode() (tf.get_variable('w'))``."""
         for origin_path, text in self.origins:
             if origin_path == path:
                 return f"{self.label} ({text})"
-        if self.label.startswith("tf.get_variable"):
+        if self.label.startswith("tf.get_variable") and not scope:
             return self.label
-        return f"{self.label} ('{path_text(path)}')"
+        return f"{self.label} ('{path_text(scope + path)}')"
 
 
 @dataclass
@@ -251,7 +251,7 @@ def _creations_through_call(call: nodes.Call, callee: nodes.NodeNG, sub: Effects
         for path, owner in creation.leaves:
             fresh = owner is None or owner.frame() is callee
             leaves.add((key + path, call if fresh and owner is not None else owner))
-            origins.setdefault(key + path, creation.describe(path))
+            origins.setdefault(key + path, creation.describe(path, key))
     if not leaves:
         return []
     name = callee.name if isinstance(callee, nodes.FunctionDef) else "lambda"
