@@ -25,7 +25,7 @@ NOT_SHARED = "rnn-variable-not-shared"
 
 
 def repeated_graph_call(node: nodes.BinOp) -> Optional[Finding]:
-    """``[build(x)] * n`` (or ``n * [build(x)]``) where ``build`` creates graph ops or variables."""
+    """``[build(x)] * n`` (or ``n * [build(x)]``) where ``build`` creates variables or Keras layers."""
     if node.op != "*":
         return None
     for sequence, count in ((node.left, node.right), (node.right, node.left)):
@@ -49,13 +49,13 @@ def _repeated_call(node: nodes.BinOp, call: nodes.Call, count: nodes.NodeNG) -> 
 
 
 def _builds_graph(call: nodes.Call) -> bool:
+    """Does the call build weights (variables, an RNN, weighted layers, Keras layers or models)? Aliasing
+    the result of one that only builds ops (``zero_state()``, ``tf.zeros``) repeats a constant: harmless."""
     api = tfapi.call_api(call)
     if api is not None:
-        # A TF API that creates variables or unrolls an RNN: aliasing it n times is one subgraph.
-        return api in (tfapi.GET_VARIABLE, tfapi.VARIABLE) or tfapi.is_rnn_function(api) \
-            or api.startswith("tf.layers.")
+        return trainable.creates_trainable_api(call, api)
     callee = fx.called_function(call)
-    return fx.creates_graph_ops(callee) or builds_keras_objects(callee)
+    return fx.creates_variables(callee) or builds_keras_objects(callee)
 
 
 def builds_keras_objects(func: Optional[nodes.NodeNG]) -> bool:
@@ -89,7 +89,8 @@ def frame_findings(frame: nodes.NodeNG) -> List[Finding]:
 def duplicate_variables(frame: nodes.NodeNG, creations: tuple) -> List[Finding]:
     """Named creations that make a variable name again (a second call, or the next loop iteration) in one
     variable scope of one graph, without reuse."""
-    candidates = [c for c in creations if c.key is not None and c.reuse == scopes.REUSE_NONE and c.leaves]
+    candidates = sorted((c for c in creations if c.key is not None and c.reuse == scopes.REUSE_NONE and c.leaves),
+                        key=lambda c: _done_at(c.node))
     resets = _graph_resets(frame)
     found, reported = [], set()
     for index, later in enumerate(candidates):
@@ -145,9 +146,9 @@ def _collision(earlier: fx.Creation, later: fx.Creation, resets: list) -> Option
     """The first variable path both create, as different objects, when both run in one graph; else None."""
     if earlier.node is later.node or earlier.key != later.key or earlier.graph is not later.graph:
         return None
-    if not tree.source_before(earlier.node, later.node) or tree.mutually_exclusive(earlier.node, later.node):
+    if not _done_at(earlier.node) < _done_at(later.node) or tree.mutually_exclusive(earlier.node, later.node):
         return None
-    if any(tree.source_before(earlier.node, r) and tree.source_before(r, later.node) for r in resets):
+    if any(_done_at(earlier.node) < _done_at(r) < _done_at(later.node) for r in resets):
         return None  # tf.reset_default_graph() between them: the second builds in a new graph
     owners = {}
     for path, owner in earlier.leaves:
@@ -161,6 +162,11 @@ def _creation_order(creation: fx.Creation):
     """Sort key: the variable TensorFlow creates first (the order of the callee's code, fw before bw)."""
     order = {path: index for index, (path, _) in enumerate(creation.origins)}
     return lambda path: (order.get(path, len(order)), tuple("~bw" if part == "bw" else part for part in path))
+
+
+def _done_at(call: nodes.NodeNG) -> tuple:
+    """When a call has run, in source terms: its end (``f(g(x))`` runs g first, as its arguments come first)."""
+    return (call.end_lineno or call.lineno or 0, call.end_col_offset or 0)
 
 
 def _graph_resets(frame: nodes.NodeNG) -> list:

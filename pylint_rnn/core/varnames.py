@@ -180,15 +180,19 @@ def _comprehension_length(iterable: nodes.NodeNG) -> int:
 
 
 def _library_class(func: nodes.NodeNG) -> bool:
-    """Is the called class TensorFlow's own (not a module class that subclasses one)?"""
+    """Is the called class TensorFlow's own, not a class of the user's project that subclasses one?"""
     root = func
     while isinstance(root, nodes.Attribute):
         root = root.expr
     if not isinstance(root, nodes.Name):
         return False
-    return all(isinstance(b, (nodes.Import, nodes.ImportFrom)) or
-               (isinstance(b, nodes.AssignName) and assigned_value(b) is not None)
-               for b in bindings_of(root)) and bool(bindings_of(root))
+    for binding in bindings_of(root):
+        if isinstance(binding, nodes.ClassDef):
+            return False
+        if isinstance(binding, nodes.ImportFrom) and (
+                binding.level or binding.modname.split(".")[0] not in (tfapi.TF_ROOT,) + tfapi.KERAS_ROOTS):
+            return False
+    return True
 
 
 # --- RNN functions -------------------------------------------------------------------------------------
