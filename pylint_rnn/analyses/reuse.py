@@ -146,7 +146,7 @@ def _collision(earlier: fx.Creation, later: fx.Creation, resets: list) -> Option
     """The first variable path both create, as different objects, when both run in one graph; else None."""
     if earlier.node is later.node or earlier.key != later.key or earlier.graph is not later.graph:
         return None
-    if not _done_at(earlier.node) < _done_at(later.node) or tree.mutually_exclusive(earlier.node, later.node):
+    if _done_at(earlier.node) >= _done_at(later.node) or tree.mutually_exclusive(earlier.node, later.node):
         return None
     if any(_done_at(earlier.node) < _done_at(r) < _done_at(later.node) for r in resets):
         return None  # tf.reset_default_graph() between them: the second builds in a new graph

@@ -27,23 +27,11 @@ import traceback
 import types
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from accuracy_runner import Proxy  # noqa: E402 - the runner's module proxy, shared with the accuracy truth
+
 _REAL_IMPORT = builtins.__import__
 _SUFFIX = re.compile(r"_\d+$")
-
-
-class Proxy(types.ModuleType):
-    """A module whose missing attributes come from ``base``."""
-
-    def __init__(self, name, base=None, **overrides):
-        super().__init__(name)
-        self.__dict__["_base"] = base
-        self.__dict__.update(overrides)
-
-    def __getattr__(self, attr):
-        base = self.__dict__.get("_base")
-        if base is None or attr.startswith("__"):
-            raise AttributeError(attr)
-        return getattr(base, attr)
 
 
 class Recorder:
