@@ -13,8 +13,8 @@ from astroid import nodes
 
 from pylint_rnn.analyses import Finding
 from pylint_rnn.core import effects as fx
-from pylint_rnn.core import scopes, tfapi, tree
-from pylint_rnn.core.bindings import bindings_of
+from pylint_rnn.core import scopes, tfapi, trainable, tree
+from pylint_rnn.core.cache import module_cached
 
 REPEATED_CALL = "rnn-repeated-graph-call"
 DUPLICATE = "rnn-duplicate-variables"
@@ -25,7 +25,7 @@ NOT_SHARED = "rnn-variable-not-shared"
 
 
 def repeated_graph_call(node: nodes.BinOp) -> Optional[Finding]:
-    """``[build(x)] * n`` (or ``n * [build(x)]``) where ``build`` creates graph ops or variables."""
+    """``[build(x)] * n`` (or ``n * [build(x)]``) where ``build`` creates variables or Keras layers."""
     if node.op != "*":
         return None
     for sequence, count in ((node.left, node.right), (node.right, node.left)):
@@ -49,12 +49,30 @@ def _repeated_call(node: nodes.BinOp, call: nodes.Call, count: nodes.NodeNG) -> 
 
 
 def _builds_graph(call: nodes.Call) -> bool:
+    """Does the call build weights (variables, an RNN, weighted layers, Keras layers or models)? Aliasing
+    the result of one that only builds ops (``zero_state()``, ``tf.zeros``) repeats a constant: harmless."""
     api = tfapi.call_api(call)
     if api is not None:
-        # A TF API that creates variables or unrolls an RNN: aliasing it n times is one subgraph.
-        return api in (tfapi.GET_VARIABLE, tfapi.VARIABLE) or tfapi.is_rnn_function(api) \
-            or api.startswith("tf.layers.")
-    return fx.creates_graph_ops(fx.function_of_call(call))
+        return trainable.creates_trainable_api(call, api)
+    callee = fx.called_function(call)
+    return fx.creates_variables(callee) or builds_keras_objects(callee)
+
+
+def builds_keras_objects(func: Optional[nodes.NodeNG]) -> bool:
+    """Does running func build new Keras layers or models (``layers.GRU(16)(x)``, ``Sequential([...])``),
+    directly or through the module's own functions? n aliases of its result are one model, not n."""
+    if func is None:
+        return False
+
+    def compute() -> bool:
+        for call in tree.own_nodes(func, nodes.Call):
+            api = tfapi.call_api(call)
+            if api is not None and api.startswith("tf.keras.") and not tfapi.is_any_cell(api) \
+                    and trainable.is_layer_object_api(api):
+                return True
+        return any(builds_keras_objects(callee) for _, callee in fx.effects(func).calls)
+
+    return module_cached("builds-keras-objects", func, compute, False)
 
 
 # --- per frame: duplicate variables and tf.Variable under reuse ----------------------------------------
@@ -69,38 +87,48 @@ def frame_findings(frame: nodes.NodeNG) -> List[Finding]:
 
 
 def duplicate_variables(frame: nodes.NodeNG, creations: tuple) -> List[Finding]:
-    """Named creations that a second call (or the next loop iteration) makes again without reuse."""
-    candidates = [c for c in creations if c.key is not None and c.reuse == scopes.REUSE_NONE]
+    """Named creations that make a variable name again (a second call, or the next loop iteration) in one
+    variable scope of one graph, without reuse."""
+    candidates = sorted((c for c in creations if c.key is not None and c.reuse == scopes.REUSE_NONE and c.leaves),
+                        key=lambda c: _done_at(c.node))
+    resets = _graph_resets(frame)
     found, reported = [], set()
     for index, later in enumerate(candidates):
-        earlier = next((e for e in candidates[:index] if _collide(e, later)), None)
-        if earlier is not None:
-            reported.add(id(later.node))
-            found.append(_duplicate(later, frame, f"{_first_part(earlier.label)} at line {earlier.node.lineno}"))
+        for earlier in candidates[:index]:
+            path = _collision(earlier, later, resets)
+            if path is not None:
+                reported.add(id(later.node))
+                where = f"{earlier.label} at line {earlier.node.lineno}"
+                found.append(_duplicate(later, frame, path, where))
+                break
     for creation in candidates:
         if id(creation.node) in reported:
             continue
-        loop = _repeating_loop(creation)
+        loop, path = _repeating_loop(creation, resets)
         if loop is not None:
-            found.append(_duplicate(creation, frame, f"the previous iteration of the loop at line {loop.lineno}"))
+            found.append(_duplicate(creation, frame, path, f"the previous iteration of the loop at line {loop.lineno}"))
     return found
 
 
-def _duplicate(creation: fx.Creation, frame: nodes.NodeNG, earlier: str) -> Finding:
-    scope = "a distinct scope= argument" if creation.identity[0] == "rnn" else "a tf.variable_scope around each call"
-    return Finding(DUPLICATE, creation.node, (creation.label, _scope_text(creation.key, frame), earlier), (scope,))
+def _duplicate(creation: fx.Creation, frame: nodes.NodeNG, path: tuple, earlier: str) -> Finding:
+    scope = "a distinct scope= argument" if creation.label in _RNN_LABELS else "a tf.variable_scope around each call"
+    label = creation.describe(path)
+    return Finding(DUPLICATE, creation.node, (label, _scope_text(creation.key, frame), earlier), (scope,))
+
+
+_RNN_LABELS = frozenset(tfapi.short_name(api) for api in tfapi.RNN_SIGNATURES)
 
 
 def variables_not_shared(creations: tuple) -> List[Finding]:
     """``tf.Variable`` creations that run under reuse: each run makes a new copy."""
     by_node, seen_auto = {}, {}
     for creation in creations:
-        shared = creation.reuse == scopes.REUSE_TRUE
+        shared = creation.reuse in (scopes.REUSE_TRUE, scopes.REUSE_LATER)
         if creation.reuse == scopes.REUSE_AUTO:
             # Under AUTO_REUSE the first run creates; a second run of the same code should share.
             earlier = seen_auto.get((creation.key, creation.identity))
             shared = (earlier is not None and earlier is not creation.node
-                      and not tree.exclusive_branches(earlier, creation.node)) \
+                      and not tree.mutually_exclusive(earlier, creation.node)) \
                 or tree.enclosing_loop(creation.node) is not None
             seen_auto.setdefault((creation.key, creation.identity), creation.node)
         if shared:
@@ -108,41 +136,69 @@ def variables_not_shared(creations: tuple) -> List[Finding]:
     found = []
     for call, labels in by_node.values():
         names = ", ".join(f"'{label}'" for label in dict.fromkeys(labels))
-        callee = fx.function_of_call(call)
+        callee = fx.called_function(call)
         where = f"in {callee.name}(), which runs here" if isinstance(callee, nodes.FunctionDef) else "here,"
         found.append(Finding(NOT_SHARED, call, (names, where), (names,)))
     return found
 
 
-def _collide(earlier: fx.Creation, later: fx.Creation) -> bool:
-    if earlier.node is later.node or earlier.key != later.key or earlier.identity != later.identity:
-        return False
-    if earlier.identity[0] == "rnn":
-        # One cell object run twice shares its weights; two fresh cells collide.
-        if earlier.cell is None or later.cell is None or earlier.cell == later.cell:
-            return False
-    if not tree.source_before(earlier.node, later.node):
-        return False
-    return not tree.exclusive_branches(earlier.node, later.node)
+def _collision(earlier: fx.Creation, later: fx.Creation, resets: list) -> Optional[tuple]:
+    """The first variable path both create, as different objects, when both run in one graph; else None."""
+    if earlier.node is later.node or earlier.key != later.key or earlier.graph is not later.graph:
+        return None
+    if _done_at(earlier.node) >= _done_at(later.node) or tree.mutually_exclusive(earlier.node, later.node):
+        return None
+    if any(_done_at(earlier.node) < _done_at(r) < _done_at(later.node) for r in resets):
+        return None  # tf.reset_default_graph() between them: the second builds in a new graph
+    owners = {}
+    for path, owner in earlier.leaves:
+        owners.setdefault(path, []).append(owner)
+    shared = [path for path, owner in later.leaves
+              if any(o is None or owner is None or o is not owner for o in owners.get(path, ()))]
+    return min(shared, key=_creation_order(later)) if shared else None
 
 
-def _repeating_loop(creation: fx.Creation) -> Optional[nodes.NodeNG]:
-    """The loop that runs this creation again in the same scope without reuse, if any."""
+def _creation_order(creation: fx.Creation):
+    """Sort key: the variable TensorFlow creates first (the order of the callee's code, fw before bw)."""
+    order = {path: index for index, (path, _) in enumerate(creation.origins)}
+    return lambda path: (order.get(path, len(order)), tuple("~bw" if part == "bw" else part for part in path))
+
+
+def _done_at(call: nodes.NodeNG) -> tuple:
+    """When a call has run, in source terms: its end (``f(g(x))`` runs g first, as its arguments come first)."""
+    return (call.end_lineno or call.lineno or 0, call.end_col_offset or 0)
+
+
+def _graph_resets(frame: nodes.NodeNG) -> list:
+    """Calls in frame that start a new default graph: tf.reset_default_graph(), or a helper that does."""
+    out = []
+    for call, callee in fx.effects(frame).calls:
+        if fx.effects(callee).resets_graph:
+            out.append(call)
+    if fx.effects(frame).resets_graph:
+        out.extend(c for c in tree.own_nodes(frame, nodes.Call) if tfapi.call_api(c) == fx.RESET_GRAPH)
+    return out
+
+
+def _repeating_loop(creation: fx.Creation, resets: list) -> tuple:
+    """(the loop that runs this creation again in the same scope without reuse, a path it makes again),
+    or (None, None). Variables of a cell built before the loop are one object's: shared, not repeated."""
     loop = tree.enclosing_loop(creation.node)
     if isinstance(loop, tree.COMPREHENSIONS):
         if len(loop.generators) != 1 or not _iterates_more_than_once(loop.generators[0].iter):
-            return None
+            return None, None
     elif isinstance(loop, nodes.For):
-        if not _iterates_more_than_once(loop.iter) or scopes.reuse_switched_in_loop(loop):
-            return None
+        # A reuse switch or reuse=<expr> in the loop already decided creation.reuse (later / unknown).
+        if not _iterates_more_than_once(loop.iter):
+            return None, None
     else:
-        return None  # no loop, or a while loop: the trip count is anyone's guess
-    if _conditional_within(creation.node, loop):
-        return None
-    # Scope names chosen inside the loop are per-iteration only if they vary; literal ones do not.
-    if creation.identity[0] == "rnn" and not _cell_built_inside(creation, loop):
-        return None
-    return loop
+        return None, None  # no loop, or a while loop: the trip count is anyone's guess
+    if _conditional_within(creation.node, loop) or any(tree.is_inside(r, loop) for r in resets):
+        return None, None
+    if creation.graph is not None and tree.is_inside(creation.graph, loop):
+        return None, None  # a new graph on every iteration
+    repeated = [path for path, owner in creation.leaves if owner is None or tree.contains(loop, owner)]
+    return (loop, min(repeated, key=_creation_order(creation))) if repeated else (None, None)
 
 
 def _iterates_more_than_once(iterable: nodes.NodeNG) -> bool:
@@ -160,22 +216,6 @@ def _conditional_within(node: nodes.NodeNG, loop: nodes.NodeNG) -> bool:
     """Is node under a branch (or an inner while loop) inside the loop, so it may not run every time?"""
     return any(isinstance(parent, (nodes.If, nodes.IfExp, nodes.Try, nodes.BoolOp, nodes.While))
                for parent in tree.ancestors_below(node, loop))
-
-
-def _cell_built_inside(creation: fx.Creation, loop: nodes.NodeNG) -> bool:
-    """Is the RNN call's cell constructed anew on each iteration of loop?"""
-    cell = tfapi.call_argument(creation.node, 0, "cell") or tfapi.call_argument(creation.node, 0, "cell_fw")
-    if isinstance(cell, nodes.Call):
-        return creation.cell is not None
-    if isinstance(cell, nodes.Name) and creation.cell is not None:
-        bindings = bindings_of(cell)
-        return bool(bindings) and all(tree.is_inside(b, loop) for b in bindings)
-    return False
-
-
-def _first_part(label: str) -> str:
-    """'dense() (via ...)' -> 'dense()': the earlier call needs no second explanation."""
-    return label.split(" (", 1)[0]
 
 
 def _scope_text(key: tuple, frame: nodes.NodeNG) -> str:

@@ -7,34 +7,54 @@ module; recursion between functions ends in "nothing more known", never in a loo
 Two kinds of variable creation matter for weight sharing:
 
 - *named* creations (``tf.get_variable('w')``, an RNN function's cell variables, ``tf.layers.dense(...,
-  name='fc')``) collide when repeated in one variable scope without reuse, and are shared under reuse;
+  name='fc')``) collide when the same name is created again in one variable scope without reuse, and are
+  shared under reuse; :mod:`pylint_rnn.core.varnames` says which names each creates;
 - *plain* creations (``tf.Variable``) ignore reuse: every run makes a new, unshared copy.
+
+Which function a call runs is :mod:`pylint_rnn.core.calls`' answer (re-exported here for the analyses).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, Optional, Tuple
+from typing import Dict, FrozenSet, Optional, Tuple
 
 from astroid import nodes
 
-from pylint_rnn.core import scopes, tfapi, tree
-from pylint_rnn.core.bindings import assigned_value, method_class, single_binding
+from pylint_rnn.core import scopes, tfapi, tree, varnames
 from pylint_rnn.core.cache import module_cached
+from pylint_rnn.core.calls import bind_arguments, constructor_of_call, function_of_call, returns_new_cell
 
-_FUNCTIONS = (nodes.FunctionDef, nodes.Lambda)
-_MAX_ALIAS_DEPTH = 4
+__all__ = [
+    "Creation", "Effects", "effects", "creates_graph_ops", "creates_variables", "module_creates_variables",
+    "function_of_call", "returns_new_cell", "bind_arguments", "bind_reuse", "bind_key", "combine_reuse",
+    "variable_label", "path_text", "called_function", "RESET_GRAPH",
+]
+
+RESET_GRAPH = "tf.reset_default_graph"
 
 
 @dataclass(frozen=True)
-class Creation:
+class Creation:  # pylint: disable=too-many-instance-attributes  # a record: one field per fact
     """One site (in a function's body, or a call that reaches one) that creates variables."""
 
     node: nodes.Call  # the call in *this* frame: the creating API call, or the call of a helper
-    label: str  # what the user sees: "tf.get_variable('w')", "dynamic_rnn (scope 'rnn')", "'out_weights'"
+    label: str  # what the user sees: "tf.get_variable('w')", "dynamic_rnn", "encode()"
     key: Optional[Tuple[str, ...]]  # variable-scope path relative to the frame (None: unknown/unique)
     reuse: str  # reuse mode in force at the site (scopes.REUSE_* or "param:<name>")
-    identity: tuple = ()  # what two creations must share to create the same variable names
-    cell: Optional[str] = None  # for RNN calls: which cell object (a binding id); None when not a fresh cell
+    leaves: FrozenSet[varnames.Leaf] = frozenset()  # named creations: the variables below key, and owners
+    identity: tuple = ()  # plain creations: which tf.Variable
+    graph: Optional[nodes.NodeNG] = None  # the ``with <graph>.as_default()`` around it in this frame
+    origins: Tuple[Tuple[Tuple[str, ...], str], ...] = ()  # through a call: path -> what creates it inside
+
+    def describe(self, path: Tuple[str, ...], scope: Tuple[str, ...] = ()) -> str:
+        """What creates the variable at path (below key; shown below ``scope`` + key... of a callee):
+        ``dynamic_rnn ('rnn/lstm_cell/kernel')``, ``encode() (tf.get_variable('w'))``."""
+        for origin_path, text in self.origins:
+            if origin_path == path:
+                return f"{self.label} ({text})"
+        if self.label.startswith("tf.get_variable") and not scope:
+            return self.label
+        return f"{self.label} ('{path_text(scope + path)}')"
 
 
 @dataclass
@@ -43,70 +63,13 @@ class Effects:
 
     graph_ops: bool = False
     variables: bool = False
+    resets_graph: bool = False  # calls tf.reset_default_graph(): what it builds next is in a new graph
     named: Tuple[Creation, ...] = ()
     plain: Tuple[Creation, ...] = ()
     calls: Tuple[Tuple[nodes.Call, object], ...] = field(default_factory=tuple)
 
 
 _EMPTY = Effects()
-
-
-# --- which function does a call invoke? ----------------------------------------------------------------
-
-
-def function_of_call(call: nodes.Call) -> Optional[nodes.NodeNG]:
-    """The module's own FunctionDef or Lambda that ``call`` invokes, or None.
-
-    Handles plain names (``build(x)``), names bound to lambdas or other functions, and methods called on
-    ``self`` / ``cls`` (the first parameter of the enclosing method), looked up in the enclosing class and
-    its bases defined in the same module.
-    """
-    if not isinstance(call, nodes.Call):
-        return None
-    return function_of_expression(call.func)
-
-
-def function_of_expression(func: nodes.NodeNG, depth: int = 0) -> Optional[nodes.NodeNG]:
-    """The function or lambda that ``func`` (a called expression) names: a name bound to a def or lambda
-    (through aliases), or ``self.method`` / ``cls.method`` of the enclosing class; None otherwise."""
-    if depth > _MAX_ALIAS_DEPTH:
-        return None
-    if isinstance(func, nodes.Lambda):
-        return func
-    if isinstance(func, nodes.Name):
-        binding = single_binding(func)
-        if isinstance(binding, nodes.FunctionDef):
-            return binding
-        if isinstance(binding, nodes.AssignName):
-            value = assigned_value(binding)
-            if value is not None:
-                return function_of_expression(value, depth + 1)
-        return None
-    if isinstance(func, nodes.Attribute) and isinstance(func.expr, nodes.Name):
-        klass = method_class(func.expr)
-        if klass is not None:
-            return _method(klass, func.attrname)
-    return None
-
-
-def _method(klass: nodes.ClassDef, name: str, depth: int = 0) -> Optional[nodes.FunctionDef]:
-    if depth > _MAX_ALIAS_DEPTH:
-        return None
-    for candidate in klass.locals.get(name, ()):
-        if isinstance(candidate, nodes.FunctionDef):
-            return candidate
-        return None  # an attribute or something else shadows any base-class method
-    for base in klass.bases:
-        if isinstance(base, nodes.Name):
-            binding = single_binding(base)
-            if isinstance(binding, nodes.ClassDef):
-                found = _method(binding, name, depth + 1)
-                if found is not None:
-                    return found
-    return None
-
-
-# --- walking a function body --------------------------------------------------------------------------
 
 
 def effects(frame: nodes.NodeNG) -> Effects:
@@ -122,6 +85,11 @@ def creates_variables(func: Optional[nodes.NodeNG]) -> bool:
     return func is not None and effects(func).variables
 
 
+def called_function(call: nodes.Call) -> Optional[nodes.NodeNG]:
+    """The module function, method or class ``__init__`` a call runs, or None."""
+    return function_of_call(call) or constructor_of_call(call)
+
+
 def _compute_effects(frame: nodes.NodeNG) -> Effects:
     result = Effects()
     named, plain, calls = [], [], []
@@ -130,13 +98,14 @@ def _compute_effects(frame: nodes.NodeNG) -> Effects:
         if api is not None:
             _api_effects(call, api, result, named, plain)
             continue
-        callee = function_of_call(call)
+        callee = called_function(call)
         if callee is None or callee is frame:
             continue
         sub = effects(callee)
         calls.append((call, callee))
         result.graph_ops |= sub.graph_ops
         result.variables |= sub.variables
+        result.resets_graph |= sub.resets_graph
         named.extend(_creations_through_call(call, callee, sub))
         plain.extend(_plain_through_call(call, callee, sub))
     result.named, result.plain, result.calls = tuple(named), tuple(plain), tuple(calls)
@@ -146,37 +115,51 @@ def _compute_effects(frame: nodes.NodeNG) -> Effects:
 def _api_effects(call: nodes.Call, api: str, result: Effects, named: list, plain: list) -> None:
     if not tfapi.is_tf_api(api):
         return
+    if api == RESET_GRAPH:
+        result.resets_graph = True
+        return
     # Constructing a cell or a Keras layer creates no op yet; everything else under tf.* does.
     if not (tfapi.is_any_cell(api) or api.startswith("tf.keras.")):
         result.graph_ops = True
     if not _may_create_variables(api):
         return
-    here = {"key": scopes.scope_key(call), "reuse": scopes.reuse_mode(call)}
-    if api == tfapi.GET_VARIABLE:
-        result.variables = True
-        name = tfapi.literal_value(tfapi.call_argument(call, 0, "name"))
-        if isinstance(name, str):
-            named.append(Creation(call, f"tf.get_variable('{name}')", identity=("get_variable", name), **here))
-    elif api == tfapi.VARIABLE:
-        result.variables = True
+    result.variables = True
+    here = {"key": scopes.scope_key(call), "reuse": scopes.reuse_mode(call), "graph": scopes.graph_context(call)}
+    if api == tfapi.VARIABLE:
         if tfapi.literal_value(tfapi.call_argument(call, 1, "trainable")) is not False:
             plain.append(Creation(call, variable_label(call), identity=("Variable",), **here))
+        return
+    short = api.rsplit(".", 1)[-1]
+    if api == tfapi.GET_VARIABLE:
+        leaves = varnames.get_variable_leaves(call)
+        label = f"tf.get_variable('{'/'.join(next(iter(leaves))[0])}')" if leaves else ""
     elif tfapi.is_rnn_function(api):
-        result.variables = True
-        scope_arg = tfapi.call_argument(call, None, "scope")
-        default_scope = tfapi.RNN_SIGNATURES[api].default_scope
-        scope_name = tfapi.literal_value(scope_arg) if scope_arg is not None else default_scope
-        if isinstance(scope_name, str):
-            short = api.rsplit(".", 1)[-1]
-            named.append(Creation(call, f"{short} (scope '{scope_name}')", identity=("rnn", scope_name),
-                                  cell=fresh_cell_identity(call), **here))
-    elif api.startswith(("tf.layers.", "tf.contrib.layers.")):
-        result.variables = True
-        keyword = "name" if api.startswith("tf.layers.") else "scope"
-        name = tfapi.literal_value(tfapi.call_argument(call, None, keyword))
+        leaves, label = varnames.rnn_leaves(call, api), short
+    else:
+        leaves, label = varnames.layer_leaves(call, api), _layer_label(call, short)
+        own_reuse = scopes.reuse_of_expression(tfapi.call_argument(call, None, "reuse"), call)
+        here["reuse"] = combine_reuse(here["reuse"], own_reuse)
+    if leaves:
+        named.append(Creation(call, label, leaves=leaves, **here))
+
+
+def _layer_label(call: nodes.Call, short: str) -> str:
+    for keyword in ("name", "scope"):
+        name = tfapi.constant_value(tfapi.call_argument(call, None, keyword))
         if isinstance(name, str):
-            named.append(Creation(call, f"{api.rsplit('.', 1)[-1]}({keyword}='{name}')",
-                                  identity=("layer", name), **here))
+            return f"{short}({keyword}='{name}')"
+    return f"{short}()"
+
+
+def path_text(path: Tuple[str, ...]) -> str:
+    """rnn/lstm_cell/kernel; a part the model knows only as a class (``<tf.contrib...>``) reads '...'."""
+    shown = []
+    for part in path:
+        if part.startswith("<"):
+            shown.append("...")
+            break
+        shown.append(part)
+    return "/".join(shown)
 
 
 def module_creates_variables(node: nodes.NodeNG) -> bool:
@@ -214,98 +197,7 @@ def variable_label(call: nodes.Call) -> str:
     return "tf.Variable"
 
 
-# --- cells ---------------------------------------------------------------------------------------------
-
-
-def fresh_cell_identity(rnn_call: nodes.Call) -> Optional[str]:
-    """An id for the cell object an RNN function runs, when it is a cell freshly built in this frame.
-
-    Two RNN calls on *one* cell object share its weights (the cell builds them once); two calls on two
-    fresh cells in one scope collide. None means "not provably a fresh default-named cell": stay silent.
-    """
-    cell = tfapi.call_argument(rnn_call, 0, "cell")
-    if cell is None:
-        cell = tfapi.call_argument(rnn_call, 0, "cell_fw")
-    if isinstance(cell, nodes.Call):
-        return f"call@{id(cell)}" if _is_fresh_default_cell(cell) else None
-    if isinstance(cell, nodes.Name):
-        binding = single_binding(cell)
-        if isinstance(binding, nodes.AssignName):
-            value = assigned_value(binding)
-            if isinstance(value, nodes.Call) and _is_fresh_default_cell(value):
-                return f"name@{id(binding)}"
-    return None
-
-
-def _is_fresh_default_cell(call: nodes.Call) -> bool:
-    """A cell constructor (or a factory returning one) without name=/reuse=, which would separate it."""
-    api = tfapi.call_api(call)
-    if tfapi.is_any_cell(api):
-        if tfapi.call_argument(call, None, "name") is not None or tfapi.call_argument(call, None, "reuse"):
-            return False
-        return True
-    callee = function_of_call(call)
-    return callee is not None and returns_new_cell(callee)
-
-
-def returns_new_cell(func: nodes.NodeNG) -> bool:
-    """Does func build and return a new cell each call (``lambda: rnn.LSTMCell(n)``, a make_cell())?"""
-
-    def compute() -> bool:
-        values = [func.body] if isinstance(func, nodes.Lambda) else [
-            r.value for r in func.nodes_of_class(nodes.Return) if r.frame() is func]
-        if not values:
-            return False
-        for value in values:
-            if isinstance(value, nodes.Name):
-                binding = single_binding(value)
-                if not (isinstance(binding, nodes.AssignName) and binding.frame() is func):
-                    return False
-                value = assigned_value(binding)
-            if not isinstance(value, nodes.Call):
-                return False
-            if tfapi.is_any_cell(tfapi.call_api(value)):
-                continue
-            callee = function_of_call(value)
-            if callee is None or callee is func or not returns_new_cell(callee):
-                return False
-        return True
-
-    return module_cached("returns-new-cell", func, compute, False)
-
-
 # --- binding a callee's creations at a call site --------------------------------------------------------
-
-
-def bind_arguments(call: nodes.Call, callee: nodes.NodeNG) -> Dict[str, nodes.NodeNG]:
-    """Parameter name -> the argument expression (or the parameter's default) for this call."""
-    args = callee.args
-    if args is None or args.args is None:
-        return {}
-    positional = list(args.posonlyargs or []) + list(args.args or [])
-    if isinstance(callee, nodes.FunctionDef) and isinstance(callee.parent, nodes.ClassDef) \
-            and isinstance(call.func, nodes.Attribute) and positional and not _is_staticmethod(callee):
-        positional = positional[1:]  # self / cls
-    bound: Dict[str, nodes.NodeNG] = {}
-    defaults = list(args.defaults or [])
-    for param, default in zip(positional[len(positional) - len(defaults):], defaults):
-        bound[param.name] = default
-    for param, default in zip(args.kwonlyargs or [], args.kw_defaults or []):
-        if default is not None:
-            bound[param.name] = default
-    for param, value in zip(positional, call.args):
-        if isinstance(value, nodes.Starred):
-            break
-        bound[param.name] = value
-    for keyword in call.keywords or ():
-        if keyword.arg is not None:
-            bound[keyword.arg] = keyword.value
-    return bound
-
-
-def _is_staticmethod(func: nodes.FunctionDef) -> bool:
-    decorators = func.decorators.nodes if func.decorators else []
-    return any(isinstance(d, nodes.Name) and d.name == "staticmethod" for d in decorators)
 
 
 def bind_reuse(mode: str, bound: Dict[str, nodes.NodeNG], call: nodes.Call) -> str:
@@ -331,7 +223,8 @@ def bind_key(key: Optional[tuple], bound: Dict[str, nodes.NodeNG]) -> Optional[t
     return tuple(out)
 
 
-_REUSE_STRENGTH = {scopes.REUSE_TRUE: 3, scopes.REUSE_AUTO: 2, scopes.REUSE_UNKNOWN: 1, scopes.REUSE_NONE: 0}
+_REUSE_STRENGTH = {scopes.REUSE_TRUE: 4, scopes.REUSE_AUTO: 3, scopes.REUSE_LATER: 2, scopes.REUSE_UNKNOWN: 1,
+                   scopes.REUSE_NONE: 0}
 
 
 def combine_reuse(outer: str, inner: str) -> str:
@@ -344,27 +237,28 @@ def combine_reuse(outer: str, inner: str) -> str:
 
 
 def _creations_through_call(call: nodes.Call, callee: nodes.NodeNG, sub: Effects) -> list:
-    """The callee's colliding creations, seen from this call: one Creation at the call site."""
-    if not sub.named:
+    """The callee's named creations, seen from this call: one Creation at the call site, whose variables
+    are the callee's below the callee's own scopes. Cells the callee builds are new objects on every call;
+    a cell built outside it is one object, whose weights every call shares."""
+    if not sub.named or sub.resets_graph:
         return []
     bound = bind_arguments(call, callee)
-    inner, labels = [], []
+    leaves, origins = set(), {}
     for creation in sub.named:
         key = bind_key(creation.key, bound)
-        reuse = bind_reuse(creation.reuse, bound, call)
-        if key is None or reuse != scopes.REUSE_NONE:
-            continue  # unique, unknown or reused inside the callee: cannot collide across calls
-        if creation.identity[0] == "rnn" and creation.cell is None:
-            continue  # the cell comes from outside: repeated calls may share one cell object
-        inner.append((key, creation.identity))
-        labels.append(creation.label)
-    if not inner:
+        if key is None or creation.graph is not None or bind_reuse(creation.reuse, bound, call) != scopes.REUSE_NONE:
+            continue  # unknown, in a graph of its own, or reused inside the callee: cannot collide across calls
+        for path, owner in creation.leaves:
+            fresh = owner is None or owner.frame() is callee
+            leaves.add((key + path, call if fresh and owner is not None else owner))
+            origins.setdefault(key + path, creation.describe(path, key))
+    if not leaves:
         return []
     name = callee.name if isinstance(callee, nodes.FunctionDef) else "lambda"
-    shown = ", ".join(dict.fromkeys(labels[:2])) + (", ..." if len(set(labels)) > 2 else "")
-    return [Creation(call, f"{name}() (via {shown})", key=scopes.scope_key(call), reuse=scopes.reuse_mode(call),
-                     identity=("call", id(callee), tuple(sorted(inner, key=repr))),
-                     cell=f"call@{id(call)}")]
+    if name == "__init__" and isinstance(call.func, nodes.Name):
+        name = call.func.name
+    return [Creation(call, f"{name}()", key=scopes.scope_key(call), reuse=scopes.reuse_mode(call),
+                     leaves=frozenset(leaves), graph=scopes.graph_context(call), origins=tuple(origins.items()))]
 
 
 def _plain_through_call(call: nodes.Call, callee: nodes.NodeNG, sub: Effects) -> list:

@@ -57,6 +57,125 @@ def exclusive_branches(a: nodes.NodeNG, b: nodes.NodeNG) -> bool:
     return False
 
 
+def mutually_exclusive(a: nodes.NodeNG, b: nodes.NodeNG) -> bool:
+    """Can ``a`` and ``b`` never both run in one run of their frame?
+
+    True for the branches of one if / else (:func:`exclusive_branches`), and for the bodies of two ifs
+    whose tests on one value contradict and that value does not change in between: ``if mode == "train":``
+    / ``if mode == "eval":``, ``if train:`` / ``if not train:``, ``x is None`` / ``x is not None``.
+    """
+    if exclusive_branches(a, b):
+        return True
+    frame = a.frame()
+    if b.frame() is not frame:
+        return False
+    for guard_a in _guards(a, frame):
+        for guard_b in _guards(b, frame):
+            if guard_a.if_node is not guard_b.if_node and guard_a.subject == guard_b.subject \
+                    and _contradict(guard_a, guard_b) and not _subject_changes(guard_a, guard_b, frame):
+                return True
+    return False
+
+
+class _Guard:
+    """What must hold for a node under an if to run: ``subject`` in (or not in) ``values``, or truthy."""
+
+    __slots__ = ("if_node", "subject", "values", "positive")
+
+    def __init__(self, if_node, subject, values, positive):
+        self.if_node, self.subject, self.values, self.positive = if_node, subject, values, positive
+
+
+def _guards(node: nodes.NodeNG, frame: nodes.NodeNG) -> List[_Guard]:
+    out = []
+    for child, parent in _child_parent_pairs(node):
+        if parent is frame or isinstance(parent, NESTED_SCOPES):
+            break
+        if isinstance(parent, nodes.If) and child is not parent.test:
+            in_body = any(child is c for c in parent.body)
+            tests = _conjuncts(parent.test) if in_body else [parent.test]
+            for test in tests:
+                guard = _guard_of(parent, test, in_body)
+                if guard is not None:
+                    out.append(guard)
+    return out
+
+
+def _conjuncts(test: nodes.NodeNG) -> list:
+    if isinstance(test, nodes.BoolOp) and test.op == "and":
+        return [part for value in test.values for part in _conjuncts(value)]
+    return [test]
+
+
+def _guard_of(if_node: nodes.If, test: nodes.NodeNG, positive: bool) -> Optional[_Guard]:
+    if isinstance(test, nodes.UnaryOp) and test.op == "not":
+        return _guard_of(if_node, test.operand, not positive)
+    subject = _subject_text(test)
+    if subject is not None:
+        return _Guard(if_node, subject, None, positive)
+    if not (isinstance(test, nodes.Compare) and len(test.ops) == 1):
+        return None
+    op, right = test.ops[0]
+    subject = _subject_text(test.left)
+    values = _constants(right, single=op not in ("in", "not in"))
+    if subject is None or values is None or op not in ("==", "!=", "in", "not in", "is", "is not"):
+        return None
+    if op in ("is", "is not") and values != frozenset({"None"}):
+        return None
+    negative = op in ("!=", "not in", "is not")
+    return _Guard(if_node, subject, values, positive != negative)
+
+
+def _subject_text(expr: nodes.NodeNG) -> Optional[str]:
+    """``mode``, ``self.mode``, ``FLAGS.mode``, ``params["mode"]``: a value tests may be compared on."""
+    if isinstance(expr, nodes.Name):
+        return expr.name
+    if isinstance(expr, nodes.Attribute) and _subject_text(expr.expr) is not None:
+        return expr.as_string()
+    if isinstance(expr, nodes.Subscript) and isinstance(expr.slice, nodes.Const) \
+            and _subject_text(expr.value) is not None:
+        return expr.as_string()
+    return None
+
+
+def _constants(expr: nodes.NodeNG, single: bool = False) -> Optional[frozenset]:
+    """The constants an expression spells: a literal, or a dotted CONSTANT (``ModeKeys.TRAIN``)."""
+    if single or not isinstance(expr, (nodes.Tuple, nodes.List, nodes.Set)):
+        if isinstance(expr, nodes.Const):
+            return frozenset({repr(expr.value) if expr.value is not None else "None"})
+        if isinstance(expr, nodes.Attribute) and expr.attrname.isupper() and _subject_text(expr) is not None:
+            return frozenset({expr.as_string()})
+        return None
+    parts = [_constants(e, single=True) for e in expr.elts]
+    return None if None in parts else frozenset().union(*parts)
+
+
+def _contradict(first: _Guard, second: _Guard) -> bool:
+    if first.values is None or second.values is None:
+        return first.values is None and second.values is None and first.positive != second.positive
+    if first.positive and second.positive:
+        return not first.values & second.values
+    if first.positive != second.positive:
+        inside, outside = (first, second) if first.positive else (second, first)
+        return inside.values <= outside.values
+    return False
+
+
+def _subject_changes(first: _Guard, second: _Guard, frame: nodes.NodeNG) -> bool:
+    """Is the tested value assigned between the two ifs, or anywhere in a loop around both?"""
+    start, end = sorted((first.if_node, second.if_node), key=position)
+    loop = common_loop(first.if_node, second.if_node, frame)
+    for target in own_nodes(frame, (nodes.AssignName, nodes.AssignAttr, nodes.Subscript)):
+        if isinstance(target, nodes.Subscript) and not isinstance(target.parent, (nodes.Assign, nodes.AugAssign)):
+            continue
+        text = target.name if isinstance(target, nodes.AssignName) else target.as_string()
+        if text != first.subject:
+            continue
+        if (loop is not None and is_inside(target, loop)) or position(start) <= position(target) < position(end):
+            return True
+    return False
+
+
 def _child_parent_pairs(node: nodes.NodeNG) -> Iterator[Tuple[nodes.NodeNG, nodes.NodeNG]]:
     child = node
     for parent in node.node_ancestors():

@@ -1,0 +1,138 @@
+"""Which of the module's own functions does a call run, and with which arguments?
+
+Plain names bound to a def or a lambda (through aliases), ``self.method`` / ``cls.method`` of the enclosing
+class and its bases in the module, and ``Model(...)`` for a module class (its ``__init__``). Everything is
+read from the tree as written; an answer that would need inference is None.
+"""
+from __future__ import annotations
+
+from typing import Dict, Optional
+
+from astroid import nodes
+
+from pylint_rnn.core import tfapi
+from pylint_rnn.core.bindings import assigned_value, method_class, single_binding
+from pylint_rnn.core.cache import module_cached
+
+_MAX_ALIAS_DEPTH = 4
+
+
+def function_of_call(call: nodes.Call) -> Optional[nodes.NodeNG]:
+    """The module's own FunctionDef or Lambda that ``call`` invokes, or None.
+
+    Handles plain names (``build(x)``), names bound to lambdas or other functions, and methods called on
+    ``self`` / ``cls`` (the first parameter of the enclosing method), looked up in the enclosing class and
+    its bases defined in the same module.
+    """
+    if not isinstance(call, nodes.Call):
+        return None
+    return function_of_expression(call.func)
+
+
+def function_of_expression(func: nodes.NodeNG, depth: int = 0) -> Optional[nodes.NodeNG]:
+    """The function or lambda that ``func`` (a called expression) names: a name bound to a def or lambda
+    (through aliases), or ``self.method`` / ``cls.method`` of the enclosing class; None otherwise."""
+    if depth > _MAX_ALIAS_DEPTH:
+        return None
+    if isinstance(func, nodes.Lambda):
+        return func
+    if isinstance(func, nodes.Name):
+        binding = single_binding(func)
+        if isinstance(binding, nodes.FunctionDef):
+            return binding
+        if isinstance(binding, nodes.AssignName):
+            value = assigned_value(binding)
+            if value is not None:
+                return function_of_expression(value, depth + 1)
+        return None
+    if isinstance(func, nodes.Attribute) and isinstance(func.expr, nodes.Name):
+        klass = method_class(func.expr)
+        if klass is not None:
+            return method_of(klass, func.attrname)
+    return None
+
+
+def constructor_of_call(call: nodes.Call) -> Optional[nodes.FunctionDef]:
+    """``Model(...)`` for a class of the module that is not a TF / Keras class: its ``__init__``."""
+    if not isinstance(call, nodes.Call) or not isinstance(call.func, nodes.Name):
+        return None
+    binding = single_binding(call.func)
+    if not isinstance(binding, nodes.ClassDef) or tfapi.call_api(call) is not None:
+        return None
+    return method_of(binding, "__init__")
+
+
+def method_of(klass: nodes.ClassDef, name: str, depth: int = 0) -> Optional[nodes.FunctionDef]:
+    """The method ``name`` of a module class, looked up in the class and its bases of the same module."""
+    if depth > _MAX_ALIAS_DEPTH:
+        return None
+    for candidate in klass.locals.get(name, ()):
+        if isinstance(candidate, nodes.FunctionDef):
+            return candidate
+        return None  # an attribute or something else shadows any base-class method
+    for base in klass.bases:
+        if isinstance(base, nodes.Name):
+            binding = single_binding(base)
+            if isinstance(binding, nodes.ClassDef):
+                found = method_of(binding, name, depth + 1)
+                if found is not None:
+                    return found
+    return None
+
+
+def returns_new_cell(func: nodes.NodeNG) -> bool:
+    """Does func build and return a new cell each call (``lambda: rnn.LSTMCell(n)``, a make_cell())?"""
+
+    def compute() -> bool:
+        values = [func.body] if isinstance(func, nodes.Lambda) else [
+            r.value for r in func.nodes_of_class(nodes.Return) if r.frame() is func]
+        if not values:
+            return False
+        for value in values:
+            if isinstance(value, nodes.Name):
+                binding = single_binding(value)
+                if not (isinstance(binding, nodes.AssignName) and binding.frame() is func):
+                    return False
+                value = assigned_value(binding)
+            if not isinstance(value, nodes.Call):
+                return False
+            if tfapi.is_any_cell(tfapi.call_api(value)):
+                continue
+            callee = function_of_call(value)
+            if callee is None or callee is func or not returns_new_cell(callee):
+                return False
+        return True
+
+    return module_cached("returns-new-cell", func, compute, False)
+
+
+def bind_arguments(call: nodes.Call, callee: nodes.NodeNG) -> Dict[str, nodes.NodeNG]:
+    """Parameter name -> the argument expression (or the parameter's default) for this call."""
+    args = callee.args
+    if args is None or args.args is None:
+        return {}
+    positional = list(args.posonlyargs or []) + list(args.args or [])
+    is_method = isinstance(callee, nodes.FunctionDef) and isinstance(callee.parent, nodes.ClassDef)
+    called_bound = isinstance(call.func, nodes.Attribute) or getattr(callee, "name", "") == "__init__"
+    if is_method and called_bound and positional and not _is_staticmethod(callee):
+        positional = positional[1:]  # self / cls
+    bound: Dict[str, nodes.NodeNG] = {}
+    defaults = list(args.defaults or [])
+    for param, default in zip(positional[len(positional) - len(defaults):], defaults):
+        bound[param.name] = default
+    for param, default in zip(args.kwonlyargs or [], args.kw_defaults or []):
+        if default is not None:
+            bound[param.name] = default
+    for param, value in zip(positional, call.args):
+        if isinstance(value, nodes.Starred):
+            break
+        bound[param.name] = value
+    for keyword in call.keywords or ():
+        if keyword.arg is not None:
+            bound[keyword.arg] = keyword.value
+    return bound
+
+
+def _is_staticmethod(func: nodes.FunctionDef) -> bool:
+    decorators = func.decorators.nodes if func.decorators else []
+    return any(isinstance(d, nodes.Name) and d.name == "staticmethod" for d in decorators)
