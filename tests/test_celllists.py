@@ -4,7 +4,7 @@ from __future__ import annotations
 import astroid
 import pytest
 
-from pylint_rnn.core import celllists
+from pylint_rnn.core import cellidentity, celllists
 from pylint_rnn.core.counts import Count, count_of, loop_count
 
 # --- counts ---------------------------------------------------------------------------------------------
@@ -151,7 +151,7 @@ def test_a_wrapper_stands_for_the_cell_it_wraps():
 
 def test_an_alias_keeps_the_constructor_for_the_fix():
     code = "import tensorflow as tf\nc = tf.nn.rnn_cell.GRUCell(4)\nd = c\nd #@"
-    found = celllists.element(astroid.extract_node(code))
+    found = cellidentity.element(astroid.extract_node(code))
     assert found.ctor is not None and found.ctor.as_string() == "tf.nn.rnn_cell.GRUCell(4)"
     assert found.label == "d" and found.cell_label == "c"
 

@@ -18,13 +18,15 @@ from typing import List, Optional
 from astroid import nodes
 
 from pylint_rnn.analyses import Finding
-from pylint_rnn.core import celllists, tfapi, tree
+from pylint_rnn.core import cellidentity, celllists, tfapi, tree
 
 SAME_CELL = "rnn-same-cell-stacked"
 
 _SUGGESTION_MAX = 50
 _BOTH_DIRECTIONS = "both directions"
 _LAYERS_SHARE = "the layers share one set of weights"
+_LATENT_SHARE = ("latent: the moment {times} is more than 1 the layers share one set of weights (or the stack "
+                 "fails to build when the input width differs)")
 _DIRECTIONS_SHARE = "the directions share one set of weights"
 _CELL_PER_DIRECTION = "a separate cell for each direction"
 _LIST_PER_DIRECTION = "a separate list of cells for each direction"
@@ -68,10 +70,14 @@ def layer_findings(call: nodes.Call, cells: Optional[celllists.CellList], where:
         return []
     found = []
     for duplicate in celllists.duplicated(cells):
-        times = duplicate.count.text
+        count = duplicate.count
+        times = count.text
         fix = f"one cell per layer, e.g. [{_suggestion(duplicate.element)} for _ in range({times})]"
-        found.append(Finding(SAME_CELL, call, (f"cell {duplicate.label}", f"{times} layers", where, _LAYERS_SHARE),
-                             (fix,)))
+        layers, share = f"{times} layers", _LAYERS_SHARE
+        if count.latent():
+            # One layer today, but the count is a knob: the stack shares (or breaks) once it is turned up.
+            layers, share = f"{times} layers (1 today)", _LATENT_SHARE.format(times=times)
+        found.append(Finding(SAME_CELL, call, (f"cell {duplicate.label}", layers, where, share), (fix,)))
     return found
 
 
@@ -88,7 +94,7 @@ def direction_findings(call: nodes.Call, forward: Optional[nodes.NodeNG], backwa
     if used.list_label:
         what = f"list '{used.list_label}'"
     else:
-        what = "cell " + celllists.display_label(list(used.elements + backward_keys[shared].elements))
+        what = "cell " + cellidentity.display_label(list(used.elements + backward_keys[shared].elements))
     return [Finding(SAME_CELL, call, (what, _BOTH_DIRECTIONS, where, _DIRECTIONS_SHARE), (_CELL_PER_DIRECTION,))]
 
 
@@ -120,14 +126,14 @@ def keras_bidirectional_findings(call: nodes.Call) -> List[Finding]:
     backward = tfapi.call_argument(call, 3, "backward_layer")
     if not (isinstance(layer, (nodes.Name, nodes.Attribute)) and isinstance(backward, (nodes.Name, nodes.Attribute))):
         return []
-    first = celllists.element(layer)
-    if first.key != celllists.element(backward).key:
+    first = cellidentity.element(layer)
+    if first.key != cellidentity.element(backward).key:
         return []
     args = (f"layer '{first.label}'", _BOTH_DIRECTIONS, "Bidirectional", _KERAS_REJECTS)
     return [Finding(SAME_CELL, call, args, (_KERAS_FIX,))]
 
 
-def _suggestion(element: celllists.Element) -> str:
+def _suggestion(element: cellidentity.Element) -> str:
     """The constructor to call once per layer: the one that built the cell, when it is short."""
     if element.ctor is not None:
         text = element.ctor.as_string()
