@@ -13,7 +13,7 @@ Two kinds of variable creation matter for weight sharing:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from astroid import nodes
 
@@ -64,6 +64,19 @@ def function_of_call(call: nodes.Call) -> Optional[nodes.NodeNG]:
     if not isinstance(call, nodes.Call):
         return None
     return function_of_expression(call.func)
+
+
+def call_sites(function: nodes.NodeNG, name: Optional[str] = None) -> List[nodes.Call]:
+    """The calls in the module that invoke ``function`` (a def, or a lambda bound to ``name``), memoised."""
+    name = name or getattr(function, "name", None)
+    if not name:
+        return []
+
+    def compute() -> List[nodes.Call]:
+        return [call for call in function.root().nodes_of_class(nodes.Call)
+                if tree.last_name(call.func) == name and function_of_call(call) is function]
+
+    return module_cached("call-sites", function, compute, [])
 
 
 def function_of_expression(func: nodes.NodeNG, depth: int = 0) -> Optional[nodes.NodeNG]:
