@@ -13,17 +13,19 @@ indexes ``x[:, t]`` or carries the state through the cell: HIGH). Shapes and dep
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
-from typing import Iterator, List, NamedTuple, Optional, Pattern, Sequence, Set, Tuple
+from typing import Iterable, Iterator, List, NamedTuple, Optional, Pattern, Sequence, Tuple
 
 from astroid import nodes
 from pylint.interfaces import HIGH, INFERENCE, Confidence
 
 from pylint_rnn.analyses import Finding
 from pylint_rnn.core import effects as fx
-from pylint_rnn.core import scopes, tfapi, timeaxis, tree
+from pylint_rnn.core import scopes, tfapi, timeaxis, timeloops, tree
 from pylint_rnn.core.bindings import assigned_value, single_binding
+from pylint_rnn.core.cache import module_cached
 from pylint_rnn.core.counts import Count, count_of, range_bound
 from pylint_rnn.core.timeaxis import StackDepth
 
@@ -58,6 +60,7 @@ DEFAULT_LAYER_COUNT_NAMES = (
 
 TIME = "time"
 LAYERS = "layers"
+_RNN_LAST_NAMES = frozenset(api.rsplit(".", 1)[-1] for api in tfapi.RNN_SIGNATURES)
 _MAX_DEPTH = 6  # how far wrappers and names are followed when asking whether a cell is built in a loop
 
 
@@ -105,14 +108,6 @@ KERAS_LAYER = "a recurrent layer"  # what unrolls the steps of a Sequential / a 
 RNN_LAYER = "the RNN layer"
 
 
-def _one_cell_rnn(call: nodes.Call) -> Optional[tfapi.RnnSignature]:
-    """The signature of an RNN function that unrolls one cell (per direction) over an inputs tensor."""
-    signature = tfapi.rnn_signature(call)
-    if signature is None or signature.cell_lists or signature.inputs is None:
-        return None
-    return signature
-
-
 def _keras_recurrent(expr: nodes.NodeNG) -> bool:
     """A Keras recurrent layer constructor (Bidirectional around one included)."""
     if not isinstance(expr, nodes.Call):
@@ -150,17 +145,6 @@ def _assigned_name(node: nodes.NodeNG) -> Optional[str]:
     return None
 
 
-def _assigned_by(call: nodes.Call) -> Set[str]:
-    """Names a call's result is assigned to (``out, state = call`` -> {out, state}; ``x = call[0]``)."""
-    node = call
-    if isinstance(node.parent, nodes.Subscript) and node.parent.value is node:
-        node = node.parent
-    assign = node.parent
-    if not isinstance(assign, nodes.Assign) or assign.value is not node:
-        return set()
-    return {name.name for target in assign.targets for name in target.nodes_of_class(nodes.AssignName)}
-
-
 def _named(expr: Optional[nodes.NodeNG]) -> str:
     text = expr.as_string() if expr is not None else ""
     return f"'{text}'" if expr is not None and len(text) <= 40 else "the input"
@@ -178,8 +162,9 @@ class Consumer(NamedTuple):
     """Something that unrolls a stack over time, and the time steps of what it unrolls it on."""
 
     unroller: str  # "dynamic_rnn", "the RNN layer", ...
-    steps: Optional[nodes.NodeNG]  # the time dimension of its input, when the code spells it
+    steps: Optional[Count]  # the time dimension of its input (as written, and its token)
     steps_of: str  # what that is the time dimension of ("'inputs'", "its input_shape")
+    elsewhere: bool = False  # an RNN of the module that the stack is not shown to reach
 
 
 def layers_as_timesteps(node: nodes.Call, api: str, options: TimeStepOptions) -> Optional[Finding]:
@@ -196,26 +181,30 @@ def layers_as_timesteps(node: nodes.Call, api: str, options: TimeStepOptions) ->
         finding = _sequential(node, options)
     if finding is None and _keras_recurrent(node):
         finding = _layer_in_time_loop(node, options)
-    if finding is None and _one_cell_rnn(node) is not None:
+    if finding is None and timeloops.one_cell_rnn(node) is not None:
         finding = _rnn_in_time_loop(node, api, options)
     return finding
 
 
-def _depth_finding(node: nodes.Call, what: str, depth: StackDepth, unroller: str, options: TimeStepOptions,
-                   steps: Optional[Count] = None, steps_of: str = "") -> Optional[Finding]:
-    """Report a depth that a time-step name decided, or that equals the time steps of the input."""
+def _depth_finding(node: nodes.Call, what: str, depth: StackDepth, consumer: Consumer,
+                   options: TimeStepOptions) -> Optional[Finding]:
+    """Report a depth that a time-step name decided, or that equals the time steps of the consumer's input."""
     verdict = options.classify(depth.count)
     if verdict == LAYERS:
         return None
     if verdict == TIME:
         why, confidence = "a time-step count", INFERENCE
     else:
+        steps = consumer.steps
         confidence = _same_count(depth, steps) if options.classify(steps) != LAYERS else None
         if confidence is None:
             return None
-        why = f"the time dimension of {steps_of}"
-    unit = "recurrent layer" if unroller == KERAS_LAYER else "cell"
-    return Finding(LAYERS_AS_STEPS, node, (what, depth.count.shown(), why, unroller), (unit,), confidence)
+        if consumer.elsewhere and confidence == HIGH:
+            confidence = INFERENCE  # one name sizes both, but this stack is not shown to be what runs there
+        why = f"the time dimension of {consumer.steps_of}"
+    unit = "recurrent layer" if consumer.unroller == KERAS_LAYER else "cell"
+    return Finding(LAYERS_AS_STEPS, node, (what, depth.count.shown(), why, consumer.unroller), (unit,),
+                   confidence)
 
 
 def _same_count(depth: StackDepth, steps: Optional[Count]) -> Optional[Confidence]:
@@ -236,19 +225,19 @@ def _same_count(depth: StackDepth, steps: Optional[Count]) -> Optional[Confidenc
     return None
 
 
-def _sized_by_steps(node: nodes.Call, what: str, depth: StackDepth, consumers: Iterator[Consumer],
-                    default_unroller: str, options: TimeStepOptions) -> Optional[Finding]:
-    """A stack is reported when its depth is named a time-step count, or equals a consumer's time steps."""
+def _sized_by_steps(node: nodes.Call, what: str, depth: StackDepth, consumers: Iterable[Consumer],
+                    options: TimeStepOptions) -> Optional[Finding]:
+    """A stack is reported when its depth is named a time-step count, or equals a consumer's time steps.
+    ``consumers`` ends with the default unroller (no steps), named when a name decided."""
     verdict = options.classify(depth.count)
     if verdict == LAYERS:
         return None
+    consumers = iter(consumers)
     if verdict == TIME:
-        first = next(consumers, None)
-        return _depth_finding(node, what, depth, first.unroller if first else default_unroller, options)
+        return _depth_finding(node, what, depth, next(consumers), options)
     for consumer in consumers:
         if consumer.steps is not None:
-            finding = _depth_finding(node, what, depth, consumer.unroller, options,
-                                     count_of(consumer.steps), consumer.steps_of)
+            finding = _depth_finding(node, what, depth, consumer, options)
             if finding is not None:
                 return finding
     return None
@@ -262,38 +251,94 @@ def _stack(node: nodes.Call, api: str, options: TimeStepOptions) -> Optional[Fin
     bound = _assigned_name(node)
     label = f"{tfapi.short_name(api)} '{bound}'" if bound else tfapi.short_name(api)
     default = RNN_LAYER if api == "tf.keras.layers.StackedRNNCells" else "dynamic_rnn"
-    return _sized_by_steps(node, label, depth, _consumers(node), default, options)
+    consumers = itertools.chain(_consumers(node), _module_consumers(node), [Consumer(default, None, "")])
+    return _sized_by_steps(node, label, depth, consumers, options)
 
 
-def _consumers(stack: nodes.Call) -> Iterator[Consumer]:
-    """The RNN functions and Keras RNN layers the stack is passed to."""
+def _consumers(stack: nodes.Call, depth: int = 0) -> Iterator[Consumer]:
+    """What runs the stack over time: the RNN functions and Keras RNN layers it is passed to (also inside
+    a cell wrapper), and the loops over time steps that call it step by step."""
     for use in timeaxis.result_uses(stack):
         parent = use.parent
         if isinstance(parent, nodes.Keyword):
             parent = parent.parent
-        if not isinstance(parent, nodes.Call) or use is parent.func:
+        if isinstance(parent, nodes.Return) and depth < _MAX_DEPTH:  # a builder: follow its callers
+            for site in fx.call_sites(parent.frame()):
+                yield from _consumers(site, depth + 1)
             continue
-        signature = _one_cell_rnn(parent)
+        if not isinstance(parent, nodes.Call):
+            continue
+        if use is parent.func:
+            consumer = _unrolling_loop(parent)
+            if consumer is not None:
+                yield consumer
+            continue
+        signature = timeloops.one_cell_rnn(parent)
         if signature is not None:
             if any(tfapi.call_argument(parent, p, k) is use for p, k in signature.cells):
                 inputs = tfapi.call_argument(parent, *signature.inputs)
-                yield Consumer(tfapi.short_name(tfapi.call_api(parent)), timeaxis.rnn_input_steps(parent),
+                yield Consumer(tfapi.short_name(tfapi.call_api(parent)), timeaxis.rnn_input_step_count(parent),
                                _named(inputs))
         elif tfapi.call_api(parent) == tfapi.KERAS_RNN and tfapi.call_argument(parent, 0, "cell") is use:
-            for steps, tensor in timeaxis.keras_layer_steps(parent):
+            for steps, tensor in timeaxis.keras_layer_step_counts(parent):
                 yield Consumer(RNN_LAYER, steps, _steps_of(tensor))
+        elif depth < _MAX_DEPTH and tfapi.is_cell_wrapper(tfapi.call_api(parent)) \
+                and tfapi.call_argument(parent, 0, "cell") is use:
+            yield from _consumers(parent, depth + 1)
+
+
+def _module_consumers(stack: nodes.Call) -> Iterator[Consumer]:
+    """The RNN functions of the module, for a stack whose own consumer is not in sight (built in one
+    method, run in another): one whose time dimension is spelled like the depth (``cfg.num_frames``,
+    ``params['max_len']``, a module constant) suggests the depth was meant as that sequence length."""
+    for call in _module_rnn_calls(stack.root()):
+        steps = timeaxis.rnn_input_step_count(call)
+        shared = tuple(s for s in steps.spellings if _shared_spelling(s)) if steps is not None else ()
+        if shared:
+            inputs = tfapi.call_argument(call, *tfapi.rnn_signature(call).inputs)
+            yield Consumer(tfapi.short_name(tfapi.call_api(call)),
+                           Count(None, steps.text, False, steps.names, shared), _named(inputs), True)
+
+
+def _shared_spelling(spelling: str) -> bool:
+    """A spelling that means one value across the module's functions: an attribute, a mapping entry, or
+    a binding (a local name's text alone could be another function's variable)."""
+    return "." in spelling or "[" in spelling or spelling.startswith("bind:")
+
+
+def _module_rnn_calls(module: nodes.Module) -> List[nodes.Call]:
+    """The module's calls of RNN functions that unroll one cell over an inputs tensor (memoised)."""
+
+    def compute() -> List[nodes.Call]:
+        return [call for call in module.nodes_of_class(nodes.Call)
+                if tree.last_name(call.func) in _RNN_LAST_NAMES and timeloops.one_cell_rnn(call) is not None]
+
+    return module_cached("timesteps-rnn-calls", module, compute, [])
+
+
+def _unrolling_loop(call: nodes.Call) -> Optional[Consumer]:
+    """``for _ in range(T): out, state = stack(inp, state)``: a loop that runs the stack once per time
+    step (its structure says so), with T as its time steps."""
+    loop = timeloops.enclosing_loop(call)
+    if not isinstance(loop, nodes.For) or not timeloops.runs_over_time(loop, [call]):
+        return None
+    steps = timeaxis.iteration_count(timeloops.loop_iterable(loop))
+    label = timeloops.loop_label(loop)
+    return Consumer(f"the loop over {label}" if label.startswith("range") else f"the loop {label}", steps,
+                    "the loop that runs it")
 
 
 def _cell_lists(node: nodes.Call, api: str, signature: tfapi.RnnSignature,
                 options: TimeStepOptions) -> Optional[Finding]:
     """``stack_bidirectional_dynamic_rnn(cells_fw, cells_bw, inputs)``: each list is a stack."""
     inputs = tfapi.call_argument(node, *signature.inputs)
-    steps = count_of(timeaxis.rnn_input_steps(node))
+    steps = timeaxis.rnn_input_step_count(node)
     short = tfapi.short_name(api)
     for position, keyword in signature.cells:
         depth = timeaxis.stack_depth(tfapi.call_argument(node, position, keyword))
         if depth is not None:
-            finding = _depth_finding(node, f"{short}({keyword}=...)", depth, short, options, steps, _named(inputs))
+            finding = _depth_finding(node, f"{short}({keyword}=...)", depth, Consumer(short, steps, _named(inputs)),
+                                     options)
             if finding is not None:
                 return finding
     return None
@@ -308,9 +353,10 @@ def _keras_rnn(node: nodes.Call, options: TimeStepOptions) -> Optional[Finding]:
     depth = timeaxis.stack_depth(cells)
     if depth is None:
         return None
-    consumers = (Consumer(RNN_LAYER, steps, _steps_of(tensor))
-                 for steps, tensor in timeaxis.keras_layer_steps(node))
-    return _sized_by_steps(node, "RNN([...])", depth, consumers, RNN_LAYER, options)
+    consumers = itertools.chain((Consumer(RNN_LAYER, steps, _steps_of(tensor))
+                                 for steps, tensor in timeaxis.keras_layer_step_counts(node)),
+                                [Consumer(RNN_LAYER, None, "")])
+    return _sized_by_steps(node, "RNN([...])", depth, consumers, options)
 
 
 def _sequential(node: nodes.Call, options: TimeStepOptions) -> Optional[Finding]:
@@ -331,13 +377,14 @@ def _sequential(node: nodes.Call, options: TimeStepOptions) -> Optional[Finding]
     for comp in comps:
         depth = timeaxis.stack_depth(comp, _keras_recurrent)
         if depth is not None:
-            finding = _depth_finding(node, "Sequential", depth, KERAS_LAYER, options, steps, "its input_shape")
+            finding = _depth_finding(node, "Sequential", depth, Consumer(KERAS_LAYER, steps, "its input_shape"),
+                                     options)
             if finding is not None:
                 return finding
     recurrent = tuple(e for e in listed if _keras_recurrent(e))
     if not comps and len(recurrent) >= 2 and steps is not None:
         depth = StackDepth(Count.of(len(recurrent)), recurrent)
-        return _depth_finding(node, "Sequential", depth, KERAS_LAYER, options, steps, "its input_shape")
+        return _depth_finding(node, "Sequential", depth, Consumer(KERAS_LAYER, steps, "its input_shape"), options)
     return None
 
 
@@ -381,12 +428,12 @@ def _layer_in_time_loop(node: nodes.Call, options: TimeStepOptions) -> Optional[
     added = isinstance(parent, nodes.Call) and isinstance(parent.func, nodes.Attribute) \
         and parent.func.attrname == "add" and node in parent.args
     applied = isinstance(parent, nodes.Call) and parent.func is node and parent.args \
-        and isinstance(parent.args[0], nodes.Name) and parent.args[0].name in _assigned_by(parent)
+        and isinstance(parent.args[0], nodes.Name) and parent.args[0].name in timeloops.assigned_by(parent)
     if not (added or applied):
         return None
     bound, count = found
-    return _depth_finding(node, f"the loop over range({bound.as_string()})", StackDepth(count), KERAS_LAYER,
-                          options)
+    return _depth_finding(node, f"the loop over range({bound.as_string()})", StackDepth(count),
+                          Consumer(KERAS_LAYER, None, ""), options)
 
 
 def _rnn_in_time_loop(node: nodes.Call, api: str, options: TimeStepOptions) -> Optional[Finding]:
@@ -395,11 +442,11 @@ def _rnn_in_time_loop(node: nodes.Call, api: str, options: TimeStepOptions) -> O
     if found is None:
         return None
     inputs = tfapi.call_argument(node, *tfapi.RNN_SIGNATURES[api].inputs)
-    if not (isinstance(inputs, nodes.Name) and inputs.name in _assigned_by(node)):
+    if not (isinstance(inputs, nodes.Name) and inputs.name in timeloops.assigned_by(node)):
         return None
     bound, count = found
     return _depth_finding(node, f"the loop over range({bound.as_string()})", StackDepth(count),
-                          tfapi.short_name(api), options)
+                          Consumer(tfapi.short_name(api), None, ""), options)
 
 
 # --- rnn-cell-per-timestep ---------------------------------------------------------------------------
@@ -407,7 +454,7 @@ def _rnn_in_time_loop(node: nodes.Call, api: str, options: TimeStepOptions) -> O
 
 def factory_cell_per_step(node: nodes.Call, options: TimeStepOptions) -> Optional[Finding]:
     """``cell = make_cell()`` in a loop over time steps, where the module's own make_cell builds a cell."""
-    if not isinstance(node.func, (nodes.Name, nodes.Attribute)) or tree.enclosing_for(node) is None:
+    if not isinstance(node.func, (nodes.Name, nodes.Attribute)) or timeloops.enclosing_loop(node) is None:
         return None
     callee = fx.function_of_call(node)
     if callee is None or not fx.returns_new_cell(callee):
@@ -419,10 +466,10 @@ def factory_cell_per_step(node: nodes.Call, options: TimeStepOptions) -> Optiona
 def cell_per_step(node: nodes.Call, api: Optional[str], options: TimeStepOptions,
                   label: Optional[str] = None) -> Optional[Finding]:
     """A cell (TF API ``api``, or a factory shown as ``label``) built inside a loop over the time steps
-    and called on each step's input."""
+    (a ``for`` or a ``while``, e.g. a decoding loop) and called on each step's input."""
     if api is not None and not tfapi.is_any_cell(api):
         return None
-    loop = tree.enclosing_for(node)
+    loop = timeloops.enclosing_loop(node)
     if loop is None or _inside_other_cell(node):
         return None
     uses = _cell_uses(node, loop)
@@ -430,14 +477,14 @@ def cell_per_step(node: nodes.Call, api: Optional[str], options: TimeStepOptions
         reason = _time_loop_reason(loop, uses, options)
         if reason is not None:
             keras = api is not None and api.startswith("tf.keras.")
-            if not keras and _may_share(node, loop):
+            if not keras and _may_share(node, loop, uses):
                 return None
             if api is not None and not _builds_weights(node, loop):
                 return None
             bound, name = _assigned_name(node), label or tfapi.short_name(api)
             shown = f"'{bound}' ({name})" if bound else name
             return Finding(CELL_PER_STEP, node, (shown, reason[0]), (), reason[1])
-        loop = tree.enclosing_for(loop)
+        loop = timeloops.enclosing_loop(loop)
     return None
 
 
@@ -452,7 +499,7 @@ def _inside_other_cell(node: nodes.Call) -> bool:
     return False
 
 
-def _cell_uses(node: nodes.Call, loop: nodes.For) -> List[nodes.Call]:
+def _cell_uses(node: nodes.Call, loop: nodes.NodeNG) -> List[nodes.Call]:
     """Calls in the loop in which the freshly built cell runs: ``cell(x, state)``, ``cell.__call__``, an
     RNN function (not one whose output is its own input: that stacks a layer, not a time step)."""
     uses = []
@@ -469,100 +516,49 @@ def _cell_uses(node: nodes.Call, loop: nodes.For) -> List[nodes.Call]:
         if parent.func is use:
             uses.append(parent)
             continue
-        signature = _one_cell_rnn(parent)
+        signature = timeloops.one_cell_rnn(parent)
         if signature is not None and any(tfapi.call_argument(parent, p, k) is use for p, k in signature.cells):
             inputs = tfapi.call_argument(parent, *signature.inputs)
-            if not (isinstance(inputs, nodes.Name) and inputs.name in _assigned_by(parent)):
+            if not (isinstance(inputs, nodes.Name) and inputs.name in timeloops.assigned_by(parent)):
                 uses.append(parent)
     return uses
 
 
-def _time_loop_reason(loop: nodes.For, uses: List[nodes.Call],
+def _time_loop_reason(loop: nodes.NodeNG, uses: List[nodes.Call],
                       options: TimeStepOptions) -> Optional[Tuple[str, Confidence]]:
-    """Why a loop runs over time steps ('range(num_steps)', 'over tf.unstack(x, axis=1)', ...) and how
-    sure that is; None when it runs over layers or cannot tell."""
+    """Why a loop runs over time steps ('range(num_steps)', 'over tf.unstack(x, axis=1)', 'while t < n')
+    and how sure that is: HIGH when its structure says so, INFERENCE when only its bound's name does;
+    None when it runs over layers or cannot tell."""
     uses = [u for u in uses if tree.is_inside(u, loop)]
     if not uses:
         return None
-    iterable = loop.iter
-    if isinstance(iterable, nodes.Call) and isinstance(iterable.func, nodes.Name) \
-            and iterable.func.name in ("enumerate", "zip") and iterable.args:
-        iterable = iterable.args[0]
-    loop_vars = {n.name for n in loop.target.nodes_of_class(nodes.AssignName)}
-    bound = range_bound(iterable)
-    if bound is not None:
-        verdict = options.classify(count_of(bound))
-        if verdict == LAYERS:
-            return None
-        shown = f"range({bound.as_string()})"
-        if _indexes_time_axis(loop, loop_vars) or _carries_state(uses, loop_vars):
-            return shown, HIGH
-        return (shown, INFERENCE) if verdict == TIME else None
-    if timeaxis.is_step_list(iterable):
-        return _over(iterable, "the time steps"), HIGH
-    if _carries_state(uses, loop_vars):
-        return _over(iterable, "the inputs"), HIGH
-    return None
+    bound = range_bound(timeloops.loop_iterable(loop)) if isinstance(loop, nodes.For) else None
+    verdict = options.classify(count_of(bound)) if bound is not None else None
+    if verdict == LAYERS:
+        return None
+    if timeloops.runs_over_time(loop, uses):
+        return timeloops.loop_label(loop), HIGH
+    return (timeloops.loop_label(loop), INFERENCE) if verdict == TIME else None
 
 
-def _over(iterable: nodes.NodeNG, otherwise: str) -> str:
-    shown = iterable.as_string()
-    return f"over {shown}" if len(shown) <= 50 else f"over {otherwise}"
-
-
-def _indexes_time_axis(loop: nodes.For, loop_vars: Set[str]) -> bool:
-    """``x[:, t]`` / ``x[:, t, :]`` with the loop variable t, in the loop."""
-    for sub in tree.own_nodes(loop, nodes.Subscript):
-        if isinstance(sub.slice, nodes.Tuple) and len(sub.slice.elts) >= 2:
-            first, second = sub.slice.elts[0], sub.slice.elts[1]
-            if isinstance(first, nodes.Slice) and first.lower is None and first.upper is None \
-                    and isinstance(second, nodes.Name) and second.name in loop_vars:
-                return True
-    return False
-
-
-def _carries_state(uses: List[nodes.Call], loop_vars: Set[str]) -> bool:
-    """``out, state = cell(x_t, state)``: the call's state argument is reassigned by the call, and the
-    step input comes from the loop (a recurrence across iterations)."""
-    for use in uses:
-        signature = _one_cell_rnn(use)
-        if signature is not None:
-            state = tfapi.call_argument(use, *signature.initial_states[0]) if signature.initial_states else None
-            step_input = tfapi.call_argument(use, *signature.inputs)
-        else:
-            state = tfapi.call_argument(use, 1, "state") or tfapi.call_argument(use, 1, "states")
-            step_input = tfapi.call_argument(use, 0, "inputs")
-        if state is None or step_input is None:
-            continue
-        if not {n.name for n in tree.names_in(state)} & _assigned_by(use):
-            continue
-        if {n.name for n in tree.names_in(step_input)} & loop_vars or _derived_from(step_input, loop_vars):
-            return True
-    return False
-
-
-def _derived_from(expr: nodes.NodeNG, loop_vars: Set[str]) -> bool:
-    """Is the step input a name assigned from the loop variable (``x_t = x[:, t]``)?"""
-    for name in tree.names_in(expr):
-        binding = single_binding(name)
-        value = assigned_value(binding) if isinstance(binding, nodes.AssignName) else None
-        if value is not None and any(n.name in loop_vars for n in tree.names_in(value)):
-            return True
-    return False
-
-
-def _may_share(node: nodes.Call, loop: nodes.For) -> bool:
-    """TF1 cells built under reuse (a switch in the loop, a reusing scope, reuse=/name=) may share."""
+def _may_share(node: nodes.Call, loop: nodes.NodeNG, uses: List[nodes.Call]) -> bool:
+    """May the TF1 cells built at each step share weights? With ``reuse=`` on the cell, a reuse switched
+    on in the loop (TF 0.x cells took their variables from the scope), or a reusing scope. Not under
+    ``tf.AUTO_REUSE`` alone: it exists since TF 1.4, where a cell is a layer that takes a fresh scope name
+    at its first call (``gru_cell``, ``gru_cell_1``, ...) unless the call passes ``scope=``."""
     for keyword in ("reuse", "_reuse"):
         value = tfapi.call_argument(node, None, keyword)
         if value is not None and tfapi.literal_value(value) not in (None, False):
             return True
     if scopes.reuse_switched_in_loop(loop):
         return True
-    return scopes.reuse_mode(node) != scopes.REUSE_NONE
+    mode = scopes.reuse_mode(node)
+    if mode == scopes.REUSE_AUTO:
+        return any(tfapi.call_argument(use, None, "scope") is not None for use in uses)
+    return mode != scopes.REUSE_NONE
 
 
-def _builds_weights(expr: Optional[nodes.NodeNG], loop: nodes.For, depth: int = 0) -> bool:
+def _builds_weights(expr: Optional[nodes.NodeNG], loop: nodes.NodeNG, depth: int = 0) -> bool:
     """Does evaluating expr inside loop make new weights? A cell constructor does; a wrapper or stack
     only when what it wraps is built inside the loop too (``DropoutWrapper(cell)`` around the one cell
     built before the loop shares that cell's weights)."""
