@@ -13,7 +13,7 @@ from typing import Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Tuple
 
 from astroid import nodes
 
-from pylint_rnn.core import tfapi, tree
+from pylint_rnn.core import counts, dataflow, tfapi, tree
 from pylint_rnn.core.bindings import assigned_value, bindings_of, method_class
 
 _MAX_DEPTH = 12
@@ -22,6 +22,7 @@ _COMPREHENSION_SPAN = 16
 # Last names of the calls that create a variable, looked at before resolving the API.
 CREATION_NAMES = frozenset({"Variable", "get_variable", "add_weight", "add_variable", "variable"})
 _LAYER_WEIGHT_METHODS = ("add_weight", "add_variable")
+_LIST_FILLERS = ("append", "insert", "extend")
 
 
 class _Parameters(NamedTuple):
@@ -84,10 +85,16 @@ class VariableTracker:
             return []
         if isinstance(expr, (nodes.Tuple, nodes.List)):
             return [item for elt in expr.elts for item in self.resolve(elt, depth + 1)]
-        if isinstance(expr, nodes.ListComp):
+        if isinstance(expr, (nodes.ListComp, nodes.GeneratorExp)):
             return self.resolve(expr.elt, depth + 1)
+        if isinstance(expr, (nodes.Dict, nodes.DictComp)):  # {"fw": init_fw, "bw": init_bw}
+            values = [value for _, value in expr.items] if isinstance(expr, nodes.Dict) else [expr.value]
+            return [item for value in values for item in self.resolve(value, depth + 1)]
         if isinstance(expr, nodes.Name):
-            return [item for value in _bound_values(expr) for item in self.resolve(value, depth + 1)]
+            # bound values, what is appended to a list, what is stored in a dict (states["fw"] = ...)
+            values = _bound_values(expr) + _appended_values(expr) + [
+                value for _, value in dataflow.dict_entries(expr, expr) if not isinstance(value, nodes.Dict)]
+            return [item for value in values for item in self.resolve(value, depth + 1)]
         if isinstance(expr, nodes.Attribute):
             attr_values = self._self_attribute_values(expr)
             if attr_values is not None:
@@ -145,7 +152,7 @@ class VariableTracker:
             yield None
         elif isinstance(base, (nodes.Tuple, nodes.List)):
             yield list(base.elts)
-        elif isinstance(base, nodes.ListComp):
+        elif isinstance(base, (nodes.ListComp, nodes.GeneratorExp)):
             yield [base.elt] * _COMPREHENSION_SPAN  # [make() for _ in range(n)]: every item is elt
         elif isinstance(base, nodes.Call):
             yield _tuple_parts(base) if tfapi.call_api(base) == tfapi.STATE_TUPLE else None
@@ -218,7 +225,8 @@ class VariableTracker:
         if depth > _MAX_DEPTH:
             return None, False
         if isinstance(value, nodes.Name):
-            for bound in _bound_values(value):
+            # a loop or comprehension variable holds an item of what it iterates: a zero_state's parts
+            for bound in _bound_values(value) + _iterated_values(value):
                 found = self._batch_dim_of_value(bound, depth + 1)
                 if found[0]:
                     return found
@@ -227,6 +235,8 @@ class VariableTracker:
             return self._batch_dim_of_value(value.expr, depth + 1)
         if isinstance(value, nodes.Subscript):
             return self._batch_dim_of_value(value.value, depth + 1)
+        if isinstance(value, (nodes.ListComp, nodes.GeneratorExp)):
+            return self._batch_dim_of_value(value.elt, depth + 1)
         if not isinstance(value, nodes.Call):
             return None, False
         last = tree.last_name(value.func)
@@ -235,7 +245,8 @@ class VariableTracker:
             return (batch.as_string(), True) if batch is not None else (None, False)
         if last in _SHAPED_FACTORIES:
             return self._batch_dim_of_factory(value, last), False
-        if tfapi.call_api(value) in _PASS_THROUGH_APIS and value.args:
+        if (tfapi.call_api(value) in _PASS_THROUGH_APIS and value.args) or \
+                (isinstance(value.func, nodes.Name) and value.func.name in ("tuple", "list") and value.args):
             return self._batch_dim_of_value(value.args[0], depth + 1)
         return None, False
 
@@ -252,21 +263,30 @@ class VariableTracker:
         return self._first_dim(shape, 0)
 
     def _first_dim(self, shape: Optional[nodes.NodeNG], depth: int) -> Optional[str]:
+        """The batch-size text of a shape's first dimension: a literal shape, a name bound to one, or a
+        shape kept in configuration (``shapes["c"]``, ``cfg.state_shape``)."""
         if shape is None or depth > 3:
             return None
         if isinstance(shape, (nodes.List, nodes.Tuple)):
             return self._dim_text(shape.elts[0]) if len(shape.elts) >= 2 else None
+        bound: list = []
         if isinstance(shape, nodes.Name):
-            for bound in _bound_values(shape):
-                found = self._first_dim(bound, depth + 1)
-                if found:
-                    return found
+            bound = _bound_values(shape)
+        elif isinstance(shape, nodes.Attribute):
+            bound = [counts.configured_attribute(shape)]
+        elif counts.config_key(shape) is not None:
+            bound = [counts.mapping_entry(*counts.config_key(shape))]
+        for value in bound:
+            found = self._first_dim(value, depth + 1)
+            if found:
+                return found
         return None
 
     def _dim_text(self, dim: nodes.NodeNG) -> Optional[str]:
-        if isinstance(dim, nodes.Name) and dim.name.lower() in self.batch_names:
-            return dim.name
-        if isinstance(dim, nodes.Attribute) and dim.attrname.lower() in self.batch_names:
+        """The dimension's text when it names the batch size: ``batch_size``, ``FLAGS.batch_size``,
+        ``params["batch_size"]``, or a name bound to one of those."""
+        count = counts.count_of(dim)
+        if count is not None and not count.literal and any(n.lower() in self.batch_names for n in count.names):
             return dim.as_string()
         return None
 
@@ -295,6 +315,34 @@ def _bound_values(name: nodes.Name) -> list:
     """The values a name may hold here: right-hand sides of its assignments (element-wise for tuples)."""
     targets = (binding for binding in bindings_of(name) if isinstance(binding, nodes.AssignName))
     return [value for value in map(_target_value, targets) if value is not None]
+
+
+def _appended_values(name: nodes.Name) -> list:
+    """What ``states.append(v)`` / ``.insert(i, v)`` / ``.extend(vs)`` put in a list bound to ``name``."""
+    out = []
+    for binding in bindings_of(name):
+        value = assigned_value(binding) if isinstance(binding, nodes.AssignName) else None
+        if not isinstance(value, (nodes.List, nodes.Tuple)):
+            continue
+        for call in tree.own_nodes(binding.frame(), nodes.Call):
+            func = call.func
+            if isinstance(func, nodes.Attribute) and func.attrname in _LIST_FILLERS and call.args \
+                    and isinstance(func.expr, nodes.Name) and func.expr.name == name.name:
+                out.append(call.args[-1])
+    return out
+
+
+def _iterated_values(name: nodes.Name) -> list:
+    """What a loop or comprehension variable iterates (``for s in zero``, ``(... for c, h in states)``)."""
+    out = []
+    for binding in bindings_of(name):
+        target = binding
+        while isinstance(target.parent, (nodes.Tuple, nodes.List)):
+            target = target.parent
+        holder = target.parent
+        if isinstance(holder, (nodes.Comprehension, nodes.For)) and holder.target is target:
+            out.append(holder.iter)
+    return out
 
 
 def _target_value(target: nodes.NodeNG) -> Optional[nodes.NodeNG]:
@@ -336,7 +384,7 @@ def _label(call: nodes.Call) -> Tuple[str, bool]:
             target = targets.elts[parent.elts.index(call)]
     if isinstance(target, nodes.AssignName):
         return target.name, True
-    if isinstance(target, nodes.AssignAttr):
+    if isinstance(target, (nodes.AssignAttr, nodes.Subscript)):  # self.h0 = ..., states["fw"] = ...
         return target.as_string(), True
     name = tfapi.literal_value(tfapi.call_argument(call, None, "name"))
     if not isinstance(name, str) and call.args:  # tf.get_variable("h0", ...), self.add_weight("h0", ...)
