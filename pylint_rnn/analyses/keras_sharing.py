@@ -18,8 +18,9 @@ from pylint.interfaces import INFERENCE
 
 from pylint_rnn.analyses import Finding
 from pylint_rnn.core import effects as fx
-from pylint_rnn.core import tfapi, tree
+from pylint_rnn.core import dataflow, tfapi, timeaxis, tree
 from pylint_rnn.core.bindings import assigned_value, bindings_of
+from pylint_rnn.core.counts import loop_count
 
 REBUILT = "rnn-layer-rebuilt-per-call"
 
@@ -76,10 +77,14 @@ def rebuilt_layers(module: nodes.Module, constructions: List[nodes.Call],
         if name is None or name in separate_towers:
             continue
         twins = _find_twins(module, function, name)
-        if twins is None:
-            continue
-        first, second, merge = twins
-        input_a, input_b = _differing_inputs(first, second, function)
+        if twins is not None:
+            first, second, merge = twins
+            input_a, input_b = _differing_inputs(first, second, function)
+        else:
+            repeated = _repeated_twins(function)
+            if repeated is None:
+                continue
+            input_a, input_b, merge = repeated
         for call in calls:
             layer = tfapi.call_api(call).rsplit(".", 1)[-1]
             # The twin structure is read from how the results are used; the user may still mean two towers.
@@ -148,10 +153,8 @@ def _find_twins(module: nodes.Module, function: nodes.NodeNG,
                 name: str) -> Optional[Tuple[nodes.Call, nodes.Call, nodes.NodeNG]]:
     """(first call, second call, merge node) when function is applied to two inputs that are combined."""
     sites_by_frame: Dict[int, list] = {}
-    for call in module.nodes_of_class(nodes.Call):
-        if tree.last_name(call.func) != name or not call.args and not call.keywords:
-            continue
-        if fx.function_of_call(call) is function:
+    for call in fx.call_sites(function, name):
+        if call.args or call.keywords:
             sites_by_frame.setdefault(id(call.frame()), []).append(call)
     config = None
     for sites in sites_by_frame.values():
@@ -215,6 +218,95 @@ def _differing_inputs(first: nodes.Call, second: nodes.Call, function: nodes.Nod
         if x is not None and y is not None and x.as_string() != y.as_string():
             return tree.short_text(x, _INPUT_TEXT_LIMIT), tree.short_text(y, _INPUT_TEXT_LIMIT)
     return tree.short_text(first, _INPUT_TEXT_LIMIT), tree.short_text(second, _INPUT_TEXT_LIMIT)
+
+
+# --- one call site run on several inputs: a comprehension or a loop ----------------------------------------
+
+
+def _repeated_twins(function: nodes.NodeNG) -> Optional[Tuple[str, str, nodes.NodeNG]]:
+    """(first input, second input, merge node) when one call of the helper runs in a comprehension or a
+    ``for`` loop over two or more inputs (``[encode(q) for q in (q1, q2)]``, ``for x in inputs:
+    outs.append(encode(x))``) and the results are combined."""
+    config = None
+    for site in fx.call_sites(function, _function_name(function)):
+        loop = _iterating_loop(site)
+        items = _loop_items(loop) if loop is not None else None
+        if items is None:
+            continue
+        variables = {n.name for n in _loop_target(loop).nodes_of_class(nodes.AssignName)}
+        bound = fx.bind_arguments(site, function)
+        varying = {param for param, arg in bound.items() if {n.name for n in tree.names_in(arg)} & variables}
+        if config is None:
+            config = _config_parameters(function)
+        if not varying or varying & config:
+            continue  # the same input each time, or another configuration each time
+        merge = _merge_of_results(site, loop, function)
+        if merge is not None:
+            return items[0], items[1], merge
+    return None
+
+
+def _iterating_loop(site: nodes.Call) -> Optional[nodes.NodeNG]:
+    """The comprehension whose element is the call, or the ``for`` whose body appends its result."""
+    parent = site.parent
+    if isinstance(parent, (nodes.ListComp, nodes.GeneratorExp)) and parent.elt is site \
+            and len(parent.generators) == 1 and not parent.generators[0].ifs:
+        return parent
+    statement = parent.parent if isinstance(parent, nodes.Call) and site in parent.args else None
+    if isinstance(parent, nodes.Call) and isinstance(parent.func, nodes.Attribute) \
+            and parent.func.attrname == "append" and isinstance(statement, nodes.Expr) \
+            and isinstance(statement.parent, nodes.For) and statement in statement.parent.body:
+        return statement.parent
+    return None
+
+
+def _loop_target(loop: nodes.NodeNG) -> nodes.NodeNG:
+    return loop.target if isinstance(loop, nodes.For) else loop.generators[0].target
+
+
+def _loop_items(loop: nodes.NodeNG) -> Optional[Tuple[str, str]]:
+    """The first two inputs a loop hands out, as written, when it hands out at least two."""
+    iterable = loop.iter if isinstance(loop, nodes.For) else loop.generators[0].iter
+    if isinstance(iterable, nodes.Call) and isinstance(iterable.func, nodes.Name) \
+            and iterable.func.name in ("zip", "enumerate") and iterable.args:
+        iterable = iterable.args[0]
+    elements = dataflow.sequence_elements(iterable, loop) if isinstance(
+        iterable, (nodes.List, nodes.Tuple, nodes.Name, nodes.Attribute)) else None
+    if elements is not None and len(elements) >= 2:
+        return tree.short_text(elements[0], _INPUT_TEXT_LIMIT), tree.short_text(elements[1], _INPUT_TEXT_LIMIT)
+    built = timeaxis.value_of(iterable) if isinstance(iterable, nodes.Name) else None
+    if isinstance(built, nodes.ListComp) and len(built.generators) == 1:
+        count = loop_count(built.generators[0].iter)
+        if count is not None and count.value is not None and count.value >= 2:
+            return f"{iterable.name}[0]", f"{iterable.name}[1]"
+    return None
+
+
+def _merge_of_results(site: nodes.Call, loop: nodes.NodeNG, function: nodes.NodeNG) -> Optional[nodes.NodeNG]:
+    """The first node that combines two results of the repeated call: an operand that is the whole list
+    of results, or two operands that are two of them."""
+    whole, parts = _result_names(site, loop)
+    for node in tree.own_nodes(site.frame(), (nodes.BinOp, nodes.Call)):
+        operands, _ = _merge_operands(node, function)
+        named = [operand.name for operand in operands if isinstance(operand, nodes.Name)]
+        if any(operand is loop for operand in operands) or set(named) & whole:
+            return node
+        if len(set(named) & parts) >= 2:
+            return node
+    return None
+
+
+def _result_names(site: nodes.Call, loop: nodes.NodeNG) -> Tuple[Set[str], Set[str]]:
+    """(names holding the list of results, names holding one result each)."""
+    if isinstance(loop, nodes.For):
+        return {site.parent.func.expr.as_string()}, set()
+    assign = loop.parent
+    if not (isinstance(assign, nodes.Assign) and assign.value is loop and len(assign.targets) == 1):
+        return set(), set()
+    target = assign.targets[0]
+    if isinstance(target, nodes.AssignName):
+        return {target.name}, set()
+    return set(), {n.name for n in target.nodes_of_class(nodes.AssignName)}
 
 
 # --- where do the two results go? ------------------------------------------------------------------------
