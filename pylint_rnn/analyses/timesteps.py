@@ -543,9 +543,10 @@ def _time_loop_reason(loop: nodes.NodeNG, uses: List[nodes.Call],
 
 def _may_share(node: nodes.Call, loop: nodes.NodeNG, uses: List[nodes.Call]) -> bool:
     """May the TF1 cells built at each step share weights? With ``reuse=`` on the cell, a reuse switched
-    on in the loop (TF 0.x cells took their variables from the scope), or a reusing scope. Not under
-    ``tf.AUTO_REUSE`` alone: it exists since TF 1.4, where a cell is a layer that takes a fresh scope name
-    at its first call (``gru_cell``, ``gru_cell_1``, ...) unless the call passes ``scope=``."""
+    on in the loop (TF 0.x cells took their variables from the scope), or a reusing scope. Not under a
+    ``tf.AUTO_REUSE`` scope entered once around the loop: AUTO_REUSE exists since TF 1.4, where a cell is
+    a layer that takes a fresh scope name at its first call (``gru_cell``, ``gru_cell_1``, ...) unless the
+    call passes ``scope=`` or a named scope is entered anew at each step."""
     for keyword in ("reuse", "_reuse"):
         value = tfapi.call_argument(node, None, keyword)
         if value is not None and tfapi.literal_value(value) not in (None, False):
@@ -554,7 +555,11 @@ def _may_share(node: nodes.Call, loop: nodes.NodeNG, uses: List[nodes.Call]) -> 
         return True
     mode = scopes.reuse_mode(node)
     if mode == scopes.REUSE_AUTO:
-        return any(tfapi.call_argument(use, None, "scope") is not None for use in uses)
+        # Entering a named scope resets the numbering of the scopes under it: a cell built in a scope
+        # entered at every step takes the same name each time, and AUTO_REUSE shares it.
+        entered_per_step = any(tree.is_inside(scope.node, loop) and not scope.unique
+                               for scope in scopes.variable_scope_chain(node))
+        return entered_per_step or any(tfapi.call_argument(use, None, "scope") is not None for use in uses)
     return mode != scopes.REUSE_NONE
 
 
