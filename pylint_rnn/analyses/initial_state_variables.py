@@ -333,15 +333,24 @@ def _appended_values(name: nodes.Name) -> list:
 
 
 def _iterated_values(name: nodes.Name) -> list:
-    """What a loop or comprehension variable iterates (``for s in zero``, ``(... for c, h in states)``)."""
+    """What a loop or comprehension variable iterates (``for s in zero``, ``for i, s in enumerate(zero)``,
+    ``(... for c, h in states)``): the sequence whose items it holds."""
     out = []
     for binding in bindings_of(name):
-        target = binding
-        while isinstance(target.parent, (nodes.Tuple, nodes.List)):
-            target = target.parent
-        holder = target.parent
-        if isinstance(holder, (nodes.Comprehension, nodes.For)) and holder.target is target:
-            out.append(holder.iter)
+        if not isinstance(binding, nodes.AssignName):
+            continue
+        holder, target = binding.parent, binding
+        if isinstance(holder, nodes.Tuple):
+            holder, target = holder.parent, holder
+        if not (isinstance(holder, (nodes.Comprehension, nodes.For)) and holder.target is target):
+            continue
+        iterable = holder.iter
+        if target is not binding and isinstance(iterable, nodes.Call) and isinstance(iterable.func, nodes.Name) \
+                and iterable.func.name in ("enumerate", "zip"):
+            position = target.elts.index(binding) - (1 if iterable.func.name == "enumerate" else 0)
+            iterable = iterable.args[position] if 0 <= position < len(iterable.args) else None
+        if iterable is not None:
+            out.append(iterable)
     return out
 
 
