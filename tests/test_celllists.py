@@ -164,3 +164,46 @@ def test_direction_keys_name_the_list_a_stack_holds_before_its_cells():
     used = list(celllists.direction_keys(astroid.extract_node(code)).values())
     assert [u.list_label for u in used] == ["", "cells", "", ""]
     assert [e.label for u in used for e in u.elements] == ["stack", "a", "b"]
+
+
+# --- containers and configuration ----------------------------------------------------------------------
+
+W = "import tensorflow as tf\nW = tf.nn.rnn_cell.DropoutWrapper\n"  # a cell wrapper: W(c) is c's weights
+
+
+@pytest.mark.parametrize(
+    "code, expected",
+    [
+        (W + "c = f()\nstack([W(x) for x, p in zip([c] * n, probs)]) #@", [("'c'", "n")]),
+        (W + "c = f()\ncells = [c for _ in range(n)]\nstack([W(x) for i, x in enumerate(cells)]) #@", [("'c'", "n")]),
+        (W + "c = f()\nstack([W(c, keep=p) for p in probs]) #@", [("'c'", "len(probs)")]),
+        (W + "c = f()\nlayers = []\nfor x, p in zip([c] * 3, probs):\n    layers.append(W(x, p))\nstack(layers) #@",
+         [("'c'", "3")]),
+        ("c = f()\nd = {'enc': [c] * 2}\nstack(d['enc']) #@", [("'c'", "2")]),
+        ("c = f()\ncells, keep = [c] * k, 0.5\nstack(cells) #@", [("'c'", "k")]),
+        ("c = f()\nn_layers = 1\nstack([c] * n_layers) #@", [("'c'", "n_layers")]),  # latent
+    ],
+)
+def test_duplicates_through_containers_and_knobs(code, expected):
+    assert _duplicates(code) == expected
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        W + "stack([W(f(s), p) for s, p in zip(sizes, probs)]) #@",
+        W + "c = f()\nstack([W(x, p) for x, p in zip([c] * n, [0.5])]) #@",  # zip stops after one
+        W + "c = f()\nKEEP = [0.9]\nstack([W(c, keep=p) for p in KEEP]) #@",  # one setting, one layer
+        "c = f()\nstack([c for _ in settings]) #@",  # an unknown length the cell ignores
+        "c = f()\nstack([c] * 1) #@",  # a literal 1 is no knob
+    ],
+)
+def test_no_duplicates_through_containers(code):
+    assert not _duplicates(code)
+
+
+def test_a_latent_duplicate_says_so():
+    cells = celllists.cell_list(*(lambda call: (call.args[0], call))(
+        astroid.extract_node("c = f()\nn = 1\nstack([c for _ in range(n)]) #@")))
+    (duplicate,) = celllists.duplicated(cells)
+    assert duplicate.count.latent() and duplicate.count.value == 1

@@ -8,6 +8,12 @@ layers that keep the time axis), the number of steps of a static RNN's input lis
 layer list, the time dimension an RNN call's inputs have, and the steps a Keras recurrent layer declares
 or is applied to. Every answer is an expression of the user's code (or a ``Count`` of one), or None when
 the tree does not say.
+
+Where the number is not written (a parameter ``x``), a dimension still has a token: ``len(steps)``,
+``x.shape[1]`` or ``tf.shape(x)[1]`` read back from the very tensor an RNN runs on carry the token of that
+tensor's time dimension (:func:`trace_dim`, :func:`dim_count`, :func:`rnn_input_step_count`), so a depth
+measured from the input is recognised as its time dimension through aliases and the ops that keep the
+leading axes (embedding lookups, one-hot, dense layers, dropout, transposes).
 """
 from __future__ import annotations
 
@@ -530,8 +536,10 @@ def keras_declared_steps(layer: nodes.Call) -> Iterator[nodes.NodeNG]:
 
 
 def keras_layer_step_counts(layer: nodes.Call) -> Iterator[Tuple[Count, Optional[nodes.NodeNG]]]:
-    """:func:`keras_layer_steps` as Counts; a tensor the layer is applied to gives its time dimension's
-    token even when the code does not spell the number."""
+    """(time steps, the tensor they are of) for a Keras recurrent layer: first what it declares (tensor
+    None), then the time dimension of each tensor it is applied to (with its token, so that a depth read
+    back from that tensor matches even when the code does not spell the number). Nothing for a time-major
+    layer."""
     if tfapi.time_major(layer) is not False:
         return
     for steps in keras_declared_steps(layer):
@@ -542,18 +550,3 @@ def keras_layer_step_counts(layer: nodes.Call) -> Iterator[Tuple[Count, Optional
             count = _with_token(*trace_dim(parent.args[0], 1), "the time steps")
             if count is not None:
                 yield count, parent.args[0]
-
-
-def keras_layer_steps(layer: nodes.Call) -> Iterator[Tuple[nodes.NodeNG, Optional[nodes.NodeNG]]]:
-    """(time steps, the tensor they are of) for a Keras recurrent layer: first what it declares (tensor
-    None), then the time dimension of each tensor it is applied to. Nothing for a time-major layer."""
-    if tfapi.time_major(layer) is not False:
-        return
-    for steps in keras_declared_steps(layer):
-        yield steps, None
-    for use in result_uses(layer):
-        parent = use.parent
-        if isinstance(parent, nodes.Call) and parent.func is use and parent.args:
-            steps = time_dim(parent.args[0], 1)
-            if steps is not None:
-                yield steps, parent.args[0]
