@@ -19,7 +19,7 @@ def _rebuilt(source: str, separate_towers=()) -> list:
     module = astroid.parse(textwrap.dedent(source))
     constructions = [call for call in module.nodes_of_class(nodes.Call)
                      if keras_sharing.is_layer_built_in_function(call)]
-    found = keras_sharing.rebuilt_layers(module, constructions, frozenset(separate_towers))
+    found = keras_sharing.rebuilt_layers(constructions, frozenset(separate_towers))
     return [(f.node.lineno, rules.rule(f.symbol).format(f.args, f.fix_args), f.confidence.name)
             for f in found]
 

@@ -83,32 +83,35 @@ class VariableTracker:
         """The variables an expression may evaluate to (or pack), each with 'was reshaped on the way'."""
         if expr is None or depth > _MAX_DEPTH:
             return []
-        if isinstance(expr, (nodes.Tuple, nodes.List)):
-            return [item for elt in expr.elts for item in self.resolve(elt, depth + 1)]
-        if isinstance(expr, (nodes.ListComp, nodes.GeneratorExp)):
-            return self.resolve(expr.elt, depth + 1)
-        if isinstance(expr, (nodes.Dict, nodes.DictComp)):  # {"fw": init_fw, "bw": init_bw}
-            values = [value for _, value in expr.items] if isinstance(expr, nodes.Dict) else [expr.value]
-            return [item for value in values for item in self.resolve(value, depth + 1)]
-        if isinstance(expr, nodes.Name):
-            # bound values, what is appended to a list, what is stored in a dict (states["fw"] = ...)
-            values = _bound_values(expr) + _appended_values(expr) + [
-                value for _, value in dataflow.dict_entries(expr, expr) if not isinstance(value, nodes.Dict)]
-            return [item for value in values for item in self.resolve(value, depth + 1)]
-        if isinstance(expr, nodes.Attribute):
-            attr_values = self._self_attribute_values(expr)
-            if attr_values is not None:
-                return [item for value in attr_values for item in self.resolve(value, depth + 1)]
-            if expr.attrname in _STATE_FIELDS:
-                return self._component(expr.expr, _STATE_FIELDS[expr.attrname], depth + 1)
-            return []
+        if isinstance(expr, nodes.Call):
+            return self._resolve_call(expr, depth)
+        if isinstance(expr, nodes.Attribute) and expr.attrname in _STATE_FIELDS \
+                and self._self_attribute_values(expr) is None:
+            return self._component(expr.expr, _STATE_FIELDS[expr.attrname], depth + 1)
         if isinstance(expr, nodes.Subscript):
             index = tfapi.literal_value(expr.slice)
             if isinstance(index, int) and not isinstance(index, bool):
                 return self._component(expr.value, index, depth + 1)
-            return self.resolve(expr.value, depth + 1)
-        if isinstance(expr, nodes.Call):
-            return self._resolve_call(expr, depth)
+        return [item for value in self._held(expr) for item in self.resolve(value, depth + 1)]
+
+    def _held(self, expr: nodes.NodeNG) -> list:
+        """The expressions a container, name, ``self.`` attribute or subscript may hold."""
+        if isinstance(expr, (nodes.Tuple, nodes.List)):
+            return list(expr.elts)
+        if isinstance(expr, (nodes.ListComp, nodes.GeneratorExp)):
+            return [expr.elt]
+        if isinstance(expr, nodes.Dict):  # {"fw": init_fw, "bw": init_bw}
+            return [value for _, value in expr.items]
+        if isinstance(expr, nodes.DictComp):
+            return [expr.value]
+        if isinstance(expr, nodes.Name):
+            # bound values, what is appended to a list, what is stored in a dict (states["fw"] = ...)
+            return _bound_values(expr) + _appended_values(expr) + [
+                value for _, value in dataflow.dict_entries(expr, expr) if not isinstance(value, nodes.Dict)]
+        if isinstance(expr, nodes.Attribute):
+            return self._self_attribute_values(expr) or []
+        if isinstance(expr, nodes.Subscript):
+            return [expr.value]
         return []
 
     def _resolve_call(self, call: nodes.Call, depth: int) -> List[Tuple[Variable, bool]]:
@@ -157,15 +160,7 @@ class VariableTracker:
         elif isinstance(base, nodes.Call):
             yield _tuple_parts(base) if tfapi.call_api(base) == tfapi.STATE_TUPLE else None
         elif isinstance(base, nodes.Subscript):
-            index = tfapi.literal_value(base.slice)
-            if not isinstance(index, int) or isinstance(index, bool):
-                yield None
-                return
-            for outer in self._compositions(base.value, depth + 1):
-                if outer is None or not -len(outer) <= index < len(outer):
-                    yield None
-                else:
-                    yield from self._compositions(outer[index], depth + 1)
+            yield from self._subscript_compositions(base, depth)
         else:
             values = None
             if isinstance(base, nodes.Name):
@@ -176,6 +171,18 @@ class VariableTracker:
                 yield None
             for value in values or ():
                 yield from self._compositions(value, depth + 1)
+
+    def _subscript_compositions(self, base: nodes.Subscript, depth: int) -> Iterable[Optional[list]]:
+        """``states[1]`` of a known nested tuple: the parts of that element."""
+        index = tfapi.literal_value(base.slice)
+        if not isinstance(index, int) or isinstance(index, bool):
+            yield None
+            return
+        for outer in self._compositions(base.value, depth + 1):
+            if outer is None or not -len(outer) <= index < len(outer):
+                yield None
+            else:
+                yield from self._compositions(outer[index], depth + 1)
 
     def _self_attribute_values(self, expr: nodes.Attribute) -> Optional[list]:
         """Values assigned to ``self.<attr>`` anywhere in the class, when expr is such an attribute."""
@@ -212,42 +219,23 @@ class VariableTracker:
             value = tfapi.call_argument(call, parameters.value, parameters.value_keyword)
             if value is not None:
                 batch_dim, zero_state = self._batch_dim_of_value(value, 0)
-        trainable_arg = tfapi.call_argument(call, parameters.trainable, "trainable")
-        if trainable_arg is None:
-            trainable = True
-        else:
-            literal = tfapi.literal_value(trainable_arg)
-            trainable = literal if isinstance(literal, bool) else None
-        return Variable(call, trainable, batch_dim, zero_state)
+        return Variable(call, _trainable(call, parameters), batch_dim, zero_state)
 
     def _batch_dim_of_value(self, value: nodes.NodeNG, depth: int) -> Tuple[Optional[str], bool]:
         """(batch-size text, made from zero_state) for an initial value, when its first dim is the batch."""
         if depth > _MAX_DEPTH:
             return None, False
-        if isinstance(value, nodes.Name):
-            # a loop or comprehension variable holds an item of what it iterates: a zero_state's parts
-            for bound in _bound_values(value) + _iterated_values(value):
-                found = self._batch_dim_of_value(bound, depth + 1)
-                if found[0]:
-                    return found
-            return None, False
-        if isinstance(value, nodes.Attribute):
-            return self._batch_dim_of_value(value.expr, depth + 1)
-        if isinstance(value, nodes.Subscript):
-            return self._batch_dim_of_value(value.value, depth + 1)
-        if isinstance(value, (nodes.ListComp, nodes.GeneratorExp)):
-            return self._batch_dim_of_value(value.elt, depth + 1)
-        if not isinstance(value, nodes.Call):
-            return None, False
-        last = tree.last_name(value.func)
-        if last in ("zero_state", "get_initial_state"):
-            batch = tfapi.call_argument(value, 0 if last == "zero_state" else 1, "batch_size")
-            return (batch.as_string(), True) if batch is not None else (None, False)
-        if last in _SHAPED_FACTORIES:
-            return self._batch_dim_of_factory(value, last), False
-        if (tfapi.call_api(value) in _PASS_THROUGH_APIS and value.args) or \
-                (isinstance(value.func, nodes.Name) and value.func.name in ("tuple", "list") and value.args):
-            return self._batch_dim_of_value(value.args[0], depth + 1)
+        if isinstance(value, nodes.Call):
+            last = tree.last_name(value.func)
+            if last in ("zero_state", "get_initial_state"):
+                batch = tfapi.call_argument(value, 0 if last == "zero_state" else 1, "batch_size")
+                return (batch.as_string(), True) if batch is not None else (None, False)
+            if last in _SHAPED_FACTORIES:
+                return self._batch_dim_of_factory(value, last), False
+        for part in _value_sources(value):
+            found = self._batch_dim_of_value(part, depth + 1)
+            if found[0]:
+                return found
         return None, False
 
     def _batch_dim_of_factory(self, value: nodes.Call, last: str) -> Optional[str]:
@@ -330,6 +318,34 @@ def _appended_values(name: nodes.Name) -> list:
                     and isinstance(func.expr, nodes.Name) and func.expr.name == name.name:
                 out.append(call.args[-1])
     return out
+
+
+def _trainable(call: nodes.Call, parameters: _Parameters) -> Optional[bool]:
+    """``trainable=``: True when not passed, the literal when passed one, None (unknown) otherwise."""
+    argument = tfapi.call_argument(call, parameters.trainable, "trainable")
+    if argument is None:
+        return True
+    literal = tfapi.literal_value(argument)
+    return literal if isinstance(literal, bool) else None
+
+
+def _value_sources(value: nodes.NodeNG) -> list:
+    """Where an initial value's first dimension comes from: a name's values (a loop or comprehension
+    variable holds an item of what it iterates: a zero_state's parts), the tuple of ``.c`` / ``[0]``, the
+    element of a comprehension, the argument of ``tuple(...)`` or of an op that keeps the shape."""
+    if isinstance(value, nodes.Name):
+        return _bound_values(value) + _iterated_values(value)
+    if isinstance(value, nodes.Attribute):
+        return [value.expr]
+    if isinstance(value, nodes.Subscript):
+        return [value.value]
+    if isinstance(value, (nodes.ListComp, nodes.GeneratorExp)):
+        return [value.elt]
+    if isinstance(value, nodes.Call) and value.args and (
+            tfapi.call_api(value) in _PASS_THROUGH_APIS
+            or isinstance(value.func, nodes.Name) and value.func.name in ("tuple", "list")):
+        return [value.args[0]]
+    return []
 
 
 def _iterated_values(name: nodes.Name) -> list:

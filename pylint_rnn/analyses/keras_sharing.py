@@ -60,8 +60,7 @@ def is_layer_built_in_function(call: nodes.Call) -> bool:
     return tfapi.call_api(call) in _RECURRENT_APIS
 
 
-def rebuilt_layers(module: nodes.Module, constructions: List[nodes.Call],
-                   separate_towers: Collection[str]) -> List[Finding]:
+def rebuilt_layers(constructions: List[nodes.Call], separate_towers: Collection[str]) -> List[Finding]:
     """rnn-layer-rebuilt-per-call for the candidate constructions of one module.
 
     ``separate_towers`` names the helpers that are meant to build new weights on every call.
@@ -76,15 +75,10 @@ def rebuilt_layers(module: nodes.Module, constructions: List[nodes.Call],
         name = _function_name(function)
         if name is None or name in separate_towers:
             continue
-        twins = _find_twins(module, function, name)
-        if twins is not None:
-            first, second, merge = twins
-            input_a, input_b = _differing_inputs(first, second, function)
-        else:
-            repeated = _repeated_twins(function)
-            if repeated is None:
-                continue
-            input_a, input_b, merge = repeated
+        twins = _twins(function, name)
+        if twins is None:
+            continue
+        input_a, input_b, merge = twins
         for call in calls:
             layer = tfapi.call_api(call).rsplit(".", 1)[-1]
             # The twin structure is read from how the results are used; the user may still mean two towers.
@@ -149,8 +143,17 @@ def _returned(function: nodes.NodeNG, name: str) -> bool:
     return any(isinstance(value, nodes.Name) and value.name == name for value in returned)
 
 
-def _find_twins(module: nodes.Module, function: nodes.NodeNG,
-                name: str) -> Optional[Tuple[nodes.Call, nodes.Call, nodes.NodeNG]]:
+def _twins(function: nodes.NodeNG, name: str) -> Optional[Tuple[str, str, nodes.NodeNG]]:
+    """(first input, second input, merge node) when the helper runs on twin inputs whose results meet:
+    two calls, or one call run by a comprehension or loop over the inputs."""
+    twins = _find_twins(function, name)
+    if twins is None:
+        return _repeated_twins(function)
+    first, second, merge = twins
+    return (*_differing_inputs(first, second, function), merge)
+
+
+def _find_twins(function: nodes.NodeNG, name: str) -> Optional[Tuple[nodes.Call, nodes.Call, nodes.NodeNG]]:
     """(first call, second call, merge node) when function is applied to two inputs that are combined."""
     sites_by_frame: Dict[int, list] = {}
     for call in fx.call_sites(function, name):
@@ -164,15 +167,15 @@ def _find_twins(module: nodes.Module, function: nodes.NodeNG,
             config = _config_parameters(function)
         bound = [fx.bind_arguments(site, function) for site in sites]
         derived = _derivations(sites[0].frame(), sites)
-        for i in range(len(sites)):
+        for i, first in enumerate(sites):
             for j in range(i + 1, len(sites)):
                 if not _twin_arguments(bound[i], bound[j], config):
                     continue
-                if _chained(sites[i], sites[j], i, j, derived):
+                if _chained(first, sites[j], i, j, derived):
                     continue
-                merge = _merge_of(sites[0].frame(), i, j, sites, derived, function)
+                merge = _merge_of((i, j), sites, derived, function)
                 if merge is not None:
-                    return sites[i], sites[j], merge
+                    return first, sites[j], merge
     return None
 
 
@@ -252,10 +255,11 @@ def _iterating_loop(site: nodes.Call) -> Optional[nodes.NodeNG]:
     if isinstance(parent, (nodes.ListComp, nodes.GeneratorExp)) and parent.elt is site \
             and len(parent.generators) == 1 and not parent.generators[0].ifs:
         return parent
-    statement = parent.parent if isinstance(parent, nodes.Call) and site in parent.args else None
-    if isinstance(parent, nodes.Call) and isinstance(parent.func, nodes.Attribute) \
-            and parent.func.attrname == "append" and isinstance(statement, nodes.Expr) \
-            and isinstance(statement.parent, nodes.For) and statement in statement.parent.body:
+    appends = isinstance(parent, nodes.Call) and isinstance(parent.func, nodes.Attribute) \
+        and parent.func.attrname == "append" and site in parent.args
+    statement = parent.parent if appends else None
+    if isinstance(statement, nodes.Expr) and isinstance(statement.parent, nodes.For) \
+            and statement in statement.parent.body:
         return statement.parent
     return None
 
@@ -355,11 +359,12 @@ def _chained(first: nodes.Call, second: nodes.Call, i: int, j: int, derived: Der
     return False
 
 
-def _merge_of(frame: nodes.NodeNG, i: int, j: int, sites: list, derived: Derivations,
+def _merge_of(pair: Tuple[int, int], sites: list, derived: Derivations,
               function: nodes.NodeNG) -> Optional[nodes.NodeNG]:
-    """The first node in frame that combines the results of sites i and j."""
+    """The first node in the sites' frame that combines the results of the sites at ``pair``."""
+    i, j = pair
     site_ids = {id(site): index for index, site in enumerate(sites)}
-    for node in tree.own_nodes(frame, (nodes.BinOp, nodes.Call)):
+    for node in tree.own_nodes(sites[0].frame(), (nodes.BinOp, nodes.Call)):
         operands, joint = _merge_operands(node, function)
         found = [_sites_in(operand, site_ids, derived) for operand in operands]
         if joint and any({i, j} <= f for f in found):

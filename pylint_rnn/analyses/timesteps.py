@@ -569,27 +569,32 @@ def _builds_weights(expr: Optional[nodes.NodeNG], loop: nodes.NodeNG, depth: int
     built before the loop shares that cell's weights)."""
     if expr is None or depth > _MAX_DEPTH:
         return False
+    if isinstance(expr, nodes.Call):
+        api = tfapi.call_api(expr)
+        if tfapi.is_cell_class(api):
+            return True
+        if api is None:
+            callee = fx.function_of_call(expr)
+            return callee is not None and fx.returns_new_cell(callee)
+    return any(_builds_weights(part, loop, depth + 1) for part in _built_from(expr, loop))
+
+
+def _built_from(expr: nodes.NodeNG, loop: nodes.NodeNG) -> List[nodes.NodeNG]:
+    """What an expression's cells are built by: a name's value when assigned in the loop, the items of a
+    list, the cell a wrapper wraps, the cells a stack holds."""
     if isinstance(expr, nodes.Name):
         binding = single_binding(expr)
-        if not isinstance(binding, nodes.AssignName) or not tree.is_inside(binding, loop):
-            return False
-        return _builds_weights(assigned_value(binding), loop, depth + 1)
+        inside = isinstance(binding, nodes.AssignName) and tree.is_inside(binding, loop)
+        return [assigned_value(binding)] if inside else []
     if isinstance(expr, (nodes.List, nodes.Tuple)):
-        return any(_builds_weights(e, loop, depth + 1) for e in expr.elts)
+        return list(expr.elts)
     if isinstance(expr, nodes.ListComp):
-        return _builds_weights(expr.elt, loop, depth + 1)
+        return [expr.elt]
     if isinstance(expr, nodes.BinOp) and expr.op == "*":
-        return _builds_weights(expr.left, loop, depth + 1) or _builds_weights(expr.right, loop, depth + 1)
-    if not isinstance(expr, nodes.Call):
-        return False
-    api = tfapi.call_api(expr)
-    if tfapi.is_cell_class(api):
-        return True
+        return [expr.left, expr.right]
+    api = tfapi.call_api(expr) if isinstance(expr, nodes.Call) else None
     if tfapi.is_cell_wrapper(api):
-        return _builds_weights(tfapi.call_argument(expr, 0, "cell"), loop, depth + 1)
+        return [tfapi.call_argument(expr, 0, "cell")]
     if tfapi.is_cell_stack(api):
-        return _builds_weights(tfapi.call_argument(expr, 0, "cells"), loop, depth + 1)
-    if api is None:
-        callee = fx.function_of_call(expr)
-        return callee is not None and fx.returns_new_cell(callee)
-    return False
+        return [tfapi.call_argument(expr, 0, "cells")]
+    return []

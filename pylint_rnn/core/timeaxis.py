@@ -340,18 +340,9 @@ def stack_depth(expr: Optional[nodes.NodeNG], element_ok: ElementFilter = None,
             return None
         return _as_depth(iteration_count(generator.iter))
     if isinstance(expr, (nodes.List, nodes.Tuple)):
-        if any(isinstance(e, nodes.Starred) for e in expr.elts):
-            return None
-        if element_ok is not None and not all(element_ok(e) for e in expr.elts):
-            return None
-        return StackDepth(Count.of(len(expr.elts)), tuple(expr.elts))
+        return _listed_depth(expr, element_ok)
     if isinstance(expr, nodes.BinOp) and expr.op == "*":
-        for sequence, times in ((expr.left, expr.right), (expr.right, expr.left)):
-            if isinstance(sequence, (nodes.List, nodes.Tuple)) and len(sequence.elts) == 1:
-                if element_ok is not None and not element_ok(sequence.elts[0]):
-                    return None
-                return _as_depth(count_of(times))
-        return None
+        return _repeated_depth(expr, element_ok)
     if isinstance(expr, nodes.Name):
         binding = single_binding(expr)
         if not isinstance(binding, nodes.AssignName):
@@ -360,6 +351,25 @@ def stack_depth(expr: Optional[nodes.NodeNG], element_ok: ElementFilter = None,
         if isinstance(value, nodes.List) and not value.elts:
             return _as_depth(appended_count(expr, element_ok))
         return stack_depth(value, element_ok, depth + 1)
+    return None
+
+
+def _listed_depth(expr: nodes.NodeNG, element_ok: ElementFilter) -> Optional[StackDepth]:
+    """``[a, b, c]``: as many layers as items, which are kept (to compare how they are built)."""
+    if any(isinstance(e, nodes.Starred) for e in expr.elts):
+        return None
+    if element_ok is not None and not all(element_ok(e) for e in expr.elts):
+        return None
+    return StackDepth(Count.of(len(expr.elts)), tuple(expr.elts))
+
+
+def _repeated_depth(expr: nodes.BinOp, element_ok: ElementFilter) -> Optional[StackDepth]:
+    """``[c] * d`` / ``d * [c]``: d layers."""
+    for sequence, times in ((expr.left, expr.right), (expr.right, expr.left)):
+        if isinstance(sequence, (nodes.List, nodes.Tuple)) and len(sequence.elts) == 1:
+            if element_ok is not None and not element_ok(sequence.elts[0]):
+                return None
+            return _as_depth(dim_count(times))
     return None
 
 
