@@ -227,26 +227,49 @@ def _differing_inputs(first: nodes.Call, second: nodes.Call, function: nodes.Nod
 
 
 def _repeated_twins(function: nodes.NodeNG) -> Optional[Tuple[str, str, nodes.NodeNG]]:
-    """(first input, second input, merge node) when one call of the helper runs in a comprehension or a
-    ``for`` loop over two or more inputs (``[encode(q) for q in (q1, q2)]``, ``for x in inputs:
-    outs.append(encode(x))``) and the results are combined."""
-    config = None
+    """(first input, second input, merge node) when one call of the helper runs in a comprehension, a
+    ``for`` loop or a ``map`` over two or more inputs (``[encode(q) for q in (q1, q2)]``, ``for x in
+    inputs: outs.append(encode(x))``, ``map(encode, (q1, q2))``) and the results are combined."""
+    config = _config_parameters(function)
     for site in fx.call_sites(function, _function_name(function)):
         loop = _iterating_loop(site)
-        items = _loop_items(loop) if loop is not None else None
+        items = _sequence_items(_loop_iterable(loop), loop) if loop is not None else None
         if items is None:
             continue
         variables = {n.name for n in _loop_target(loop).nodes_of_class(nodes.AssignName)}
         bound = fx.bind_arguments(site, function)
         varying = {param for param, arg in bound.items() if {n.name for n in tree.names_in(arg)} & variables}
-        if config is None:
-            config = _config_parameters(function)
         if not varying or varying & config:
             continue  # the same input each time, or another configuration each time
         merge = _merge_of_results(site, loop, function)
         if merge is not None:
             return items[0], items[1], merge
+    return _mapped_twins(function, config)
+
+
+def _mapped_twins(function: nodes.NodeNG, config: Set[str]) -> Optional[Tuple[str, str, nodes.NodeNG]]:
+    """``a, b = map(encode, (q1, q2))`` / ``list(map(encode, inputs))``, then merged."""
+    params = function.argnames()
+    if not params or params[0] in config:
+        return None
+    for call in _map_calls(function):
+        items = _sequence_items(call.args[1], call)
+        whole = call.parent if _is_list_call(call.parent) else call
+        merge = _merge_of_results(call, whole, function) if items is not None else None
+        if merge is not None:
+            return items[0], items[1], merge
     return None
+
+
+def _map_calls(function: nodes.NodeNG) -> List[nodes.Call]:
+    name = _function_name(function)
+    return [call for call in function.root().nodes_of_class(nodes.Call)
+            if isinstance(call.func, nodes.Name) and call.func.name == "map" and len(call.args) == 2
+            and tree.last_name(call.args[0]) == name and fx.function_of_expression(call.args[0]) is function]
+
+
+def _is_list_call(node: nodes.NodeNG) -> bool:
+    return isinstance(node, nodes.Call) and isinstance(node.func, nodes.Name) and node.func.name in ("list", "tuple")
 
 
 def _iterating_loop(site: nodes.Call) -> Optional[nodes.NodeNG]:
@@ -268,13 +291,16 @@ def _loop_target(loop: nodes.NodeNG) -> nodes.NodeNG:
     return loop.target if isinstance(loop, nodes.For) else loop.generators[0].target
 
 
-def _loop_items(loop: nodes.NodeNG) -> Optional[Tuple[str, str]]:
-    """The first two inputs a loop hands out, as written, when it hands out at least two."""
-    iterable = loop.iter if isinstance(loop, nodes.For) else loop.generators[0].iter
+def _loop_iterable(loop: nodes.NodeNG) -> nodes.NodeNG:
+    return loop.iter if isinstance(loop, nodes.For) else loop.generators[0].iter
+
+
+def _sequence_items(iterable: nodes.NodeNG, at: nodes.NodeNG) -> Optional[Tuple[str, str]]:
+    """The first two inputs a sequence holds, as written, when it holds at least two."""
     if isinstance(iterable, nodes.Call) and isinstance(iterable.func, nodes.Name) \
             and iterable.func.name in ("zip", "enumerate") and iterable.args:
         iterable = iterable.args[0]
-    elements = dataflow.sequence_elements(iterable, loop) if isinstance(
+    elements = dataflow.sequence_elements(iterable, at) if isinstance(
         iterable, (nodes.List, nodes.Tuple, nodes.Name, nodes.Attribute)) else None
     if elements is not None and len(elements) >= 2:
         return tree.short_text(elements[0], _INPUT_TEXT_LIMIT), tree.short_text(elements[1], _INPUT_TEXT_LIMIT)

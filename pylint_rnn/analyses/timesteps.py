@@ -1,14 +1,14 @@
-"""Layers mistaken for time steps: stacks as deep as the sequence is long, and a new cell at every step.
+"""Layers mistaken for time steps: stacks as deep as the sequence is long (rnn-layers-as-timesteps).
 
 Seed 002: ``MultiRNNCell([BasicRNNCell(n) for _ in range(seq_length)])`` run by ``dynamic_rnn`` builds
 ``seq_length`` *layers*, each with its own weights, while ``dynamic_rnn`` already unrolls one cell over
-the time steps with one set of weights (rnn-layers-as-timesteps). Building a new cell inside a manual
-loop over the time steps gives every step its own weights too (rnn-cell-per-timestep).
+the time steps with one set of weights (rnn-layers-as-timesteps). The names that classify counts (the two
+options) live here too; a new cell built per time step is :mod:`pylint_rnn.analyses.cell_per_step`.
 
 A count is read as a number of time steps by its name (the time-step-names / layer-count-names options,
 or two separately written equal numbers: confidence INFERENCE) or by the code's structure (the stack is
-sized by the very name that sizes the input's time axis; the loop runs over ``tf.unstack(x, axis=1)``,
-indexes ``x[:, t]`` or carries the state through the cell: HIGH). Shapes and depths come from
+sized by the very name, configuration entry or tensor dimension that sizes the time axis of the input it
+runs on, or of the decoding loop that runs it: HIGH). Shapes and depths come from
 :mod:`pylint_rnn.core.timeaxis`; where the tree does not say, nothing is reported.
 """
 from __future__ import annotations
@@ -23,14 +23,12 @@ from pylint.interfaces import HIGH, INFERENCE, Confidence
 
 from pylint_rnn.analyses import Finding
 from pylint_rnn.core import effects as fx
-from pylint_rnn.core import scopes, tfapi, timeaxis, timeloops, tree
-from pylint_rnn.core.bindings import assigned_value, single_binding
+from pylint_rnn.core import tfapi, timeaxis, timeloops, tree
 from pylint_rnn.core.cache import module_cached
 from pylint_rnn.core.counts import Count, count_of, range_bound
 from pylint_rnn.core.timeaxis import StackDepth
 
 LAYERS_AS_STEPS = "rnn-layers-as-timesteps"
-CELL_PER_STEP = "rnn-cell-per-timestep"
 
 # --- which names are time-step counts and which are layer counts (defaults of the two options) --------
 
@@ -61,7 +59,8 @@ DEFAULT_LAYER_COUNT_NAMES = (
 TIME = "time"
 LAYERS = "layers"
 _RNN_LAST_NAMES = frozenset(api.rsplit(".", 1)[-1] for api in tfapi.RNN_SIGNATURES)
-_MAX_DEPTH = 6  # how far wrappers and names are followed when asking whether a cell is built in a loop
+_INPUT_LAST_NAMES = frozenset(api.rsplit(".", 1)[-1] for api in timeaxis.KERAS_INPUTS)
+_MAX_DEPTH = 6  # how far a stack is followed through wrappers and builders to what runs it
 
 
 def _matches(patterns: Sequence[Pattern[str]], name: str) -> bool:
@@ -93,13 +92,11 @@ class TimeStepOptions:
 
 
 def call_findings(node: nodes.Call, options: TimeStepOptions) -> List[Finding]:
-    """What one call does wrong here: a stack, loop or RNN sized by the time steps, a new cell per step."""
+    """rnn-layers-as-timesteps for one call: a stack, loop or RNN sized by the time steps.
+    (rnn-cell-per-timestep: :mod:`pylint_rnn.analyses.cell_per_step`.)"""
     api = tfapi.call_api(node)
-    if api is None:
-        found = [factory_cell_per_step(node, options)]
-    else:
-        found = [layers_as_timesteps(node, api, options), cell_per_step(node, api, options)]
-    return [f for f in found if f is not None]
+    finding = layers_as_timesteps(node, api, options) if api is not None else None
+    return [finding] if finding is not None else []
 
 
 # --- small questions about calls ---------------------------------------------------------------------
@@ -132,7 +129,7 @@ def _identical(elements: Sequence[nodes.NodeNG]) -> bool:
     return len(shapes) == 1
 
 
-def _assigned_name(node: nodes.NodeNG) -> Optional[str]:
+def assigned_name(node: nodes.NodeNG) -> Optional[str]:
     """The name a call's result is bound to (``multi = MultiRNNCell(...)`` -> 'multi'), if any."""
     parent = node.parent
     if isinstance(parent, nodes.Assign) and len(parent.targets) == 1:
@@ -228,7 +225,7 @@ def _same_count(depth: StackDepth, steps: Optional[Count]) -> Optional[Confidenc
 def _sized_by_steps(node: nodes.Call, what: str, depth: StackDepth, consumers: Iterable[Consumer],
                     options: TimeStepOptions) -> Optional[Finding]:
     """A stack is reported when its depth is named a time-step count, or equals a consumer's time steps.
-    ``consumers`` ends with the default unroller (no steps), named when a name decided."""
+    Among ``consumers`` is the default unroller (no steps), named when a name decided and none came first."""
     verdict = options.classify(depth.count)
     if verdict == LAYERS:
         return None
@@ -248,10 +245,11 @@ def _stack(node: nodes.Call, api: str, options: TimeStepOptions) -> Optional[Fin
     depth = timeaxis.stack_depth(tfapi.call_argument(node, 0, "cells"))
     if depth is None:
         return None
-    bound = _assigned_name(node)
+    bound = assigned_name(node)
     label = f"{tfapi.short_name(api)} '{bound}'" if bound else tfapi.short_name(api)
     default = RNN_LAYER if api == "tf.keras.layers.StackedRNNCells" else "dynamic_rnn"
-    consumers = itertools.chain(_consumers(node), _module_consumers(node), [Consumer(default, None, "")])
+    # A name that decided takes the first consumer in sight, else the default; the module's RNNs come last.
+    consumers = itertools.chain(_consumers(node), [Consumer(default, None, "")], _module_consumers(node))
     return _sized_by_steps(node, label, depth, consumers, options)
 
 
@@ -288,16 +286,21 @@ def _consumers(stack: nodes.Call, depth: int = 0) -> Iterator[Consumer]:
 
 
 def _module_consumers(stack: nodes.Call) -> Iterator[Consumer]:
-    """The RNN functions of the module, for a stack whose own consumer is not in sight (built in one
-    method, run in another): one whose time dimension is spelled like the depth (``cfg.num_frames``,
-    ``params['max_len']``, a module constant) suggests the depth was meant as that sequence length."""
-    for call in _module_rnn_calls(stack.root()):
-        steps = timeaxis.rnn_input_step_count(call)
+    """The RNN functions and Keras inputs of the module, for a stack whose own consumer is not in sight
+    (built in one method, run in another; layers stacked by a loop): one whose time dimension is spelled
+    like the depth (``cfg.num_frames``, ``params['max_len']``, a module constant) suggests the depth was
+    meant as that sequence length."""
+    for call in _module_time_sources(stack.root()):
+        if tfapi.call_api(call) in timeaxis.KERAS_INPUTS:
+            steps = timeaxis.dim_count(timeaxis.time_dim(call, 1))
+            unroller, steps_of = KERAS_LAYER, f"'{assigned_name(call)}'" if assigned_name(call) else "the Input"
+        else:
+            steps = timeaxis.rnn_input_step_count(call)
+            unroller = tfapi.short_name(tfapi.call_api(call))
+            steps_of = _named(tfapi.call_argument(call, *tfapi.rnn_signature(call).inputs))
         shared = tuple(s for s in steps.spellings if _shared_spelling(s)) if steps is not None else ()
         if shared:
-            inputs = tfapi.call_argument(call, *tfapi.rnn_signature(call).inputs)
-            yield Consumer(tfapi.short_name(tfapi.call_api(call)),
-                           Count(None, steps.text, False, steps.names, shared), _named(inputs), True)
+            yield Consumer(unroller, Count(None, steps.text, False, steps.names, shared), steps_of, True)
 
 
 def _shared_spelling(spelling: str) -> bool:
@@ -306,23 +309,25 @@ def _shared_spelling(spelling: str) -> bool:
     return "." in spelling or "[" in spelling or spelling.startswith("bind:")
 
 
-def _module_rnn_calls(module: nodes.Module) -> List[nodes.Call]:
-    """The module's calls of RNN functions that unroll one cell over an inputs tensor (memoised)."""
+def _module_time_sources(module: nodes.Module) -> List[nodes.Call]:
+    """The module's calls of RNN functions that unroll one cell over an inputs tensor, and its Keras
+    ``Input``s (memoised)."""
 
     def compute() -> List[nodes.Call]:
         return [call for call in module.nodes_of_class(nodes.Call)
-                if tree.last_name(call.func) in _RNN_LAST_NAMES and timeloops.one_cell_rnn(call) is not None]
+                if (tree.last_name(call.func) in _RNN_LAST_NAMES and timeloops.one_cell_rnn(call) is not None)
+                or (tree.last_name(call.func) in _INPUT_LAST_NAMES and tfapi.call_api(call) in timeaxis.KERAS_INPUTS)]
 
-    return module_cached("timesteps-rnn-calls", module, compute, [])
+    return module_cached("timesteps-time-sources", module, compute, [])
 
 
 def _unrolling_loop(call: nodes.Call) -> Optional[Consumer]:
     """``for _ in range(T): out, state = stack(inp, state)``: a loop that runs the stack once per time
     step (its structure says so), with T as its time steps."""
     loop = timeloops.enclosing_loop(call)
-    if not isinstance(loop, nodes.For) or not timeloops.runs_over_time(loop, [call]):
+    if loop is None or not timeloops.runs_over_time(loop, [call]):
         return None
-    steps = timeaxis.iteration_count(timeloops.loop_iterable(loop))
+    steps = timeloops.step_count(loop)
     label = timeloops.loop_label(loop)
     return Consumer(f"the loop over {label}" if label.startswith("range") else f"the loop {label}", steps,
                     "the loop that runs it")
@@ -410,18 +415,18 @@ def _flatten_concat(expr: nodes.NodeNG) -> List[nodes.NodeNG]:
     return [expr]
 
 
-def _time_step_loop(node: nodes.Call, options: TimeStepOptions) -> Optional[Tuple[nodes.NodeNG, Count]]:
-    """(bound, its count) when node sits in ``for _ in range(<a time-step count>)``."""
+def _stacking_loop(node: nodes.Call) -> Optional[Tuple[str, StackDepth]]:
+    """(how the message names it, its depth) when node sits in ``for _ in range(bound)``."""
     loop = tree.enclosing_for(node)
     bound = range_bound(loop.iter) if loop is not None else None
-    count = count_of(bound)
-    return (bound, count) if options.classify(count) == TIME else None
+    count = timeaxis.dim_count(bound)
+    return (f"the loop over range({bound.as_string()})", StackDepth(count)) if count is not None else None
 
 
 def _layer_in_time_loop(node: nodes.Call, options: TimeStepOptions) -> Optional[Finding]:
     """A recurrent layer built in ``for _ in range(seq_len)`` and stacked: ``model.add(LSTM(..))`` or
-    ``x = LSTM(..)(x)``."""
-    found = _time_step_loop(node, options)
+    ``x = LSTM(..)(x)``; the bound is a time-step name, or spelled like a time dimension of the module."""
+    found = _stacking_loop(node)
     if found is None:
         return None
     parent = node.parent
@@ -431,170 +436,17 @@ def _layer_in_time_loop(node: nodes.Call, options: TimeStepOptions) -> Optional[
         and isinstance(parent.args[0], nodes.Name) and parent.args[0].name in timeloops.assigned_by(parent)
     if not (added or applied):
         return None
-    bound, count = found
-    return _depth_finding(node, f"the loop over range({bound.as_string()})", StackDepth(count),
-                          Consumer(KERAS_LAYER, None, ""), options)
+    consumers = itertools.chain([Consumer(KERAS_LAYER, None, "")], _module_consumers(node))
+    return _sized_by_steps(node, *found, consumers, options)
 
 
 def _rnn_in_time_loop(node: nodes.Call, api: str, options: TimeStepOptions) -> Optional[Finding]:
     """``for _ in range(seq_len): x, _ = dynamic_rnn(cell, x)``: layers stacked by a time-step count."""
-    found = _time_step_loop(node, options)
+    found = _stacking_loop(node)
     if found is None:
         return None
     inputs = tfapi.call_argument(node, *tfapi.RNN_SIGNATURES[api].inputs)
     if not (isinstance(inputs, nodes.Name) and inputs.name in timeloops.assigned_by(node)):
         return None
-    bound, count = found
-    return _depth_finding(node, f"the loop over range({bound.as_string()})", StackDepth(count),
-                          Consumer(tfapi.short_name(api), None, ""), options)
-
-
-# --- rnn-cell-per-timestep ---------------------------------------------------------------------------
-
-
-def factory_cell_per_step(node: nodes.Call, options: TimeStepOptions) -> Optional[Finding]:
-    """``cell = make_cell()`` in a loop over time steps, where the module's own make_cell builds a cell."""
-    if not isinstance(node.func, (nodes.Name, nodes.Attribute)) or timeloops.enclosing_loop(node) is None:
-        return None
-    callee = fx.function_of_call(node)
-    if callee is None or not fx.returns_new_cell(callee):
-        return None
-    name = callee.name if isinstance(callee, nodes.FunctionDef) else "lambda"
-    return cell_per_step(node, None, options, f"{name}()")
-
-
-def cell_per_step(node: nodes.Call, api: Optional[str], options: TimeStepOptions,
-                  label: Optional[str] = None) -> Optional[Finding]:
-    """A cell (TF API ``api``, or a factory shown as ``label``) built inside a loop over the time steps
-    (a ``for`` or a ``while``, e.g. a decoding loop) and called on each step's input."""
-    if api is not None and not tfapi.is_any_cell(api):
-        return None
-    loop = timeloops.enclosing_loop(node)
-    if loop is None or _inside_other_cell(node):
-        return None
-    uses = _cell_uses(node, loop)
-    while uses and loop is not None:
-        reason = _time_loop_reason(loop, uses, options)
-        if reason is not None:
-            keras = api is not None and api.startswith("tf.keras.")
-            if not keras and _may_share(node, loop, uses):
-                return None
-            if api is not None and not _builds_weights(node, loop):
-                return None
-            bound, name = _assigned_name(node), label or tfapi.short_name(api)
-            shown = f"'{bound}' ({name})" if bound else name
-            return Finding(CELL_PER_STEP, node, (shown, reason[0]), (), reason[1])
-        loop = timeloops.enclosing_loop(loop)
-    return None
-
-
-def _inside_other_cell(node: nodes.Call) -> bool:
-    """Is this cell an argument of a wrapper/stack constructor (then that outer cell is the one used)?"""
-    current = node.parent
-    while isinstance(current, (nodes.List, nodes.Tuple, nodes.ListComp, nodes.Comprehension,
-                               nodes.Starred, nodes.Keyword, nodes.BinOp)):
-        current = current.parent
-    if isinstance(current, nodes.Call) and current.func is not node:
-        return tfapi.is_any_cell(tfapi.call_api(current))
-    return False
-
-
-def _cell_uses(node: nodes.Call, loop: nodes.NodeNG) -> List[nodes.Call]:
-    """Calls in the loop in which the freshly built cell runs: ``cell(x, state)``, ``cell.__call__``, an
-    RNN function (not one whose output is its own input: that stacks a layer, not a time step)."""
-    uses = []
-    for use in timeaxis.result_uses(node):
-        if use is not node and not tree.is_inside(use, loop):
-            continue
-        parent = use.parent
-        if isinstance(parent, nodes.Attribute) and parent.attrname == "__call__":
-            use, parent = parent, parent.parent
-        if isinstance(parent, nodes.Keyword):
-            parent = parent.parent
-        if not isinstance(parent, nodes.Call):
-            continue
-        if parent.func is use:
-            uses.append(parent)
-            continue
-        signature = timeloops.one_cell_rnn(parent)
-        if signature is not None and any(tfapi.call_argument(parent, p, k) is use for p, k in signature.cells):
-            inputs = tfapi.call_argument(parent, *signature.inputs)
-            if not (isinstance(inputs, nodes.Name) and inputs.name in timeloops.assigned_by(parent)):
-                uses.append(parent)
-    return uses
-
-
-def _time_loop_reason(loop: nodes.NodeNG, uses: List[nodes.Call],
-                      options: TimeStepOptions) -> Optional[Tuple[str, Confidence]]:
-    """Why a loop runs over time steps ('range(num_steps)', 'over tf.unstack(x, axis=1)', 'while t < n')
-    and how sure that is: HIGH when its structure says so, INFERENCE when only its bound's name does;
-    None when it runs over layers or cannot tell."""
-    uses = [u for u in uses if tree.is_inside(u, loop)]
-    if not uses:
-        return None
-    bound = range_bound(timeloops.loop_iterable(loop)) if isinstance(loop, nodes.For) else None
-    verdict = options.classify(count_of(bound)) if bound is not None else None
-    if verdict == LAYERS:
-        return None
-    if timeloops.runs_over_time(loop, uses):
-        return timeloops.loop_label(loop), HIGH
-    return (timeloops.loop_label(loop), INFERENCE) if verdict == TIME else None
-
-
-def _may_share(node: nodes.Call, loop: nodes.NodeNG, uses: List[nodes.Call]) -> bool:
-    """May the TF1 cells built at each step share weights? With ``reuse=`` on the cell, a reuse switched
-    on in the loop (TF 0.x cells took their variables from the scope), or a reusing scope. Not under a
-    ``tf.AUTO_REUSE`` scope entered once around the loop: AUTO_REUSE exists since TF 1.4, where a cell is
-    a layer that takes a fresh scope name at its first call (``gru_cell``, ``gru_cell_1``, ...) unless the
-    call passes ``scope=`` or a named scope is entered anew at each step."""
-    for keyword in ("reuse", "_reuse"):
-        value = tfapi.call_argument(node, None, keyword)
-        if value is not None and tfapi.literal_value(value) not in (None, False):
-            return True
-    if scopes.reuse_switched_in_loop(loop):
-        return True
-    mode = scopes.reuse_mode(node)
-    if mode == scopes.REUSE_AUTO:
-        # Entering a named scope resets the numbering of the scopes under it: a cell built in a scope
-        # entered at every step takes the same name each time, and AUTO_REUSE shares it.
-        entered_per_step = any(tree.is_inside(scope.node, loop) and not scope.unique
-                               for scope in scopes.variable_scope_chain(node))
-        return entered_per_step or any(tfapi.call_argument(use, None, "scope") is not None for use in uses)
-    return mode != scopes.REUSE_NONE
-
-
-def _builds_weights(expr: Optional[nodes.NodeNG], loop: nodes.NodeNG, depth: int = 0) -> bool:
-    """Does evaluating expr inside loop make new weights? A cell constructor does; a wrapper or stack
-    only when what it wraps is built inside the loop too (``DropoutWrapper(cell)`` around the one cell
-    built before the loop shares that cell's weights)."""
-    if expr is None or depth > _MAX_DEPTH:
-        return False
-    if isinstance(expr, nodes.Call):
-        api = tfapi.call_api(expr)
-        if tfapi.is_cell_class(api):
-            return True
-        if api is None:
-            callee = fx.function_of_call(expr)
-            return callee is not None and fx.returns_new_cell(callee)
-    return any(_builds_weights(part, loop, depth + 1) for part in _built_from(expr, loop))
-
-
-def _built_from(expr: nodes.NodeNG, loop: nodes.NodeNG) -> List[nodes.NodeNG]:
-    """What an expression's cells are built by: a name's value when assigned in the loop, the items of a
-    list, the cell a wrapper wraps, the cells a stack holds."""
-    if isinstance(expr, nodes.Name):
-        binding = single_binding(expr)
-        inside = isinstance(binding, nodes.AssignName) and tree.is_inside(binding, loop)
-        return [assigned_value(binding)] if inside else []
-    if isinstance(expr, (nodes.List, nodes.Tuple)):
-        return list(expr.elts)
-    if isinstance(expr, nodes.ListComp):
-        return [expr.elt]
-    if isinstance(expr, nodes.BinOp) and expr.op == "*":
-        return [expr.left, expr.right]
-    api = tfapi.call_api(expr) if isinstance(expr, nodes.Call) else None
-    if tfapi.is_cell_wrapper(api):
-        return [tfapi.call_argument(expr, 0, "cell")]
-    if tfapi.is_cell_stack(api):
-        return [tfapi.call_argument(expr, 0, "cells")]
-    return []
+    consumers = itertools.chain([Consumer(tfapi.short_name(api), None, "")], _module_consumers(node))
+    return _sized_by_steps(node, *found, consumers, options)

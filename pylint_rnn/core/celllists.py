@@ -73,9 +73,8 @@ def cell_list(expr: Optional[nodes.NodeNG], at: nodes.NodeNG, depth: int = 0,
         return _concatenated(expr, at, depth, origin)
     if isinstance(expr, (nodes.ListComp, nodes.GeneratorExp)):
         return _comprehension(expr, at, depth, origin)
-    if (isinstance(expr, nodes.Call) and isinstance(expr.func, nodes.Name) and expr.func.name in ("list", "tuple")
-            and len(expr.args) == 1 and not expr.keywords):
-        return cell_list(expr.args[0], at, depth + 1, origin)
+    if isinstance(expr, nodes.Call):
+        return _built_list(expr, at, depth, origin)
     if isinstance(expr, nodes.Name):
         return _named_list(expr, at, depth)
     if isinstance(expr, nodes.Attribute):
@@ -109,6 +108,32 @@ def _concatenated(expr: nodes.BinOp, at: nodes.NodeNG, depth: int, origin: int) 
 
 def _entries(cells: Optional[CellList]) -> Tuple[Entry, ...]:
     return cells.entries if cells is not None else ()
+
+
+def _built_list(call: nodes.Call, at: nodes.NodeNG, depth: int, origin: int) -> Optional[CellList]:
+    """``list(...)`` / ``tuple(...)`` of a known list; ``itertools.repeat(cell, n)``: one object n times."""
+    if isinstance(call.func, nodes.Name) and call.func.name in ("list", "tuple") and len(call.args) == 1 \
+            and not call.keywords:
+        return cell_list(call.args[0], at, depth + 1, origin)
+    if len(call.args) == 2 and _is_itertools_repeat(call.func):
+        return _repeated_object(call.args[0], count_of(call.args[1]), origin)
+    return None
+
+
+def _is_itertools_repeat(func: nodes.NodeNG) -> bool:
+    """``itertools.repeat`` or ``repeat`` imported from itertools."""
+    if isinstance(func, nodes.Attribute) and func.attrname == "repeat" and isinstance(func.expr, nodes.Name):
+        return any(isinstance(b, nodes.Import) and ("itertools", None) in b.names for b in bindings_of(func.expr))
+    if isinstance(func, nodes.Name) and func.name == "repeat":
+        return any(isinstance(b, nodes.ImportFrom) and b.modname == "itertools" for b in bindings_of(func))
+    return False
+
+
+def _repeated_object(item: nodes.NodeNG, count: Optional[Count], origin: int) -> Optional[CellList]:
+    if count is None or not_a_cell(item):
+        return None
+    found = element(item)
+    return CellList((Entry(found, count, origin, found.stable),))
 
 
 def _repeated(expr: nodes.BinOp, at: nodes.NodeNG, depth: int, origin: int) -> Optional[CellList]:

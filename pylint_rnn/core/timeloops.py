@@ -16,6 +16,7 @@ from astroid import nodes
 
 from pylint_rnn.core import tfapi, timeaxis, tree
 from pylint_rnn.core.bindings import assigned_value, single_binding
+from pylint_rnn.core.counts import Count
 
 _FEEDBACK_PASSES = 2  # x = f(out); inp = g(x): two hops from a step's output to the next step's input
 _TEXT_LIMIT = 50
@@ -66,6 +67,21 @@ def loop_iterable(loop: nodes.For) -> nodes.NodeNG:
             and iterable.func.name in ("enumerate", "zip") and iterable.args:
         return iterable.args[0]
     return iterable
+
+
+def step_count(loop: nodes.NodeNG) -> Optional[Count]:
+    """How many times a loop runs, as written: a ``for``'s iterations (``range(T)``, a step list), a
+    ``while``'s bound (``while t < T`` / ``while T > t``)."""
+    if isinstance(loop, nodes.For):
+        return timeaxis.iteration_count(loop_iterable(loop))
+    test = loop.test if isinstance(loop, nodes.While) else None
+    if isinstance(test, nodes.Compare) and len(test.ops) == 1:
+        operator, right = test.ops[0]
+        if operator == "<":
+            return timeaxis.dim_count(right)
+        if operator == ">":
+            return timeaxis.dim_count(test.left)
+    return None
 
 
 def loop_label(loop: nodes.NodeNG) -> str:
