@@ -106,8 +106,11 @@ class VariableTracker:
             return [expr.value]
         if isinstance(expr, nodes.Name):
             # bound values, what is appended to a list, what is stored in a dict (states["fw"] = ...)
-            return _bound_values(expr) + _appended_values(expr) + [
-                value for _, value in dataflow.dict_entries(expr, expr) if not isinstance(value, nodes.Dict)]
+            values = _bound_values(expr)
+            if any(isinstance(v, nodes.Dict) or dataflow.is_dict_call(v) for v in values):
+                values += [value for _, value in dataflow.dict_entries(expr, expr)
+                           if not isinstance(value, nodes.Dict)]
+            return values + _appended_values(expr)
         if isinstance(expr, nodes.Attribute):
             return self._self_attribute_values(expr) or []
         if isinstance(expr, nodes.Subscript):

@@ -249,7 +249,7 @@ def _stack(node: nodes.Call, api: str, options: TimeStepOptions) -> Optional[Fin
     label = f"{tfapi.short_name(api)} '{bound}'" if bound else tfapi.short_name(api)
     default = RNN_LAYER if api == "tf.keras.layers.StackedRNNCells" else "dynamic_rnn"
     # A name that decided takes the first consumer in sight, else the default; the module's RNNs come last.
-    consumers = itertools.chain(_consumers(node), [Consumer(default, None, "")], _module_consumers(node))
+    consumers = itertools.chain(_consumers(node), [Consumer(default, None, "")], _module_consumers(node, depth))
     return _sized_by_steps(node, label, depth, consumers, options)
 
 
@@ -285,19 +285,29 @@ def _consumers(stack: nodes.Call, depth: int = 0) -> Iterator[Consumer]:
             yield from _consumers(parent, depth + 1)
 
 
-def _module_consumers(stack: nodes.Call) -> Iterator[Consumer]:
+def _module_consumers(stack: nodes.Call, depth: StackDepth) -> Iterator[Consumer]:
     """The RNN functions and Keras inputs of the module, for a stack whose own consumer is not in sight
     (built in one method, run in another; layers stacked by a loop): one whose time dimension is spelled
     like the depth (``cfg.num_frames``, ``params['max_len']``, a module constant) suggests the depth was
-    meant as that sequence length."""
-    for call in _module_time_sources(stack.root()):
-        if tfapi.call_api(call) in timeaxis.KERAS_INPUTS:
+    meant as that sequence length. Lazy and memoised per module; none for a depth with no such spelling."""
+    if not any(_shared_spelling(s) for s in depth.count.spellings):
+        return
+    module = stack.root()
+    yield from module_cached("timesteps-module-consumers", module, lambda: list(_time_sources_of(module)), [])
+
+
+def _time_sources_of(module: nodes.Module) -> Iterator[Consumer]:
+    for call in module.nodes_of_class(nodes.Call):
+        last = tree.last_name(call.func)
+        if last in _INPUT_LAST_NAMES and tfapi.call_api(call) in timeaxis.KERAS_INPUTS:
             steps = timeaxis.dim_count(timeaxis.time_dim(call, 1))
             unroller, steps_of = KERAS_LAYER, f"'{assigned_name(call)}'" if assigned_name(call) else "the Input"
-        else:
+        elif last in _RNN_LAST_NAMES and timeloops.one_cell_rnn(call) is not None:
             steps = timeaxis.rnn_input_step_count(call)
             unroller = tfapi.short_name(tfapi.call_api(call))
             steps_of = _named(tfapi.call_argument(call, *tfapi.rnn_signature(call).inputs))
+        else:
+            continue
         shared = tuple(s for s in steps.spellings if _shared_spelling(s)) if steps is not None else ()
         if shared:
             yield Consumer(unroller, Count(None, steps.text, False, steps.names, shared), steps_of, True)
@@ -307,18 +317,6 @@ def _shared_spelling(spelling: str) -> bool:
     """A spelling that means one value across the module's functions: an attribute, a mapping entry, or
     a binding (a local name's text alone could be another function's variable)."""
     return "." in spelling or "[" in spelling or spelling.startswith("bind:")
-
-
-def _module_time_sources(module: nodes.Module) -> List[nodes.Call]:
-    """The module's calls of RNN functions that unroll one cell over an inputs tensor, and its Keras
-    ``Input``s (memoised)."""
-
-    def compute() -> List[nodes.Call]:
-        return [call for call in module.nodes_of_class(nodes.Call)
-                if (tree.last_name(call.func) in _RNN_LAST_NAMES and timeloops.one_cell_rnn(call) is not None)
-                or (tree.last_name(call.func) in _INPUT_LAST_NAMES and tfapi.call_api(call) in timeaxis.KERAS_INPUTS)]
-
-    return module_cached("timesteps-time-sources", module, compute, [])
 
 
 def _unrolling_loop(call: nodes.Call) -> Optional[Consumer]:
@@ -436,7 +434,7 @@ def _layer_in_time_loop(node: nodes.Call, options: TimeStepOptions) -> Optional[
         and isinstance(parent.args[0], nodes.Name) and parent.args[0].name in timeloops.assigned_by(parent)
     if not (added or applied):
         return None
-    consumers = itertools.chain([Consumer(KERAS_LAYER, None, "")], _module_consumers(node))
+    consumers = itertools.chain([Consumer(KERAS_LAYER, None, "")], _module_consumers(node, found[1]))
     return _sized_by_steps(node, *found, consumers, options)
 
 
@@ -448,5 +446,5 @@ def _rnn_in_time_loop(node: nodes.Call, api: str, options: TimeStepOptions) -> O
     inputs = tfapi.call_argument(node, *tfapi.RNN_SIGNATURES[api].inputs)
     if not (isinstance(inputs, nodes.Name) and inputs.name in timeloops.assigned_by(node)):
         return None
-    consumers = itertools.chain([Consumer(tfapi.short_name(api), None, "")], _module_consumers(node))
+    consumers = itertools.chain([Consumer(tfapi.short_name(api), None, "")], _module_consumers(node, found[1]))
     return _sized_by_steps(node, *found, consumers, options)
