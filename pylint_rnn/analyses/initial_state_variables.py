@@ -49,6 +49,8 @@ _RESHAPING_APIS = frozenset({
     "tf.keras.backend.tile", "tf.keras.backend.repeat_elements", "tf.keras.backend.reshape",
 })
 _PASS_THROUGH_APIS = _IDENTITY_APIS | _RESHAPING_APIS
+# Values shaped like their first argument (tf.zeros_like(zero_state), np.ones_like(...)).
+_SHAPE_OF_ARGUMENT = frozenset({"zeros_like", "ones_like", "random_normal_like", "full_like", "empty_like"})
 _STATE_FIELDS = {"c": 0, "h": 1}
 # Tensor factories whose first argument (or shape=) is the shape.
 _SHAPED_FACTORIES = frozenset({
@@ -345,7 +347,7 @@ def _value_sources(value: nodes.NodeNG) -> list:
     if isinstance(value, (nodes.ListComp, nodes.GeneratorExp)):
         return [value.elt]
     if isinstance(value, nodes.Call) and value.args and (
-            tfapi.call_api(value) in _PASS_THROUGH_APIS
+            tfapi.call_api(value) in _PASS_THROUGH_APIS or tree.last_name(value.func) in _SHAPE_OF_ARGUMENT
             or isinstance(value.func, nodes.Name) and value.func.name in ("tuple", "list")):
         return [value.args[0]]
     return []

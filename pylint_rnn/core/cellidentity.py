@@ -98,7 +98,11 @@ def _name_element(name: nodes.Name, label: str, depth: int) -> Element:
         if isinstance(inner, nodes.Name):  # drop = DropoutWrapper(cell): drop's weights are cell's
             target = _name_element(inner, inner.name, depth + 1)
             return Element(target.key, label, name, target.stable, None, target.cell_label)
-        return Element(own.key, label, name, own.stable, value if inner is None else None)
+        key = own.key
+        assign = bindings[0].parent
+        if isinstance(assign, nodes.Assign) and len(assign.targets) > 1:  # fw = bw = LSTMCell(n): one object
+            key = ("value", id(value))
+        return Element(key, label, name, own.stable, value if inner is None else None)
     return own
 
 

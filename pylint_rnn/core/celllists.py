@@ -75,6 +75,8 @@ def cell_list(expr: Optional[nodes.NodeNG], at: nodes.NodeNG, depth: int = 0,
         return _comprehension(expr, at, depth, origin)
     if isinstance(expr, nodes.Call):
         return _built_list(expr, at, depth, origin)
+    if isinstance(expr, nodes.IfExp):
+        return _either_list(expr, at, depth, origin)
     if isinstance(expr, nodes.Name):
         return _named_list(expr, at, depth)
     if isinstance(expr, nodes.Attribute):
@@ -108,6 +110,16 @@ def _concatenated(expr: nodes.BinOp, at: nodes.NodeNG, depth: int, origin: int) 
 
 def _entries(cells: Optional[CellList]) -> Tuple[Entry, ...]:
     return cells.entries if cells is not None else ()
+
+
+def _either_list(expr: nodes.IfExp, at: nodes.NodeNG, depth: int, origin: int) -> Optional[CellList]:
+    """``[cell] * n if n > 1 else [cell]``: the branch that repeats a cell, when one does (it runs
+    whenever its condition holds); else nothing known."""
+    for branch in (expr.body, expr.orelse):
+        cells = cell_list(branch, at, depth + 1, origin)
+        if cells is not None and duplicated(cells):
+            return cells
+    return None
 
 
 def _built_list(call: nodes.Call, at: nodes.NodeNG, depth: int, origin: int) -> Optional[CellList]:

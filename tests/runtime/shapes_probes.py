@@ -58,6 +58,17 @@ def tf1_probes():  # pylint: disable=too-many-locals,too-many-statements  # one 
                    for s, p in zip((32, 32, 32), (0.9, 0.8, 0.7))]
         v1.nn.dynamic_rnn(rnn_cell.MultiRNNCell(wrapped), frames(), dtype=tf.float32)
 
+    def one_object_two_names():
+        forward = backward = rnn_cell.LSTMCell(32)
+        v1.nn.bidirectional_dynamic_rnn(forward, backward, frames(), dtype=tf.float32)
+
+    def deeper_only_when_asked(depth):
+        def build():
+            cell = rnn_cell.LSTMCell(32)
+            stack = rnn_cell.MultiRNNCell([cell] * depth if depth > 1 else [cell])
+            v1.nn.dynamic_rnn(stack, frames(), dtype=tf.float32)
+        return build
+
     # --- rnn-layers-as-timesteps: a stack as deep as the input is long ------------------------------------
     def stack_of_len_steps():
         steps = tf.unstack(frames(steps=4), num=4, axis=1)
@@ -127,6 +138,10 @@ def tf1_probes():  # pylint: disable=too-many-locals,too-many-statements  # one 
             learned.append(v1.get_variable(f"h0_{i}", initializer=part))
         return stack, tuple(learned)
 
+    def zeros_like_the_zero_state(batch):
+        cell = rnn_cell.GRUCell(16)
+        return cell, v1.Variable(tf.zeros_like(cell.zero_state(batch, tf.float32)))
+
     def shapes_from_params(batch):
         params = {"batch_size": batch}
         shapes = {"c": [params["batch_size"], 16], "h": [params["batch_size"], 16]}
@@ -148,6 +163,8 @@ def tf1_probes():  # pylint: disable=too-many-locals,too-many-statements  # one 
         "zip_wrappers": zip_wrappers,
         "one_wrapper_per_setting": one_wrapper_per_setting,
         "zip_fresh_cells": zip_fresh_cells,
+        "one_object_two_names": one_object_two_names,
+        "deeper_only_when_asked": deeper_only_when_asked(3),
         "stack_of_len_steps": stack_of_len_steps,
         "one_cell_over_steps": one_cell_over_steps,
         "stack_run_by_decoding_loop": stack_run_by_decoding_loop,
@@ -163,6 +180,7 @@ def tf1_probes():  # pylint: disable=too-many-locals,too-many-statements  # one 
         "zero_state_lstm_tuples": batch_sized(lstm_tuples_per_layer),
         "zero_state_appended": batch_sized(appended_get_variables),
         "shapes_from_params": batch_sized(shapes_from_params),
+        "zeros_like_the_zero_state": batch_sized(zeros_like_the_zero_state),
         "tiled_learned_state": batch_sized_tiled,
     }
     return {name: graph(build) for name, build in probes.items()}

@@ -50,6 +50,11 @@ def test_a_latent_stack_shares_one_weight_set_once_the_knob_is_turned_up(tf1):
     assert tf1["latent_knob_at_2_other_width"] == {"error": "ValueError"}
 
 
+def test_one_object_under_two_names_or_in_a_conditional_list_shares(tf1):
+    assert tf1["one_object_two_names"] == {"kernels": 1}  # forward = backward = LSTMCell(n)
+    assert tf1["deeper_only_when_asked"] == {"kernels": 1}  # [cell] * depth if depth > 1 else [cell]
+
+
 def test_wrapping_one_cell_per_layer_setting_still_shares(tf1):
     assert tf1["zip_wrappers"] == {"kernels": 1}  # three layers
     assert tf1["one_wrapper_per_setting"] == {"kernels": 1}  # two layers
@@ -90,6 +95,7 @@ def test_per_step_cells_that_do_share(tf1):
     ("zero_state_lstm_tuples", 4),  # LSTMStateTuple(tf.Variable(z.c), tf.Variable(z.h)) for z in zero
     ("zero_state_appended", 2),  # for i, part in enumerate(zero): ...get_variable(initializer=part)
     ("shapes_from_params", 2),  # get_variable(shape=shapes["c"]) with params["batch_size"] first
+    ("zeros_like_the_zero_state", 1),  # tf.Variable(tf.zeros_like(cell.zero_state(batch, ...)))
 ])
 def test_states_copied_from_zero_state_or_configured_shapes_are_batch_sized(tf1, probe, states):
     found = tf1[probe]
