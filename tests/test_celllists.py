@@ -4,6 +4,7 @@ from __future__ import annotations
 import astroid
 import pytest
 
+from pylint_rnn.analyses import stacking
 from pylint_rnn.core import cellidentity, celllists
 from pylint_rnn.core.counts import Count, count_of, loop_count
 
@@ -161,7 +162,7 @@ def test_direction_keys_name_the_list_a_stack_holds_before_its_cells():
             "a = f()\nb = f()\ncells = [a, b]\n"
             "stack = tf.nn.rnn_cell.MultiRNNCell(cells)\n"
             "stack #@")
-    used = list(celllists.direction_keys(astroid.extract_node(code)).values())
+    used = list(stacking.direction_keys(astroid.extract_node(code)).values())
     assert [u.list_label for u in used] == ["", "cells", "", ""]
     assert [e.label for u in used for e in u.elements] == ["stack", "a", "b"]
 

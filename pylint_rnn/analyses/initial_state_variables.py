@@ -346,11 +346,16 @@ def _value_sources(value: nodes.NodeNG) -> list:
         return [value.value]
     if isinstance(value, (nodes.ListComp, nodes.GeneratorExp)):
         return [value.elt]
-    if isinstance(value, nodes.Call) and value.args and (
-            tfapi.call_api(value) in _PASS_THROUGH_APIS or tree.last_name(value.func) in _SHAPE_OF_ARGUMENT
-            or isinstance(value.func, nodes.Name) and value.func.name in ("tuple", "list")):
+    if isinstance(value, nodes.Call) and value.args and _keeps_shape(value):
         return [value.args[0]]
     return []
+
+
+def _keeps_shape(call: nodes.Call) -> bool:
+    """Is the call's first dimension its first argument's? (identity, tiling, zeros_like, tuple(...))"""
+    if isinstance(call.func, nodes.Name) and call.func.name in ("tuple", "list"):
+        return True
+    return tree.last_name(call.func) in _SHAPE_OF_ARGUMENT or tfapi.call_api(call) in _PASS_THROUGH_APIS
 
 
 def _iterated_values(name: nodes.Name) -> list:

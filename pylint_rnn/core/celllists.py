@@ -23,7 +23,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 from astroid import nodes
 from astroid.const import Context
 
-from pylint_rnn.core import dataflow, tfapi, tree
+from pylint_rnn.core import dataflow, tree
 from pylint_rnn.core.bindings import assigned_value, bindings_of, method_class, single_binding
 from pylint_rnn.core.cache import module_cached
 from pylint_rnn.core.cellidentity import Element, display_label, element, not_a_cell, wrapped_cell
@@ -64,27 +64,28 @@ def cell_list(expr: Optional[nodes.NodeNG], at: nodes.NodeNG, depth: int = 0,
     known list. ``origin`` names one evaluation: the parts of one expression (``[c] + [c] * 2``) share it."""
     if expr is None or depth > MAX_DEPTH:
         return None
-    origin = origin if origin is not None else id(expr)
-    if isinstance(expr, (nodes.List, nodes.Tuple)):
-        return _literal(expr, at, depth, origin)
-    if isinstance(expr, nodes.BinOp) and expr.op == "*":
-        return _repeated(expr, at, depth, origin)
-    if isinstance(expr, nodes.BinOp) and expr.op == "+":
-        return _concatenated(expr, at, depth, origin)
-    if isinstance(expr, (nodes.ListComp, nodes.GeneratorExp)):
-        return _comprehension(expr, at, depth, origin)
-    if isinstance(expr, nodes.Call):
-        return _built_list(expr, at, depth, origin)
-    if isinstance(expr, nodes.IfExp):
-        return _either_list(expr, at, depth, origin)
     if isinstance(expr, nodes.Name):
         return _named_list(expr, at, depth)
     if isinstance(expr, nodes.Attribute):
         return _attribute_list(expr, at, depth)
-    keyed = config_key(expr)
-    if keyed is not None:  # stacks["encoder"]: the list a dict literal holds under that key
-        return cell_list(mapping_entry(*keyed), at, depth + 1)
+    origin = origin if origin is not None else id(expr)
+    for kinds, evaluate in _EVALUATORS:
+        if isinstance(expr, kinds):
+            return evaluate(expr, at, depth, origin)
     return None
+
+
+def _operator_list(expr: nodes.BinOp, at: nodes.NodeNG, depth: int, origin: int) -> Optional[CellList]:
+    if expr.op == "*":
+        return _repeated(expr, at, depth, origin)
+    return _concatenated(expr, at, depth, origin) if expr.op == "+" else None
+
+
+def _entry_list(expr: nodes.NodeNG, at: nodes.NodeNG, depth: int, origin: int) -> Optional[CellList]:
+    """``stacks["encoder"]`` / ``stacks.get("encoder")``: the list a dict literal holds under that key."""
+    del origin  # a list bound elsewhere is its own evaluation
+    keyed = config_key(expr)
+    return cell_list(mapping_entry(*keyed), at, depth + 1) if keyed is not None else None
 
 
 def _literal(expr: nodes.NodeNG, at: nodes.NodeNG, depth: int, origin: int) -> CellList:
@@ -123,13 +124,14 @@ def _either_list(expr: nodes.IfExp, at: nodes.NodeNG, depth: int, origin: int) -
 
 
 def _built_list(call: nodes.Call, at: nodes.NodeNG, depth: int, origin: int) -> Optional[CellList]:
-    """``list(...)`` / ``tuple(...)`` of a known list; ``itertools.repeat(cell, n)``: one object n times."""
+    """``list(...)`` / ``tuple(...)`` of a known list; ``itertools.repeat(cell, n)``: one object n times;
+    ``stacks.get("encoder")``."""
     if isinstance(call.func, nodes.Name) and call.func.name in ("list", "tuple") and len(call.args) == 1 \
             and not call.keywords:
         return cell_list(call.args[0], at, depth + 1, origin)
     if len(call.args) == 2 and _is_itertools_repeat(call.func):
         return _repeated_object(call.args[0], count_of(call.args[1]), origin)
-    return None
+    return _entry_list(call, at, depth, origin)
 
 
 def _is_itertools_repeat(func: nodes.NodeNG) -> bool:
@@ -239,6 +241,17 @@ def _iterated_source(target: nodes.NodeNG, iterable: nodes.NodeNG, name: str) ->
     if any(isinstance(a, (nodes.List, nodes.Tuple)) and len(a.elts) < 2 for a in others):
         return None
     return iterable.args[position]
+
+
+# Which evaluation each kind of list expression takes (names and attributes aside: they are bound lists).
+_EVALUATORS = (
+    ((nodes.List, nodes.Tuple), _literal),
+    (nodes.BinOp, _operator_list),
+    ((nodes.ListComp, nodes.GeneratorExp), _comprehension),
+    (nodes.Call, _built_list),
+    (nodes.IfExp, _either_list),
+    (nodes.Subscript, _entry_list),
+)
 
 
 # --- lists bound to a name or a self attribute, and filled afterwards ----------------------------------
@@ -562,44 +575,3 @@ def same_list_object(a: nodes.NodeNG, b: nodes.NodeNG,
             and bindings_of(a) == bindings_of(b):
         return True
     return a_cells is not None and b_cells is not None and bool(a_cells.identities & b_cells.identities)
-
-
-# --- what one direction of a bidirectional RNN uses ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Used:
-    """An object whose weights a direction uses: a cell (the elements naming it) or a list a stack holds."""
-
-    elements: Tuple[Element, ...] = ()
-    list_label: str = ""  # the list's source text, when the object is a list of cells
-
-
-def direction_keys(expr: Optional[nodes.NodeNG], depth: int = 0) -> Dict[tuple, Used]:
-    """{key: Used} of the objects whose weights a bidirectional argument uses, in the order met: the cell
-    passed (through aliases and wrappers), and for a stack the list it holds, then the cells in it."""
-    if expr is None or depth > MAX_DEPTH:
-        return {}
-    keys: Dict[tuple, Used] = {}
-    value = expr
-    if isinstance(expr, (nodes.Name, nodes.Attribute, nodes.Subscript)):
-        found = element(expr)
-        keys[found.key] = Used((found,))
-        if isinstance(expr, nodes.Name):
-            binding = single_binding(expr)
-            value = assigned_value(binding) if isinstance(binding, nodes.AssignName) else None
-    if not isinstance(value, nodes.Call):
-        return keys
-    api = tfapi.call_api(value)
-    if tfapi.is_cell_wrapper(api):
-        for key, used in direction_keys(wrapped_cell(value), depth + 1).items():
-            keys.setdefault(key, used)
-        return keys
-    argument = tfapi.stacked_cells_argument(value, api)
-    cells = cell_list(argument, value)
-    if cells is not None:
-        keys.update({key: Used(list_label=tree.short_text(argument)) for key in cells.identities})
-        for entry in cells.entries:
-            if entry.element.names_one_object:
-                keys.setdefault(entry.element.key, Used((entry.element,)))
-    return keys
