@@ -4,7 +4,8 @@ from __future__ import annotations
 import astroid
 import pytest
 
-from pylint_rnn.core import celllists
+from pylint_rnn.analyses import stacking
+from pylint_rnn.core import cellidentity, celllists
 from pylint_rnn.core.counts import Count, count_of, loop_count
 
 # --- counts ---------------------------------------------------------------------------------------------
@@ -151,7 +152,7 @@ def test_a_wrapper_stands_for_the_cell_it_wraps():
 
 def test_an_alias_keeps_the_constructor_for_the_fix():
     code = "import tensorflow as tf\nc = tf.nn.rnn_cell.GRUCell(4)\nd = c\nd #@"
-    found = celllists.element(astroid.extract_node(code))
+    found = cellidentity.element(astroid.extract_node(code))
     assert found.ctor is not None and found.ctor.as_string() == "tf.nn.rnn_cell.GRUCell(4)"
     assert found.label == "d" and found.cell_label == "c"
 
@@ -161,6 +162,49 @@ def test_direction_keys_name_the_list_a_stack_holds_before_its_cells():
             "a = f()\nb = f()\ncells = [a, b]\n"
             "stack = tf.nn.rnn_cell.MultiRNNCell(cells)\n"
             "stack #@")
-    used = list(celllists.direction_keys(astroid.extract_node(code)).values())
+    used = list(stacking.direction_keys(astroid.extract_node(code)).values())
     assert [u.list_label for u in used] == ["", "cells", "", ""]
     assert [e.label for u in used for e in u.elements] == ["stack", "a", "b"]
+
+
+# --- containers and configuration ----------------------------------------------------------------------
+
+W = "import tensorflow as tf\nW = tf.nn.rnn_cell.DropoutWrapper\n"  # a cell wrapper: W(c) is c's weights
+
+
+@pytest.mark.parametrize(
+    "code, expected",
+    [
+        (W + "c = f()\nstack([W(x) for x, p in zip([c] * n, probs)]) #@", [("'c'", "n")]),
+        (W + "c = f()\ncells = [c for _ in range(n)]\nstack([W(x) for i, x in enumerate(cells)]) #@", [("'c'", "n")]),
+        (W + "c = f()\nstack([W(c, keep=p) for p in probs]) #@", [("'c'", "len(probs)")]),
+        (W + "c = f()\nlayers = []\nfor x, p in zip([c] * 3, probs):\n    layers.append(W(x, p))\nstack(layers) #@",
+         [("'c'", "3")]),
+        ("c = f()\nd = {'enc': [c] * 2}\nstack(d['enc']) #@", [("'c'", "2")]),
+        ("c = f()\ncells, keep = [c] * k, 0.5\nstack(cells) #@", [("'c'", "k")]),
+        ("c = f()\nn_layers = 1\nstack([c] * n_layers) #@", [("'c'", "n_layers")]),  # latent
+    ],
+)
+def test_duplicates_through_containers_and_knobs(code, expected):
+    assert _duplicates(code) == expected
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        W + "stack([W(f(s), p) for s, p in zip(sizes, probs)]) #@",
+        W + "c = f()\nstack([W(x, p) for x, p in zip([c] * n, [0.5])]) #@",  # zip stops after one
+        W + "c = f()\nKEEP = [0.9]\nstack([W(c, keep=p) for p in KEEP]) #@",  # one setting, one layer
+        "c = f()\nstack([c for _ in settings]) #@",  # an unknown length the cell ignores
+        "c = f()\nstack([c] * 1) #@",  # a literal 1 is no knob
+    ],
+)
+def test_no_duplicates_through_containers(code):
+    assert not _duplicates(code)
+
+
+def test_a_latent_duplicate_says_so():
+    cells = celllists.cell_list(*(lambda call: (call.args[0], call))(
+        astroid.extract_node("c = f()\nn = 1\nstack([c for _ in range(n)]) #@")))
+    (duplicate,) = celllists.duplicated(cells)
+    assert duplicate.count.latent() and duplicate.count.value == 1

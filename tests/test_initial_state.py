@@ -181,3 +181,42 @@ def test_odd_shapes_do_not_crash(tmp_path):
     tf.assign()
     """
     assert _lint(tmp_path, source) == Counter()
+
+
+# --- zero_state parts and configured shapes ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body, confidence", [
+    ("start = tuple(tf.Variable(s) for s in stack.zero_state(bs, tf.float32))", "HIGH"),
+    ("start = [tf.Variable(s) for s in stack.zero_state(bs, tf.float32)]", "HIGH"),
+    ("zero = stack.zero_state(bs, tf.float32)\n"
+     "start = []\n"
+     "for i, s in enumerate(zero):\n"
+     "    start.append(tf.get_variable('h%d' % i, initializer=s))", "HIGH"),
+    ("shapes = {'h': [params['batch_size'], 8]}\n"
+     "start = (tf.get_variable('h0', shape=shapes['h']), tf.get_variable('h1', shape=shapes['h']))", "INFERENCE"),
+    ("states = {}\n"
+     "states['a'] = tf.Variable(tf.zeros([cfg.batch_size, 8]))\n"
+     "start = (states['a'], states['a'])", "INFERENCE"),
+])
+def test_batch_sized_parts_of_a_stack_state(body, confidence):
+    source = "import tensorflow as tf\n\ndef model(x, bs, params, cfg):\n" \
+             "    stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.GRUCell(8) for _ in range(2)])\n" \
+             + textwrap.indent(body, "    ") + "\n" \
+             "    return tf.nn.dynamic_rnn(stack, x, initial_state=tuple(start))\n"
+    found = _analyse(source)
+    assert found and {(symbol, conf) for _, symbol, _, conf in found} == {(initial_state.BATCH_SIZED, confidence)}
+
+
+def test_zero_state_parts_that_stay_tensors_or_are_tiled_are_silent():
+    assert not _analyse("""
+        import tensorflow as tf
+
+        def model(x, bs):
+            stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.GRUCell(8) for _ in range(2)])
+            plain = tuple(tf.identity(s) for s in stack.zero_state(bs, tf.float32))
+            learned = [tf.get_variable("h%d" % i, shape=[1, 8]) for i in range(2)]
+            tiled = tuple(tf.tile(v, [bs, 1]) for v in learned)
+            return (tf.nn.dynamic_rnn(stack, x, initial_state=plain, scope="a"),
+                    tf.nn.dynamic_rnn(stack, x, initial_state=tiled, scope="b"))
+    """)

@@ -19,7 +19,7 @@ def _rebuilt(source: str, separate_towers=()) -> list:
     module = astroid.parse(textwrap.dedent(source))
     constructions = [call for call in module.nodes_of_class(nodes.Call)
                      if keras_sharing.is_layer_built_in_function(call)]
-    found = keras_sharing.rebuilt_layers(module, constructions, frozenset(separate_towers))
+    found = keras_sharing.rebuilt_layers(constructions, frozenset(separate_towers))
     return [(f.node.lineno, rules.rule(f.symbol).format(f.args, f.fix_args), f.confidence.name)
             for f in found]
 
@@ -89,3 +89,32 @@ def test_odd_shapes_do_not_crash():
     g()(1) + g()(2)
     """
     _rebuilt(source)
+
+
+def test_a_comprehension_over_twin_inputs_names_them_and_the_merge():
+    found = _rebuilt("""
+        from tensorflow.keras import layers, Input
+
+        def encode(x):
+            return layers.GRU(8)(x)
+
+        a, b = Input((5, 3)), Input((5, 3))
+        left, right = [encode(x) for x in (a, b)]
+        score = layers.subtract([left, right])
+    """)
+    assert [(line, confidence) for line, _, confidence in found] == [(5, "INFERENCE")]
+    assert "applied to 'a' and 'b' whose results are combined at line 9" in found[0][1]
+
+
+def test_a_comprehension_over_one_input_or_without_merge_is_silent():
+    assert not _rebuilt("""
+        from tensorflow.keras import layers, Input
+
+        def encode(x):
+            return layers.GRU(8)(x)
+
+        a, b = Input((5, 3)), Input((5, 3))
+        same = layers.concatenate([encode(a) for _ in range(2)])
+        apart = [encode(x) for x in (a, b)]
+        first = apart[0]
+    """)

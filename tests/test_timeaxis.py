@@ -232,8 +232,8 @@ def test_keras_layer_steps_declared_and_applied():
     """))
     layer, major = [a.value for a in module.nodes_of_class(astroid.nodes.Assign)
                     if a.targets[0].as_string() in ("layer", "major")]
-    assert [(s.as_string(), _text(t)) for s, t in timeaxis.keras_layer_steps(layer)] == [("T", None), ("T", "inp")]
-    assert list(timeaxis.keras_layer_steps(major)) == []
+    assert [(s.text, _text(t)) for s, t in timeaxis.keras_layer_step_counts(layer)] == [("T", None), ("T", "inp")]
+    assert list(timeaxis.keras_layer_step_counts(major)) == []
 
 
 # --- following values ----------------------------------------------------------------------------------
@@ -267,3 +267,74 @@ def test_value_of_and_result_uses():
     inline = f.body[1].value
     assert timeaxis.result_uses(inline.args[0]) == [inline.args[0]]  # not assigned: itself
     assert timeaxis.value_of(g.body[1].value) is None  # two reaching assignments: no single value
+
+
+# --- counts that measure a tensor, and tokens of dimensions ------------------------------------------------
+
+
+@pytest.mark.parametrize("depth_expr", [
+    "len(steps)", "x.shape[1]", "int(x.shape[1])", "x.get_shape()[1].value", "x.get_shape().as_list()[1]",
+    "tf.shape(x)[1]", "n",
+])
+def test_a_count_read_back_from_the_input_is_its_time_dimension(depth_expr):
+    module = astroid.parse(_source(TF1 + f"""
+        def model(x):
+            steps = tf.unstack(x, axis=1)
+            n = x.get_shape().as_list()[1]
+            depth = {depth_expr}
+            return tf.nn.static_rnn(cell, steps), tf.nn.dynamic_rnn(cell, x)
+    """))
+    function = module.body[1]
+    depth = function.body[2].value
+    static, dynamic = function.body[3].value.elts
+    count = timeaxis.dim_count(depth)
+    steps = timeaxis.rnn_input_step_count(static) if depth_expr == "len(steps)" else \
+        timeaxis.rnn_input_step_count(dynamic)
+    assert set(count.spellings) & set(steps.spellings)
+
+
+def test_a_feature_dimension_is_not_the_time_dimension():
+    module = astroid.parse(_source(TF1 + """
+        def model(x):
+            width = x.shape[2]
+            return width, tf.nn.dynamic_rnn(cell, x)
+    """))
+    function = module.body[1]
+    read, call = function.body[1].value.elts
+    width = timeaxis.dim_count(read)
+    steps = timeaxis.rnn_input_step_count(call)
+    assert not set(width.spellings) & set(steps.spellings)
+
+
+@pytest.mark.parametrize("through", [
+    "tf.one_hot(ids, 100)", "tf.layers.dense(tf.one_hot(ids, 100), 8)", "tf.nn.dropout(emb, 0.5)",
+    "tf.concat([emb, emb], axis=-1)", "tf.cast(emb, tf.float32)",
+])
+def test_time_dim_through_ops_that_keep_the_leading_axes(through):
+    node = _node(TF1 + f"""
+        ids = tf.placeholder(tf.int32, [None, params["max_len"]])
+        emb = tf.nn.embedding_lookup(table, ids)
+        y = {through}
+        y #@
+    """)
+    assert _text(timeaxis.time_dim(node, 1)) == "params['max_len']"
+
+
+def test_a_concat_along_time_has_no_single_time_dimension():
+    node = _node(TF1 + "x = tf.placeholder(tf.float32, [None, T, 8])\ny = tf.concat([x, x], axis=1)\ny #@")
+    assert timeaxis.time_dim(node, 1) is None
+
+
+def test_steps_of_a_list_filled_by_a_loop_and_iterations_over_it():
+    module = astroid.parse(_source(TF1 + """
+        def model(x, horizon):
+            steps = []
+            for t in range(horizon):
+                steps.append(x[:, t, :])
+            return [make() for _ in steps], tf.nn.static_rnn(cell, steps)
+    """))
+    function = module.body[1]
+    comp, call = function.body[2].value.elts
+    assert _text(timeaxis.steps_of_list(call.args[1])) == "horizon"
+    count = timeaxis.iteration_count(comp.generators[0].iter)
+    assert count.text == "horizon" and set(count.spellings) & set(timeaxis.rnn_input_step_count(call).spellings)

@@ -64,13 +64,13 @@ def _findings(code: str, options=None) -> list:
     import astroid
     from astroid import nodes
 
-    from pylint_rnn.analyses import time_reduction, timesteps
+    from pylint_rnn.analyses import cell_per_step, time_reduction, timesteps
 
     options = options or timesteps.TimeStepOptions.defaults()
     module = astroid.parse(textwrap.dedent(code))
     found = []
     for call in module.nodes_of_class(nodes.Call):
-        found.extend(timesteps.call_findings(call, options))
+        found.extend(timesteps.call_findings(call, options) + cell_per_step.call_findings(call, options))
         reduction = time_reduction.time_axis_reduction(call)
         if reduction is not None:
             found.append(reduction)

@@ -13,7 +13,7 @@ from typing import Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Tuple
 
 from astroid import nodes
 
-from pylint_rnn.core import tfapi, tree
+from pylint_rnn.core import counts, dataflow, tfapi, tree
 from pylint_rnn.core.bindings import assigned_value, bindings_of, method_class
 
 _MAX_DEPTH = 12
@@ -22,6 +22,7 @@ _COMPREHENSION_SPAN = 16
 # Last names of the calls that create a variable, looked at before resolving the API.
 CREATION_NAMES = frozenset({"Variable", "get_variable", "add_weight", "add_variable", "variable"})
 _LAYER_WEIGHT_METHODS = ("add_weight", "add_variable")
+_LIST_FILLERS = ("append", "insert", "extend")
 
 
 class _Parameters(NamedTuple):
@@ -48,6 +49,8 @@ _RESHAPING_APIS = frozenset({
     "tf.keras.backend.tile", "tf.keras.backend.repeat_elements", "tf.keras.backend.reshape",
 })
 _PASS_THROUGH_APIS = _IDENTITY_APIS | _RESHAPING_APIS
+# Values shaped like their first argument (tf.zeros_like(zero_state), np.ones_like(...)).
+_SHAPE_OF_ARGUMENT = frozenset({"zeros_like", "ones_like", "random_normal_like", "full_like", "empty_like"})
 _STATE_FIELDS = {"c": 0, "h": 1}
 # Tensor factories whose first argument (or shape=) is the shape.
 _SHAPED_FACTORIES = frozenset({
@@ -82,26 +85,38 @@ class VariableTracker:
         """The variables an expression may evaluate to (or pack), each with 'was reshaped on the way'."""
         if expr is None or depth > _MAX_DEPTH:
             return []
-        if isinstance(expr, (nodes.Tuple, nodes.List)):
-            return [item for elt in expr.elts for item in self.resolve(elt, depth + 1)]
-        if isinstance(expr, nodes.ListComp):
-            return self.resolve(expr.elt, depth + 1)
-        if isinstance(expr, nodes.Name):
-            return [item for value in _bound_values(expr) for item in self.resolve(value, depth + 1)]
-        if isinstance(expr, nodes.Attribute):
-            attr_values = self._self_attribute_values(expr)
-            if attr_values is not None:
-                return [item for value in attr_values for item in self.resolve(value, depth + 1)]
-            if expr.attrname in _STATE_FIELDS:
-                return self._component(expr.expr, _STATE_FIELDS[expr.attrname], depth + 1)
-            return []
+        if isinstance(expr, nodes.Call):
+            return self._resolve_call(expr, depth)
+        if isinstance(expr, nodes.Attribute) and expr.attrname in _STATE_FIELDS \
+                and self._self_attribute_values(expr) is None:
+            return self._component(expr.expr, _STATE_FIELDS[expr.attrname], depth + 1)
         if isinstance(expr, nodes.Subscript):
             index = tfapi.literal_value(expr.slice)
             if isinstance(index, int) and not isinstance(index, bool):
                 return self._component(expr.value, index, depth + 1)
-            return self.resolve(expr.value, depth + 1)
-        if isinstance(expr, nodes.Call):
-            return self._resolve_call(expr, depth)
+        return [item for value in self._held(expr) for item in self.resolve(value, depth + 1)]
+
+    def _held(self, expr: nodes.NodeNG) -> list:
+        """The expressions a container, name, ``self.`` attribute or subscript may hold."""
+        if isinstance(expr, (nodes.Tuple, nodes.List)):
+            return list(expr.elts)
+        if isinstance(expr, (nodes.ListComp, nodes.GeneratorExp)):
+            return [expr.elt]
+        if isinstance(expr, nodes.Dict):  # {"fw": init_fw, "bw": init_bw}
+            return [value for _, value in expr.items]
+        if isinstance(expr, nodes.DictComp):
+            return [expr.value]
+        if isinstance(expr, nodes.Name):
+            # bound values, what is appended to a list, what is stored in a dict (states["fw"] = ...)
+            values = _bound_values(expr)
+            if any(isinstance(v, nodes.Dict) or dataflow.is_dict_call(v) for v in values):
+                values += [value for _, value in dataflow.dict_entries(expr, expr)
+                           if not isinstance(value, nodes.Dict)]
+            return values + _appended_values(expr)
+        if isinstance(expr, nodes.Attribute):
+            return self._self_attribute_values(expr) or []
+        if isinstance(expr, nodes.Subscript):
+            return [expr.value]
         return []
 
     def _resolve_call(self, call: nodes.Call, depth: int) -> List[Tuple[Variable, bool]]:
@@ -145,20 +160,12 @@ class VariableTracker:
             yield None
         elif isinstance(base, (nodes.Tuple, nodes.List)):
             yield list(base.elts)
-        elif isinstance(base, nodes.ListComp):
+        elif isinstance(base, (nodes.ListComp, nodes.GeneratorExp)):
             yield [base.elt] * _COMPREHENSION_SPAN  # [make() for _ in range(n)]: every item is elt
         elif isinstance(base, nodes.Call):
             yield _tuple_parts(base) if tfapi.call_api(base) == tfapi.STATE_TUPLE else None
         elif isinstance(base, nodes.Subscript):
-            index = tfapi.literal_value(base.slice)
-            if not isinstance(index, int) or isinstance(index, bool):
-                yield None
-                return
-            for outer in self._compositions(base.value, depth + 1):
-                if outer is None or not -len(outer) <= index < len(outer):
-                    yield None
-                else:
-                    yield from self._compositions(outer[index], depth + 1)
+            yield from self._subscript_compositions(base, depth)
         else:
             values = None
             if isinstance(base, nodes.Name):
@@ -169,6 +176,18 @@ class VariableTracker:
                 yield None
             for value in values or ():
                 yield from self._compositions(value, depth + 1)
+
+    def _subscript_compositions(self, base: nodes.Subscript, depth: int) -> Iterable[Optional[list]]:
+        """``states[1]`` of a known nested tuple: the parts of that element."""
+        index = tfapi.literal_value(base.slice)
+        if not isinstance(index, int) or isinstance(index, bool):
+            yield None
+            return
+        for outer in self._compositions(base.value, depth + 1):
+            if outer is None or not -len(outer) <= index < len(outer):
+                yield None
+            else:
+                yield from self._compositions(outer[index], depth + 1)
 
     def _self_attribute_values(self, expr: nodes.Attribute) -> Optional[list]:
         """Values assigned to ``self.<attr>`` anywhere in the class, when expr is such an attribute."""
@@ -205,38 +224,23 @@ class VariableTracker:
             value = tfapi.call_argument(call, parameters.value, parameters.value_keyword)
             if value is not None:
                 batch_dim, zero_state = self._batch_dim_of_value(value, 0)
-        trainable_arg = tfapi.call_argument(call, parameters.trainable, "trainable")
-        if trainable_arg is None:
-            trainable = True
-        else:
-            literal = tfapi.literal_value(trainable_arg)
-            trainable = literal if isinstance(literal, bool) else None
-        return Variable(call, trainable, batch_dim, zero_state)
+        return Variable(call, _trainable(call, parameters), batch_dim, zero_state)
 
     def _batch_dim_of_value(self, value: nodes.NodeNG, depth: int) -> Tuple[Optional[str], bool]:
         """(batch-size text, made from zero_state) for an initial value, when its first dim is the batch."""
         if depth > _MAX_DEPTH:
             return None, False
-        if isinstance(value, nodes.Name):
-            for bound in _bound_values(value):
-                found = self._batch_dim_of_value(bound, depth + 1)
-                if found[0]:
-                    return found
-            return None, False
-        if isinstance(value, nodes.Attribute):
-            return self._batch_dim_of_value(value.expr, depth + 1)
-        if isinstance(value, nodes.Subscript):
-            return self._batch_dim_of_value(value.value, depth + 1)
-        if not isinstance(value, nodes.Call):
-            return None, False
-        last = tree.last_name(value.func)
-        if last in ("zero_state", "get_initial_state"):
-            batch = tfapi.call_argument(value, 0 if last == "zero_state" else 1, "batch_size")
-            return (batch.as_string(), True) if batch is not None else (None, False)
-        if last in _SHAPED_FACTORIES:
-            return self._batch_dim_of_factory(value, last), False
-        if tfapi.call_api(value) in _PASS_THROUGH_APIS and value.args:
-            return self._batch_dim_of_value(value.args[0], depth + 1)
+        if isinstance(value, nodes.Call):
+            last = tree.last_name(value.func)
+            if last in ("zero_state", "get_initial_state"):
+                batch = tfapi.call_argument(value, 0 if last == "zero_state" else 1, "batch_size")
+                return (batch.as_string(), True) if batch is not None else (None, False)
+            if last in _SHAPED_FACTORIES:
+                return self._batch_dim_of_factory(value, last), False
+        for part in _value_sources(value):
+            found = self._batch_dim_of_value(part, depth + 1)
+            if found[0]:
+                return found
         return None, False
 
     def _batch_dim_of_factory(self, value: nodes.Call, last: str) -> Optional[str]:
@@ -252,21 +256,30 @@ class VariableTracker:
         return self._first_dim(shape, 0)
 
     def _first_dim(self, shape: Optional[nodes.NodeNG], depth: int) -> Optional[str]:
+        """The batch-size text of a shape's first dimension: a literal shape, a name bound to one, or a
+        shape kept in configuration (``shapes["c"]``, ``cfg.state_shape``)."""
         if shape is None or depth > 3:
             return None
         if isinstance(shape, (nodes.List, nodes.Tuple)):
             return self._dim_text(shape.elts[0]) if len(shape.elts) >= 2 else None
+        bound: list = []
         if isinstance(shape, nodes.Name):
-            for bound in _bound_values(shape):
-                found = self._first_dim(bound, depth + 1)
-                if found:
-                    return found
+            bound = _bound_values(shape)
+        elif isinstance(shape, nodes.Attribute):
+            bound = [counts.configured_attribute(shape)]
+        elif counts.config_key(shape) is not None:
+            bound = [counts.mapping_entry(*counts.config_key(shape))]
+        for value in bound:
+            found = self._first_dim(value, depth + 1)
+            if found:
+                return found
         return None
 
     def _dim_text(self, dim: nodes.NodeNG) -> Optional[str]:
-        if isinstance(dim, nodes.Name) and dim.name.lower() in self.batch_names:
-            return dim.name
-        if isinstance(dim, nodes.Attribute) and dim.attrname.lower() in self.batch_names:
+        """The dimension's text when it names the batch size: ``batch_size``, ``FLAGS.batch_size``,
+        ``params["batch_size"]``, or a name bound to one of those."""
+        count = counts.count_of(dim)
+        if count is not None and not count.literal and any(n.lower() in self.batch_names for n in count.names):
             return dim.as_string()
         return None
 
@@ -295,6 +308,76 @@ def _bound_values(name: nodes.Name) -> list:
     """The values a name may hold here: right-hand sides of its assignments (element-wise for tuples)."""
     targets = (binding for binding in bindings_of(name) if isinstance(binding, nodes.AssignName))
     return [value for value in map(_target_value, targets) if value is not None]
+
+
+def _appended_values(name: nodes.Name) -> list:
+    """What ``states.append(v)`` / ``.insert(i, v)`` / ``.extend(vs)`` put in a list bound to ``name``."""
+    out = []
+    for binding in bindings_of(name):
+        value = assigned_value(binding) if isinstance(binding, nodes.AssignName) else None
+        if not isinstance(value, (nodes.List, nodes.Tuple)):
+            continue
+        for call in tree.own_nodes(binding.frame(), nodes.Call):
+            func = call.func
+            if isinstance(func, nodes.Attribute) and func.attrname in _LIST_FILLERS and call.args \
+                    and isinstance(func.expr, nodes.Name) and func.expr.name == name.name:
+                out.append(call.args[-1])
+    return out
+
+
+def _trainable(call: nodes.Call, parameters: _Parameters) -> Optional[bool]:
+    """``trainable=``: True when not passed, the literal when passed one, None (unknown) otherwise."""
+    argument = tfapi.call_argument(call, parameters.trainable, "trainable")
+    if argument is None:
+        return True
+    literal = tfapi.literal_value(argument)
+    return literal if isinstance(literal, bool) else None
+
+
+def _value_sources(value: nodes.NodeNG) -> list:
+    """Where an initial value's first dimension comes from: a name's values (a loop or comprehension
+    variable holds an item of what it iterates: a zero_state's parts), the tuple of ``.c`` / ``[0]``, the
+    element of a comprehension, the argument of ``tuple(...)`` or of an op that keeps the shape."""
+    if isinstance(value, nodes.Name):
+        return _bound_values(value) + _iterated_values(value)
+    if isinstance(value, nodes.Attribute):
+        return [value.expr]
+    if isinstance(value, nodes.Subscript):
+        return [value.value]
+    if isinstance(value, (nodes.ListComp, nodes.GeneratorExp)):
+        return [value.elt]
+    if isinstance(value, nodes.Call) and value.args and _keeps_shape(value):
+        return [value.args[0]]
+    return []
+
+
+def _keeps_shape(call: nodes.Call) -> bool:
+    """Is the call's first dimension its first argument's? (identity, tiling, zeros_like, tuple(...))"""
+    if isinstance(call.func, nodes.Name) and call.func.name in ("tuple", "list"):
+        return True
+    return tree.last_name(call.func) in _SHAPE_OF_ARGUMENT or tfapi.call_api(call) in _PASS_THROUGH_APIS
+
+
+def _iterated_values(name: nodes.Name) -> list:
+    """What a loop or comprehension variable iterates (``for s in zero``, ``for i, s in enumerate(zero)``,
+    ``(... for c, h in states)``): the sequence whose items it holds."""
+    out = []
+    for binding in bindings_of(name):
+        if not isinstance(binding, nodes.AssignName):
+            continue
+        holder, target = binding.parent, binding
+        if isinstance(holder, nodes.Tuple):
+            holder, target = holder.parent, holder
+        if not (isinstance(holder, (nodes.Comprehension, nodes.For)) and holder.target is target):
+            continue
+        iterable = holder.iter
+        if target is not binding and isinstance(iterable, nodes.Call) and isinstance(iterable.func, nodes.Name) \
+                and iterable.func.name in ("enumerate", "zip"):
+            position = target.elts.index(binding) - (1 if iterable.func.name == "enumerate" else 0)
+            iterable = iterable.args[position] if 0 <= position < len(iterable.args) else None
+        if iterable is not None:
+            out.append(iterable)
+    return out
 
 
 def _target_value(target: nodes.NodeNG) -> Optional[nodes.NodeNG]:
@@ -336,7 +419,7 @@ def _label(call: nodes.Call) -> Tuple[str, bool]:
             target = targets.elts[parent.elts.index(call)]
     if isinstance(target, nodes.AssignName):
         return target.name, True
-    if isinstance(target, nodes.AssignAttr):
+    if isinstance(target, (nodes.AssignAttr, nodes.Subscript)):  # self.h0 = ..., states["fw"] = ...
         return target.as_string(), True
     name = tfapi.literal_value(tfapi.call_argument(call, None, "name"))
     if not isinstance(name, str) and call.args:  # tf.get_variable("h0", ...), self.add_weight("h0", ...)

@@ -18,8 +18,9 @@ from pylint.interfaces import INFERENCE
 
 from pylint_rnn.analyses import Finding
 from pylint_rnn.core import effects as fx
-from pylint_rnn.core import tfapi, tree
+from pylint_rnn.core import calls, callsites, dataflow, tfapi, timeaxis, tree
 from pylint_rnn.core.bindings import assigned_value, bindings_of
+from pylint_rnn.core.counts import loop_count
 
 REBUILT = "rnn-layer-rebuilt-per-call"
 
@@ -59,8 +60,7 @@ def is_layer_built_in_function(call: nodes.Call) -> bool:
     return tfapi.call_api(call) in _RECURRENT_APIS
 
 
-def rebuilt_layers(module: nodes.Module, constructions: List[nodes.Call],
-                   separate_towers: Collection[str]) -> List[Finding]:
+def rebuilt_layers(constructions: List[nodes.Call], separate_towers: Collection[str]) -> List[Finding]:
     """rnn-layer-rebuilt-per-call for the candidate constructions of one module.
 
     ``separate_towers`` names the helpers that are meant to build new weights on every call.
@@ -75,11 +75,10 @@ def rebuilt_layers(module: nodes.Module, constructions: List[nodes.Call],
         name = _function_name(function)
         if name is None or name in separate_towers:
             continue
-        twins = _find_twins(module, function, name)
+        twins = _twins(function, name)
         if twins is None:
             continue
-        first, second, merge = twins
-        input_a, input_b = _differing_inputs(first, second, function)
+        input_a, input_b, merge = twins
         for call in calls:
             layer = tfapi.call_api(call).rsplit(".", 1)[-1]
             # The twin structure is read from how the results are used; the user may still mean two towers.
@@ -144,14 +143,21 @@ def _returned(function: nodes.NodeNG, name: str) -> bool:
     return any(isinstance(value, nodes.Name) and value.name == name for value in returned)
 
 
-def _find_twins(module: nodes.Module, function: nodes.NodeNG,
-                name: str) -> Optional[Tuple[nodes.Call, nodes.Call, nodes.NodeNG]]:
+def _twins(function: nodes.NodeNG, name: str) -> Optional[Tuple[str, str, nodes.NodeNG]]:
+    """(first input, second input, merge node) when the helper runs on twin inputs whose results meet:
+    two calls, or one call run by a comprehension or loop over the inputs."""
+    twins = _find_twins(function, name)
+    if twins is None:
+        return _repeated_twins(function)
+    first, second, merge = twins
+    return (*_differing_inputs(first, second, function), merge)
+
+
+def _find_twins(function: nodes.NodeNG, name: str) -> Optional[Tuple[nodes.Call, nodes.Call, nodes.NodeNG]]:
     """(first call, second call, merge node) when function is applied to two inputs that are combined."""
     sites_by_frame: Dict[int, list] = {}
-    for call in module.nodes_of_class(nodes.Call):
-        if tree.last_name(call.func) != name or not call.args and not call.keywords:
-            continue
-        if fx.function_of_call(call) is function:
+    for call in callsites.call_sites(function, name):
+        if call.args or call.keywords:
             sites_by_frame.setdefault(id(call.frame()), []).append(call)
     config = None
     for sites in sites_by_frame.values():
@@ -161,15 +167,15 @@ def _find_twins(module: nodes.Module, function: nodes.NodeNG,
             config = _config_parameters(function)
         bound = [fx.bind_arguments(site, function) for site in sites]
         derived = _derivations(sites[0].frame(), sites)
-        for i in range(len(sites)):
+        for i, first in enumerate(sites):
             for j in range(i + 1, len(sites)):
                 if not _twin_arguments(bound[i], bound[j], config):
                     continue
-                if _chained(sites[i], sites[j], i, j, derived):
+                if _chained(first, sites[j], i, j, derived):
                     continue
-                merge = _merge_of(sites[0].frame(), i, j, sites, derived, function)
+                merge = _merge_of((i, j), sites, derived, function)
                 if merge is not None:
-                    return sites[i], sites[j], merge
+                    return first, sites[j], merge
     return None
 
 
@@ -215,6 +221,122 @@ def _differing_inputs(first: nodes.Call, second: nodes.Call, function: nodes.Nod
         if x is not None and y is not None and x.as_string() != y.as_string():
             return tree.short_text(x, _INPUT_TEXT_LIMIT), tree.short_text(y, _INPUT_TEXT_LIMIT)
     return tree.short_text(first, _INPUT_TEXT_LIMIT), tree.short_text(second, _INPUT_TEXT_LIMIT)
+
+
+# --- one call site run on several inputs: a comprehension or a loop ----------------------------------------
+
+
+def _repeated_twins(function: nodes.NodeNG) -> Optional[Tuple[str, str, nodes.NodeNG]]:
+    """(first input, second input, merge node) when one call of the helper runs in a comprehension, a
+    ``for`` loop or a ``map`` over two or more inputs (``[encode(q) for q in (q1, q2)]``, ``for x in
+    inputs: outs.append(encode(x))``, ``map(encode, (q1, q2))``) and the results are combined."""
+    config = _config_parameters(function)
+    for site in callsites.call_sites(function, _function_name(function)):
+        loop = _iterating_loop(site)
+        items = _sequence_items(_loop_iterable(loop), loop) if loop is not None else None
+        if items is None:
+            continue
+        variables = {n.name for n in _loop_target(loop).nodes_of_class(nodes.AssignName)}
+        bound = fx.bind_arguments(site, function)
+        varying = {param for param, arg in bound.items() if {n.name for n in tree.names_in(arg)} & variables}
+        if not varying or varying & config:
+            continue  # the same input each time, or another configuration each time
+        merge = _merge_of_results(site, loop, function)
+        if merge is not None:
+            return items[0], items[1], merge
+    return _mapped_twins(function, config)
+
+
+def _mapped_twins(function: nodes.NodeNG, config: Set[str]) -> Optional[Tuple[str, str, nodes.NodeNG]]:
+    """``a, b = map(encode, (q1, q2))`` / ``list(map(encode, inputs))``, then merged."""
+    params = function.argnames()
+    if not params or params[0] in config:
+        return None
+    for call in _map_calls(function):
+        items = _sequence_items(call.args[1], call)
+        whole = call.parent if _is_list_call(call.parent) else call
+        merge = _merge_of_results(call, whole, function) if items is not None else None
+        if merge is not None:
+            return items[0], items[1], merge
+    return None
+
+
+def _map_calls(function: nodes.NodeNG) -> List[nodes.Call]:
+    name = _function_name(function)
+    return [call for call in function.root().nodes_of_class(nodes.Call)
+            if isinstance(call.func, nodes.Name) and call.func.name == "map" and len(call.args) == 2
+            and tree.last_name(call.args[0]) == name and calls.function_of_expression(call.args[0]) is function]
+
+
+def _is_list_call(node: nodes.NodeNG) -> bool:
+    return isinstance(node, nodes.Call) and isinstance(node.func, nodes.Name) and node.func.name in ("list", "tuple")
+
+
+def _iterating_loop(site: nodes.Call) -> Optional[nodes.NodeNG]:
+    """The comprehension whose element is the call, or the ``for`` whose body appends its result."""
+    parent = site.parent
+    if isinstance(parent, (nodes.ListComp, nodes.GeneratorExp)) and parent.elt is site \
+            and len(parent.generators) == 1 and not parent.generators[0].ifs:
+        return parent
+    appends = isinstance(parent, nodes.Call) and isinstance(parent.func, nodes.Attribute) \
+        and parent.func.attrname == "append" and site in parent.args
+    statement = parent.parent if appends else None
+    if isinstance(statement, nodes.Expr) and isinstance(statement.parent, nodes.For) \
+            and statement in statement.parent.body:
+        return statement.parent
+    return None
+
+
+def _loop_target(loop: nodes.NodeNG) -> nodes.NodeNG:
+    return loop.target if isinstance(loop, nodes.For) else loop.generators[0].target
+
+
+def _loop_iterable(loop: nodes.NodeNG) -> nodes.NodeNG:
+    return loop.iter if isinstance(loop, nodes.For) else loop.generators[0].iter
+
+
+def _sequence_items(iterable: nodes.NodeNG, at: nodes.NodeNG) -> Optional[Tuple[str, str]]:
+    """The first two inputs a sequence holds, as written, when it holds at least two."""
+    if isinstance(iterable, nodes.Call) and isinstance(iterable.func, nodes.Name) \
+            and iterable.func.name in ("zip", "enumerate") and iterable.args:
+        iterable = iterable.args[0]
+    elements = dataflow.sequence_elements(iterable, at) if isinstance(
+        iterable, (nodes.List, nodes.Tuple, nodes.Name, nodes.Attribute)) else None
+    if elements is not None and len(elements) >= 2:
+        return tree.short_text(elements[0], _INPUT_TEXT_LIMIT), tree.short_text(elements[1], _INPUT_TEXT_LIMIT)
+    built = timeaxis.value_of(iterable) if isinstance(iterable, nodes.Name) else None
+    if isinstance(built, nodes.ListComp) and len(built.generators) == 1:
+        count = loop_count(built.generators[0].iter)
+        if count is not None and count.value is not None and count.value >= 2:
+            return f"{iterable.name}[0]", f"{iterable.name}[1]"
+    return None
+
+
+def _merge_of_results(site: nodes.Call, loop: nodes.NodeNG, function: nodes.NodeNG) -> Optional[nodes.NodeNG]:
+    """The first node that combines two results of the repeated call: an operand that is the whole list
+    of results, or two operands that are two of them."""
+    whole, parts = _result_names(site, loop)
+    for node in tree.own_nodes(site.frame(), (nodes.BinOp, nodes.Call)):
+        operands, _ = _merge_operands(node, function)
+        named = [operand.name for operand in operands if isinstance(operand, nodes.Name)]
+        if any(operand is loop for operand in operands) or set(named) & whole:
+            return node
+        if len(set(named) & parts) >= 2:
+            return node
+    return None
+
+
+def _result_names(site: nodes.Call, loop: nodes.NodeNG) -> Tuple[Set[str], Set[str]]:
+    """(names holding the list of results, names holding one result each)."""
+    if isinstance(loop, nodes.For):
+        return {site.parent.func.expr.as_string()}, set()
+    assign = loop.parent
+    if not (isinstance(assign, nodes.Assign) and assign.value is loop and len(assign.targets) == 1):
+        return set(), set()
+    target = assign.targets[0]
+    if isinstance(target, nodes.AssignName):
+        return {target.name}, set()
+    return set(), {n.name for n in target.nodes_of_class(nodes.AssignName)}
 
 
 # --- where do the two results go? ------------------------------------------------------------------------
@@ -263,11 +385,12 @@ def _chained(first: nodes.Call, second: nodes.Call, i: int, j: int, derived: Der
     return False
 
 
-def _merge_of(frame: nodes.NodeNG, i: int, j: int, sites: list, derived: Derivations,
+def _merge_of(pair: Tuple[int, int], sites: list, derived: Derivations,
               function: nodes.NodeNG) -> Optional[nodes.NodeNG]:
-    """The first node in frame that combines the results of sites i and j."""
+    """The first node in the sites' frame that combines the results of the sites at ``pair``."""
+    i, j = pair
     site_ids = {id(site): index for index, site in enumerate(sites)}
-    for node in tree.own_nodes(frame, (nodes.BinOp, nodes.Call)):
+    for node in tree.own_nodes(sites[0].frame(), (nodes.BinOp, nodes.Call)):
         operands, joint = _merge_operands(node, function)
         found = [_sites_in(operand, site_ids, derived) for operand in operands]
         if joint and any({i, j} <= f for f in found):

@@ -13,18 +13,22 @@ decides which of them a stack or a bidirectional call shares, and words the find
 from __future__ import annotations
 
 import re
-from typing import List, Optional
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple
 
 from astroid import nodes
 
 from pylint_rnn.analyses import Finding
-from pylint_rnn.core import celllists, tfapi, tree
+from pylint_rnn.core import cellidentity, celllists, tfapi, tree
+from pylint_rnn.core.bindings import assigned_value, single_binding
 
 SAME_CELL = "rnn-same-cell-stacked"
 
 _SUGGESTION_MAX = 50
 _BOTH_DIRECTIONS = "both directions"
 _LAYERS_SHARE = "the layers share one set of weights"
+_LATENT_SHARE = ("latent: the moment {times} is more than 1 the layers share one set of weights (or the stack "
+                 "fails to build when the input width differs)")
 _DIRECTIONS_SHARE = "the directions share one set of weights"
 _CELL_PER_DIRECTION = "a separate cell for each direction"
 _LIST_PER_DIRECTION = "a separate list of cells for each direction"
@@ -68,10 +72,14 @@ def layer_findings(call: nodes.Call, cells: Optional[celllists.CellList], where:
         return []
     found = []
     for duplicate in celllists.duplicated(cells):
-        times = duplicate.count.text
+        count = duplicate.count
+        times = count.text
         fix = f"one cell per layer, e.g. [{_suggestion(duplicate.element)} for _ in range({times})]"
-        found.append(Finding(SAME_CELL, call, (f"cell {duplicate.label}", f"{times} layers", where, _LAYERS_SHARE),
-                             (fix,)))
+        layers, share = f"{times} layers", _LAYERS_SHARE
+        if count.latent():
+            # One layer today, but the count is a knob: the stack shares (or breaks) once it is turned up.
+            layers, share = f"{times} layers (1 today)", _LATENT_SHARE.format(times=times)
+        found.append(Finding(SAME_CELL, call, (f"cell {duplicate.label}", layers, where, share), (fix,)))
     return found
 
 
@@ -79,8 +87,8 @@ def direction_findings(call: nodes.Call, forward: Optional[nodes.NodeNG], backwa
                        where: str) -> List[Finding]:
     """bidirectional_dynamic_rnn / static_bidirectional_rnn whose two cells share an object: one cell, or
     the cells of one list stacked for each direction."""
-    forward_keys = celllists.direction_keys(forward)
-    backward_keys = celllists.direction_keys(backward)
+    forward_keys = direction_keys(forward)
+    backward_keys = direction_keys(backward)
     shared = next((key for key in forward_keys if key in backward_keys), None)
     if shared is None:
         return []
@@ -88,7 +96,7 @@ def direction_findings(call: nodes.Call, forward: Optional[nodes.NodeNG], backwa
     if used.list_label:
         what = f"list '{used.list_label}'"
     else:
-        what = "cell " + celllists.display_label(list(used.elements + backward_keys[shared].elements))
+        what = "cell " + cellidentity.display_label(list(used.elements + backward_keys[shared].elements))
     return [Finding(SAME_CELL, call, (what, _BOTH_DIRECTIONS, where, _DIRECTIONS_SHARE), (_CELL_PER_DIRECTION,))]
 
 
@@ -120,14 +128,55 @@ def keras_bidirectional_findings(call: nodes.Call) -> List[Finding]:
     backward = tfapi.call_argument(call, 3, "backward_layer")
     if not (isinstance(layer, (nodes.Name, nodes.Attribute)) and isinstance(backward, (nodes.Name, nodes.Attribute))):
         return []
-    first = celllists.element(layer)
-    if first.key != celllists.element(backward).key:
+    first = cellidentity.element(layer)
+    if first.key != cellidentity.element(backward).key:
         return []
     args = (f"layer '{first.label}'", _BOTH_DIRECTIONS, "Bidirectional", _KERAS_REJECTS)
     return [Finding(SAME_CELL, call, args, (_KERAS_FIX,))]
 
 
-def _suggestion(element: celllists.Element) -> str:
+# --- what one direction of a bidirectional RNN uses ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Used:
+    """An object whose weights a direction uses: a cell (the elements naming it) or a list a stack holds."""
+
+    elements: Tuple[cellidentity.Element, ...] = ()
+    list_label: str = ""  # the list's source text, when the object is a list of cells
+
+
+def direction_keys(expr: Optional[nodes.NodeNG], depth: int = 0) -> Dict[tuple, Used]:
+    """{key: Used} of the objects whose weights a bidirectional argument uses, in the order met: the cell
+    passed (through aliases and wrappers), and for a stack the list it holds, then the cells in it."""
+    if expr is None or depth > celllists.MAX_DEPTH:
+        return {}
+    keys: Dict[tuple, Used] = {}
+    value = expr
+    if isinstance(expr, (nodes.Name, nodes.Attribute, nodes.Subscript)):
+        found = cellidentity.element(expr)
+        keys[found.key] = Used((found,))
+        if isinstance(expr, nodes.Name):
+            binding = single_binding(expr)
+            value = assigned_value(binding) if isinstance(binding, nodes.AssignName) else None
+    if not isinstance(value, nodes.Call):
+        return keys
+    api = tfapi.call_api(value)
+    if tfapi.is_cell_wrapper(api):
+        for key, used in direction_keys(cellidentity.wrapped_cell(value), depth + 1).items():
+            keys.setdefault(key, used)
+        return keys
+    argument = tfapi.stacked_cells_argument(value, api)
+    cells = celllists.cell_list(argument, value)
+    if cells is not None:
+        keys.update({key: Used(list_label=tree.short_text(argument)) for key in cells.identities})
+        for entry in cells.entries:
+            if entry.element.names_one_object:
+                keys.setdefault(entry.element.key, Used((entry.element,)))
+    return keys
+
+
+def _suggestion(element: cellidentity.Element) -> str:
     """The constructor to call once per layer: the one that built the cell, when it is short."""
     if element.ctor is not None:
         text = element.ctor.as_string()

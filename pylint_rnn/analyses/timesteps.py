@@ -1,34 +1,34 @@
-"""Layers mistaken for time steps: stacks as deep as the sequence is long, and a new cell at every step.
+"""Layers mistaken for time steps: stacks as deep as the sequence is long (rnn-layers-as-timesteps).
 
 Seed 002: ``MultiRNNCell([BasicRNNCell(n) for _ in range(seq_length)])`` run by ``dynamic_rnn`` builds
 ``seq_length`` *layers*, each with its own weights, while ``dynamic_rnn`` already unrolls one cell over
-the time steps with one set of weights (rnn-layers-as-timesteps). Building a new cell inside a manual
-loop over the time steps gives every step its own weights too (rnn-cell-per-timestep).
+the time steps with one set of weights (rnn-layers-as-timesteps). The names that classify counts (the two
+options) live here too; a new cell built per time step is :mod:`pylint_rnn.analyses.cell_per_step`.
 
 A count is read as a number of time steps by its name (the time-step-names / layer-count-names options,
 or two separately written equal numbers: confidence INFERENCE) or by the code's structure (the stack is
-sized by the very name that sizes the input's time axis; the loop runs over ``tf.unstack(x, axis=1)``,
-indexes ``x[:, t]`` or carries the state through the cell: HIGH). Shapes and depths come from
+sized by the very name, configuration entry or tensor dimension that sizes the time axis of the input it
+runs on, or of the decoding loop that runs it: HIGH). Shapes and depths come from
 :mod:`pylint_rnn.core.timeaxis`; where the tree does not say, nothing is reported.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
-from typing import Iterator, List, NamedTuple, Optional, Pattern, Sequence, Set, Tuple
+from typing import Iterable, Iterator, List, NamedTuple, Optional, Pattern, Sequence, Tuple
 
 from astroid import nodes
 from pylint.interfaces import HIGH, INFERENCE, Confidence
 
 from pylint_rnn.analyses import Finding
 from pylint_rnn.core import effects as fx
-from pylint_rnn.core import scopes, tfapi, timeaxis, tree
-from pylint_rnn.core.bindings import assigned_value, single_binding
+from pylint_rnn.core import callsites, tfapi, timeaxis, timeloops, tree
+from pylint_rnn.core.cache import module_cached
 from pylint_rnn.core.counts import Count, count_of, range_bound
 from pylint_rnn.core.timeaxis import StackDepth
 
 LAYERS_AS_STEPS = "rnn-layers-as-timesteps"
-CELL_PER_STEP = "rnn-cell-per-timestep"
 
 # --- which names are time-step counts and which are layer counts (defaults of the two options) --------
 
@@ -58,7 +58,9 @@ DEFAULT_LAYER_COUNT_NAMES = (
 
 TIME = "time"
 LAYERS = "layers"
-_MAX_DEPTH = 6  # how far wrappers and names are followed when asking whether a cell is built in a loop
+_RNN_LAST_NAMES = frozenset(api.rsplit(".", 1)[-1] for api in tfapi.RNN_SIGNATURES)
+_INPUT_LAST_NAMES = frozenset(api.rsplit(".", 1)[-1] for api in timeaxis.KERAS_INPUTS)
+_MAX_DEPTH = 6  # how far a stack is followed through wrappers and builders to what runs it
 
 
 def _matches(patterns: Sequence[Pattern[str]], name: str) -> bool:
@@ -90,27 +92,17 @@ class TimeStepOptions:
 
 
 def call_findings(node: nodes.Call, options: TimeStepOptions) -> List[Finding]:
-    """What one call does wrong here: a stack, loop or RNN sized by the time steps, a new cell per step."""
+    """rnn-layers-as-timesteps for one call: a stack, loop or RNN sized by the time steps.
+    (rnn-cell-per-timestep: :mod:`pylint_rnn.analyses.cell_per_step`.)"""
     api = tfapi.call_api(node)
-    if api is None:
-        found = [factory_cell_per_step(node, options)]
-    else:
-        found = [layers_as_timesteps(node, api, options), cell_per_step(node, api, options)]
-    return [f for f in found if f is not None]
+    finding = layers_as_timesteps(node, api, options) if api is not None else None
+    return [finding] if finding is not None else []
 
 
 # --- small questions about calls ---------------------------------------------------------------------
 
 KERAS_LAYER = "a recurrent layer"  # what unrolls the steps of a Sequential / a loop of layers
 RNN_LAYER = "the RNN layer"
-
-
-def _one_cell_rnn(call: nodes.Call) -> Optional[tfapi.RnnSignature]:
-    """The signature of an RNN function that unrolls one cell (per direction) over an inputs tensor."""
-    signature = tfapi.rnn_signature(call)
-    if signature is None or signature.cell_lists or signature.inputs is None:
-        return None
-    return signature
 
 
 def _keras_recurrent(expr: nodes.NodeNG) -> bool:
@@ -137,7 +129,7 @@ def _identical(elements: Sequence[nodes.NodeNG]) -> bool:
     return len(shapes) == 1
 
 
-def _assigned_name(node: nodes.NodeNG) -> Optional[str]:
+def assigned_name(node: nodes.NodeNG) -> Optional[str]:
     """The name a call's result is bound to (``multi = MultiRNNCell(...)`` -> 'multi'), if any."""
     parent = node.parent
     if isinstance(parent, nodes.Assign) and len(parent.targets) == 1:
@@ -148,17 +140,6 @@ def _assigned_name(node: nodes.NodeNG) -> Optional[str]:
             dotted = tfapi.dotted_name(target.expr)
             return f"{dotted}.{target.attrname}" if dotted else None
     return None
-
-
-def _assigned_by(call: nodes.Call) -> Set[str]:
-    """Names a call's result is assigned to (``out, state = call`` -> {out, state}; ``x = call[0]``)."""
-    node = call
-    if isinstance(node.parent, nodes.Subscript) and node.parent.value is node:
-        node = node.parent
-    assign = node.parent
-    if not isinstance(assign, nodes.Assign) or assign.value is not node:
-        return set()
-    return {name.name for target in assign.targets for name in target.nodes_of_class(nodes.AssignName)}
 
 
 def _named(expr: Optional[nodes.NodeNG]) -> str:
@@ -178,8 +159,9 @@ class Consumer(NamedTuple):
     """Something that unrolls a stack over time, and the time steps of what it unrolls it on."""
 
     unroller: str  # "dynamic_rnn", "the RNN layer", ...
-    steps: Optional[nodes.NodeNG]  # the time dimension of its input, when the code spells it
+    steps: Optional[Count]  # the time dimension of its input (as written, and its token)
     steps_of: str  # what that is the time dimension of ("'inputs'", "its input_shape")
+    elsewhere: bool = False  # an RNN of the module that the stack is not shown to reach
 
 
 def layers_as_timesteps(node: nodes.Call, api: str, options: TimeStepOptions) -> Optional[Finding]:
@@ -196,26 +178,30 @@ def layers_as_timesteps(node: nodes.Call, api: str, options: TimeStepOptions) ->
         finding = _sequential(node, options)
     if finding is None and _keras_recurrent(node):
         finding = _layer_in_time_loop(node, options)
-    if finding is None and _one_cell_rnn(node) is not None:
+    if finding is None and timeloops.one_cell_rnn(node) is not None:
         finding = _rnn_in_time_loop(node, api, options)
     return finding
 
 
-def _depth_finding(node: nodes.Call, what: str, depth: StackDepth, unroller: str, options: TimeStepOptions,
-                   steps: Optional[Count] = None, steps_of: str = "") -> Optional[Finding]:
-    """Report a depth that a time-step name decided, or that equals the time steps of the input."""
+def _depth_finding(node: nodes.Call, what: str, depth: StackDepth, consumer: Consumer,
+                   options: TimeStepOptions) -> Optional[Finding]:
+    """Report a depth that a time-step name decided, or that equals the time steps of the consumer's input."""
     verdict = options.classify(depth.count)
     if verdict == LAYERS:
         return None
     if verdict == TIME:
         why, confidence = "a time-step count", INFERENCE
     else:
+        steps = consumer.steps
         confidence = _same_count(depth, steps) if options.classify(steps) != LAYERS else None
         if confidence is None:
             return None
-        why = f"the time dimension of {steps_of}"
-    unit = "recurrent layer" if unroller == KERAS_LAYER else "cell"
-    return Finding(LAYERS_AS_STEPS, node, (what, depth.count.shown(), why, unroller), (unit,), confidence)
+        if consumer.elsewhere and confidence == HIGH:
+            confidence = INFERENCE  # one name sizes both, but this stack is not shown to be what runs there
+        why = f"the time dimension of {consumer.steps_of}"
+    unit = "recurrent layer" if consumer.unroller == KERAS_LAYER else "cell"
+    return Finding(LAYERS_AS_STEPS, node, (what, depth.count.shown(), why, consumer.unroller), (unit,),
+                   confidence)
 
 
 def _same_count(depth: StackDepth, steps: Optional[Count]) -> Optional[Confidence]:
@@ -236,19 +222,19 @@ def _same_count(depth: StackDepth, steps: Optional[Count]) -> Optional[Confidenc
     return None
 
 
-def _sized_by_steps(node: nodes.Call, what: str, depth: StackDepth, consumers: Iterator[Consumer],
-                    default_unroller: str, options: TimeStepOptions) -> Optional[Finding]:
-    """A stack is reported when its depth is named a time-step count, or equals a consumer's time steps."""
+def _sized_by_steps(node: nodes.Call, what: str, depth: StackDepth, consumers: Iterable[Consumer],
+                    options: TimeStepOptions) -> Optional[Finding]:
+    """A stack is reported when its depth is named a time-step count, or equals a consumer's time steps.
+    Among ``consumers`` is the default unroller (no steps), named when a name decided and none came first."""
     verdict = options.classify(depth.count)
     if verdict == LAYERS:
         return None
+    consumers = iter(consumers)
     if verdict == TIME:
-        first = next(consumers, None)
-        return _depth_finding(node, what, depth, first.unroller if first else default_unroller, options)
+        return _depth_finding(node, what, depth, next(consumers), options)
     for consumer in consumers:
         if consumer.steps is not None:
-            finding = _depth_finding(node, what, depth, consumer.unroller, options,
-                                     count_of(consumer.steps), consumer.steps_of)
+            finding = _depth_finding(node, what, depth, consumer, options)
             if finding is not None:
                 return finding
     return None
@@ -259,41 +245,103 @@ def _stack(node: nodes.Call, api: str, options: TimeStepOptions) -> Optional[Fin
     depth = timeaxis.stack_depth(tfapi.call_argument(node, 0, "cells"))
     if depth is None:
         return None
-    bound = _assigned_name(node)
+    bound = assigned_name(node)
     label = f"{tfapi.short_name(api)} '{bound}'" if bound else tfapi.short_name(api)
     default = RNN_LAYER if api == "tf.keras.layers.StackedRNNCells" else "dynamic_rnn"
-    return _sized_by_steps(node, label, depth, _consumers(node), default, options)
+    # A name that decided takes the first consumer in sight, else the default; the module's RNNs come last.
+    consumers = itertools.chain(_consumers(node), [Consumer(default, None, "")], _module_consumers(node, depth))
+    return _sized_by_steps(node, label, depth, consumers, options)
 
 
-def _consumers(stack: nodes.Call) -> Iterator[Consumer]:
-    """The RNN functions and Keras RNN layers the stack is passed to."""
+def _consumers(stack: nodes.Call, depth: int = 0) -> Iterator[Consumer]:
+    """What runs the stack over time: the RNN functions and Keras RNN layers it is passed to (also inside
+    a cell wrapper), and the loops over time steps that call it step by step."""
     for use in timeaxis.result_uses(stack):
         parent = use.parent
         if isinstance(parent, nodes.Keyword):
             parent = parent.parent
-        if not isinstance(parent, nodes.Call) or use is parent.func:
+        if isinstance(parent, nodes.Return) and depth < _MAX_DEPTH:  # a builder: follow its callers
+            for site in callsites.call_sites(parent.frame()):
+                yield from _consumers(site, depth + 1)
             continue
-        signature = _one_cell_rnn(parent)
+        if not isinstance(parent, nodes.Call):
+            continue
+        if use is parent.func:
+            consumer = _unrolling_loop(parent)
+            if consumer is not None:
+                yield consumer
+            continue
+        signature = timeloops.one_cell_rnn(parent)
         if signature is not None:
             if any(tfapi.call_argument(parent, p, k) is use for p, k in signature.cells):
                 inputs = tfapi.call_argument(parent, *signature.inputs)
-                yield Consumer(tfapi.short_name(tfapi.call_api(parent)), timeaxis.rnn_input_steps(parent),
+                yield Consumer(tfapi.short_name(tfapi.call_api(parent)), timeaxis.rnn_input_step_count(parent),
                                _named(inputs))
         elif tfapi.call_api(parent) == tfapi.KERAS_RNN and tfapi.call_argument(parent, 0, "cell") is use:
-            for steps, tensor in timeaxis.keras_layer_steps(parent):
+            for steps, tensor in timeaxis.keras_layer_step_counts(parent):
                 yield Consumer(RNN_LAYER, steps, _steps_of(tensor))
+        elif depth < _MAX_DEPTH and tfapi.is_cell_wrapper(tfapi.call_api(parent)) \
+                and tfapi.call_argument(parent, 0, "cell") is use:
+            yield from _consumers(parent, depth + 1)
+
+
+def _module_consumers(stack: nodes.Call, depth: StackDepth) -> Iterator[Consumer]:
+    """The RNN functions and Keras inputs of the module, for a stack whose own consumer is not in sight
+    (built in one method, run in another; layers stacked by a loop): one whose time dimension is spelled
+    like the depth (``cfg.num_frames``, ``params['max_len']``, a module constant) suggests the depth was
+    meant as that sequence length. Lazy and memoised per module; none for a depth with no such spelling."""
+    if not any(_shared_spelling(s) for s in depth.count.spellings):
+        return
+    module = stack.root()
+    yield from module_cached("timesteps-module-consumers", module, lambda: list(_time_sources_of(module)), [])
+
+
+def _time_sources_of(module: nodes.Module) -> Iterator[Consumer]:
+    for call in module.nodes_of_class(nodes.Call):
+        last = tree.last_name(call.func)
+        if last in _INPUT_LAST_NAMES and tfapi.call_api(call) in timeaxis.KERAS_INPUTS:
+            steps = timeaxis.dim_count(timeaxis.time_dim(call, 1))
+            unroller, steps_of = KERAS_LAYER, f"'{assigned_name(call)}'" if assigned_name(call) else "the Input"
+        elif last in _RNN_LAST_NAMES and timeloops.one_cell_rnn(call) is not None:
+            steps = timeaxis.rnn_input_step_count(call)
+            unroller = tfapi.short_name(tfapi.call_api(call))
+            steps_of = _named(tfapi.call_argument(call, *tfapi.rnn_signature(call).inputs))
+        else:
+            continue
+        shared = tuple(s for s in steps.spellings if _shared_spelling(s)) if steps is not None else ()
+        if shared:
+            yield Consumer(unroller, Count(None, steps.text, False, steps.names, shared), steps_of, True)
+
+
+def _shared_spelling(spelling: str) -> bool:
+    """A spelling that means one value across the module's functions: an attribute, a mapping entry, or
+    a binding (a local name's text alone could be another function's variable)."""
+    return "." in spelling or "[" in spelling or spelling.startswith("bind:")
+
+
+def _unrolling_loop(call: nodes.Call) -> Optional[Consumer]:
+    """``for _ in range(T): out, state = stack(inp, state)``: a loop that runs the stack once per time
+    step (its structure says so), with T as its time steps."""
+    loop = timeloops.enclosing_loop(call)
+    if loop is None or not timeloops.runs_over_time(loop, [call]):
+        return None
+    steps = timeloops.step_count(loop)
+    label = timeloops.loop_label(loop)
+    return Consumer(f"the loop over {label}" if label.startswith("range") else f"the loop {label}", steps,
+                    "the loop that runs it")
 
 
 def _cell_lists(node: nodes.Call, api: str, signature: tfapi.RnnSignature,
                 options: TimeStepOptions) -> Optional[Finding]:
     """``stack_bidirectional_dynamic_rnn(cells_fw, cells_bw, inputs)``: each list is a stack."""
     inputs = tfapi.call_argument(node, *signature.inputs)
-    steps = count_of(timeaxis.rnn_input_steps(node))
+    steps = timeaxis.rnn_input_step_count(node)
     short = tfapi.short_name(api)
     for position, keyword in signature.cells:
         depth = timeaxis.stack_depth(tfapi.call_argument(node, position, keyword))
         if depth is not None:
-            finding = _depth_finding(node, f"{short}({keyword}=...)", depth, short, options, steps, _named(inputs))
+            finding = _depth_finding(node, f"{short}({keyword}=...)", depth, Consumer(short, steps, _named(inputs)),
+                                     options)
             if finding is not None:
                 return finding
     return None
@@ -308,9 +356,10 @@ def _keras_rnn(node: nodes.Call, options: TimeStepOptions) -> Optional[Finding]:
     depth = timeaxis.stack_depth(cells)
     if depth is None:
         return None
-    consumers = (Consumer(RNN_LAYER, steps, _steps_of(tensor))
-                 for steps, tensor in timeaxis.keras_layer_steps(node))
-    return _sized_by_steps(node, "RNN([...])", depth, consumers, RNN_LAYER, options)
+    consumers = itertools.chain((Consumer(RNN_LAYER, steps, _steps_of(tensor))
+                                 for steps, tensor in timeaxis.keras_layer_step_counts(node)),
+                                [Consumer(RNN_LAYER, None, "")])
+    return _sized_by_steps(node, "RNN([...])", depth, consumers, options)
 
 
 def _sequential(node: nodes.Call, options: TimeStepOptions) -> Optional[Finding]:
@@ -331,13 +380,14 @@ def _sequential(node: nodes.Call, options: TimeStepOptions) -> Optional[Finding]
     for comp in comps:
         depth = timeaxis.stack_depth(comp, _keras_recurrent)
         if depth is not None:
-            finding = _depth_finding(node, "Sequential", depth, KERAS_LAYER, options, steps, "its input_shape")
+            finding = _depth_finding(node, "Sequential", depth, Consumer(KERAS_LAYER, steps, "its input_shape"),
+                                     options)
             if finding is not None:
                 return finding
     recurrent = tuple(e for e in listed if _keras_recurrent(e))
     if not comps and len(recurrent) >= 2 and steps is not None:
         depth = StackDepth(Count.of(len(recurrent)), recurrent)
-        return _depth_finding(node, "Sequential", depth, KERAS_LAYER, options, steps, "its input_shape")
+        return _depth_finding(node, "Sequential", depth, Consumer(KERAS_LAYER, steps, "its input_shape"), options)
     return None
 
 
@@ -363,232 +413,38 @@ def _flatten_concat(expr: nodes.NodeNG) -> List[nodes.NodeNG]:
     return [expr]
 
 
-def _time_step_loop(node: nodes.Call, options: TimeStepOptions) -> Optional[Tuple[nodes.NodeNG, Count]]:
-    """(bound, its count) when node sits in ``for _ in range(<a time-step count>)``."""
+def _stacking_loop(node: nodes.Call) -> Optional[Tuple[str, StackDepth]]:
+    """(how the message names it, its depth) when node sits in ``for _ in range(bound)``."""
     loop = tree.enclosing_for(node)
     bound = range_bound(loop.iter) if loop is not None else None
-    count = count_of(bound)
-    return (bound, count) if options.classify(count) == TIME else None
+    count = timeaxis.dim_count(bound)
+    return (f"the loop over range({bound.as_string()})", StackDepth(count)) if count is not None else None
 
 
 def _layer_in_time_loop(node: nodes.Call, options: TimeStepOptions) -> Optional[Finding]:
     """A recurrent layer built in ``for _ in range(seq_len)`` and stacked: ``model.add(LSTM(..))`` or
-    ``x = LSTM(..)(x)``."""
-    found = _time_step_loop(node, options)
+    ``x = LSTM(..)(x)``; the bound is a time-step name, or spelled like a time dimension of the module."""
+    found = _stacking_loop(node)
     if found is None:
         return None
     parent = node.parent
     added = isinstance(parent, nodes.Call) and isinstance(parent.func, nodes.Attribute) \
         and parent.func.attrname == "add" and node in parent.args
     applied = isinstance(parent, nodes.Call) and parent.func is node and parent.args \
-        and isinstance(parent.args[0], nodes.Name) and parent.args[0].name in _assigned_by(parent)
+        and isinstance(parent.args[0], nodes.Name) and parent.args[0].name in timeloops.assigned_by(parent)
     if not (added or applied):
         return None
-    bound, count = found
-    return _depth_finding(node, f"the loop over range({bound.as_string()})", StackDepth(count), KERAS_LAYER,
-                          options)
+    consumers = itertools.chain([Consumer(KERAS_LAYER, None, "")], _module_consumers(node, found[1]))
+    return _sized_by_steps(node, *found, consumers, options)
 
 
 def _rnn_in_time_loop(node: nodes.Call, api: str, options: TimeStepOptions) -> Optional[Finding]:
     """``for _ in range(seq_len): x, _ = dynamic_rnn(cell, x)``: layers stacked by a time-step count."""
-    found = _time_step_loop(node, options)
+    found = _stacking_loop(node)
     if found is None:
         return None
     inputs = tfapi.call_argument(node, *tfapi.RNN_SIGNATURES[api].inputs)
-    if not (isinstance(inputs, nodes.Name) and inputs.name in _assigned_by(node)):
+    if not (isinstance(inputs, nodes.Name) and inputs.name in timeloops.assigned_by(node)):
         return None
-    bound, count = found
-    return _depth_finding(node, f"the loop over range({bound.as_string()})", StackDepth(count),
-                          tfapi.short_name(api), options)
-
-
-# --- rnn-cell-per-timestep ---------------------------------------------------------------------------
-
-
-def factory_cell_per_step(node: nodes.Call, options: TimeStepOptions) -> Optional[Finding]:
-    """``cell = make_cell()`` in a loop over time steps, where the module's own make_cell builds a cell."""
-    if not isinstance(node.func, (nodes.Name, nodes.Attribute)) or tree.enclosing_for(node) is None:
-        return None
-    callee = fx.function_of_call(node)
-    if callee is None or not fx.returns_new_cell(callee):
-        return None
-    name = callee.name if isinstance(callee, nodes.FunctionDef) else "lambda"
-    return cell_per_step(node, None, options, f"{name}()")
-
-
-def cell_per_step(node: nodes.Call, api: Optional[str], options: TimeStepOptions,
-                  label: Optional[str] = None) -> Optional[Finding]:
-    """A cell (TF API ``api``, or a factory shown as ``label``) built inside a loop over the time steps
-    and called on each step's input."""
-    if api is not None and not tfapi.is_any_cell(api):
-        return None
-    loop = tree.enclosing_for(node)
-    if loop is None or _inside_other_cell(node):
-        return None
-    uses = _cell_uses(node, loop)
-    while uses and loop is not None:
-        reason = _time_loop_reason(loop, uses, options)
-        if reason is not None:
-            keras = api is not None and api.startswith("tf.keras.")
-            if not keras and _may_share(node, loop):
-                return None
-            if api is not None and not _builds_weights(node, loop):
-                return None
-            bound, name = _assigned_name(node), label or tfapi.short_name(api)
-            shown = f"'{bound}' ({name})" if bound else name
-            return Finding(CELL_PER_STEP, node, (shown, reason[0]), (), reason[1])
-        loop = tree.enclosing_for(loop)
-    return None
-
-
-def _inside_other_cell(node: nodes.Call) -> bool:
-    """Is this cell an argument of a wrapper/stack constructor (then that outer cell is the one used)?"""
-    current = node.parent
-    while isinstance(current, (nodes.List, nodes.Tuple, nodes.ListComp, nodes.Comprehension,
-                               nodes.Starred, nodes.Keyword, nodes.BinOp)):
-        current = current.parent
-    if isinstance(current, nodes.Call) and current.func is not node:
-        return tfapi.is_any_cell(tfapi.call_api(current))
-    return False
-
-
-def _cell_uses(node: nodes.Call, loop: nodes.For) -> List[nodes.Call]:
-    """Calls in the loop in which the freshly built cell runs: ``cell(x, state)``, ``cell.__call__``, an
-    RNN function (not one whose output is its own input: that stacks a layer, not a time step)."""
-    uses = []
-    for use in timeaxis.result_uses(node):
-        if use is not node and not tree.is_inside(use, loop):
-            continue
-        parent = use.parent
-        if isinstance(parent, nodes.Attribute) and parent.attrname == "__call__":
-            use, parent = parent, parent.parent
-        if isinstance(parent, nodes.Keyword):
-            parent = parent.parent
-        if not isinstance(parent, nodes.Call):
-            continue
-        if parent.func is use:
-            uses.append(parent)
-            continue
-        signature = _one_cell_rnn(parent)
-        if signature is not None and any(tfapi.call_argument(parent, p, k) is use for p, k in signature.cells):
-            inputs = tfapi.call_argument(parent, *signature.inputs)
-            if not (isinstance(inputs, nodes.Name) and inputs.name in _assigned_by(parent)):
-                uses.append(parent)
-    return uses
-
-
-def _time_loop_reason(loop: nodes.For, uses: List[nodes.Call],
-                      options: TimeStepOptions) -> Optional[Tuple[str, Confidence]]:
-    """Why a loop runs over time steps ('range(num_steps)', 'over tf.unstack(x, axis=1)', ...) and how
-    sure that is; None when it runs over layers or cannot tell."""
-    uses = [u for u in uses if tree.is_inside(u, loop)]
-    if not uses:
-        return None
-    iterable = loop.iter
-    if isinstance(iterable, nodes.Call) and isinstance(iterable.func, nodes.Name) \
-            and iterable.func.name in ("enumerate", "zip") and iterable.args:
-        iterable = iterable.args[0]
-    loop_vars = {n.name for n in loop.target.nodes_of_class(nodes.AssignName)}
-    bound = range_bound(iterable)
-    if bound is not None:
-        verdict = options.classify(count_of(bound))
-        if verdict == LAYERS:
-            return None
-        shown = f"range({bound.as_string()})"
-        if _indexes_time_axis(loop, loop_vars) or _carries_state(uses, loop_vars):
-            return shown, HIGH
-        return (shown, INFERENCE) if verdict == TIME else None
-    if timeaxis.is_step_list(iterable):
-        return _over(iterable, "the time steps"), HIGH
-    if _carries_state(uses, loop_vars):
-        return _over(iterable, "the inputs"), HIGH
-    return None
-
-
-def _over(iterable: nodes.NodeNG, otherwise: str) -> str:
-    shown = iterable.as_string()
-    return f"over {shown}" if len(shown) <= 50 else f"over {otherwise}"
-
-
-def _indexes_time_axis(loop: nodes.For, loop_vars: Set[str]) -> bool:
-    """``x[:, t]`` / ``x[:, t, :]`` with the loop variable t, in the loop."""
-    for sub in tree.own_nodes(loop, nodes.Subscript):
-        if isinstance(sub.slice, nodes.Tuple) and len(sub.slice.elts) >= 2:
-            first, second = sub.slice.elts[0], sub.slice.elts[1]
-            if isinstance(first, nodes.Slice) and first.lower is None and first.upper is None \
-                    and isinstance(second, nodes.Name) and second.name in loop_vars:
-                return True
-    return False
-
-
-def _carries_state(uses: List[nodes.Call], loop_vars: Set[str]) -> bool:
-    """``out, state = cell(x_t, state)``: the call's state argument is reassigned by the call, and the
-    step input comes from the loop (a recurrence across iterations)."""
-    for use in uses:
-        signature = _one_cell_rnn(use)
-        if signature is not None:
-            state = tfapi.call_argument(use, *signature.initial_states[0]) if signature.initial_states else None
-            step_input = tfapi.call_argument(use, *signature.inputs)
-        else:
-            state = tfapi.call_argument(use, 1, "state") or tfapi.call_argument(use, 1, "states")
-            step_input = tfapi.call_argument(use, 0, "inputs")
-        if state is None or step_input is None:
-            continue
-        if not {n.name for n in tree.names_in(state)} & _assigned_by(use):
-            continue
-        if {n.name for n in tree.names_in(step_input)} & loop_vars or _derived_from(step_input, loop_vars):
-            return True
-    return False
-
-
-def _derived_from(expr: nodes.NodeNG, loop_vars: Set[str]) -> bool:
-    """Is the step input a name assigned from the loop variable (``x_t = x[:, t]``)?"""
-    for name in tree.names_in(expr):
-        binding = single_binding(name)
-        value = assigned_value(binding) if isinstance(binding, nodes.AssignName) else None
-        if value is not None and any(n.name in loop_vars for n in tree.names_in(value)):
-            return True
-    return False
-
-
-def _may_share(node: nodes.Call, loop: nodes.For) -> bool:
-    """TF1 cells built under reuse (a switch in the loop, a reusing scope, reuse=/name=) may share."""
-    for keyword in ("reuse", "_reuse"):
-        value = tfapi.call_argument(node, None, keyword)
-        if value is not None and tfapi.literal_value(value) not in (None, False):
-            return True
-    if scopes.reuse_switched_in_loop(loop):
-        return True
-    return scopes.reuse_mode(node) != scopes.REUSE_NONE
-
-
-def _builds_weights(expr: Optional[nodes.NodeNG], loop: nodes.For, depth: int = 0) -> bool:
-    """Does evaluating expr inside loop make new weights? A cell constructor does; a wrapper or stack
-    only when what it wraps is built inside the loop too (``DropoutWrapper(cell)`` around the one cell
-    built before the loop shares that cell's weights)."""
-    if expr is None or depth > _MAX_DEPTH:
-        return False
-    if isinstance(expr, nodes.Name):
-        binding = single_binding(expr)
-        if not isinstance(binding, nodes.AssignName) or not tree.is_inside(binding, loop):
-            return False
-        return _builds_weights(assigned_value(binding), loop, depth + 1)
-    if isinstance(expr, (nodes.List, nodes.Tuple)):
-        return any(_builds_weights(e, loop, depth + 1) for e in expr.elts)
-    if isinstance(expr, nodes.ListComp):
-        return _builds_weights(expr.elt, loop, depth + 1)
-    if isinstance(expr, nodes.BinOp) and expr.op == "*":
-        return _builds_weights(expr.left, loop, depth + 1) or _builds_weights(expr.right, loop, depth + 1)
-    if not isinstance(expr, nodes.Call):
-        return False
-    api = tfapi.call_api(expr)
-    if tfapi.is_cell_class(api):
-        return True
-    if tfapi.is_cell_wrapper(api):
-        return _builds_weights(tfapi.call_argument(expr, 0, "cell"), loop, depth + 1)
-    if tfapi.is_cell_stack(api):
-        return _builds_weights(tfapi.call_argument(expr, 0, "cells"), loop, depth + 1)
-    if api is None:
-        callee = fx.function_of_call(expr)
-        return callee is not None and fx.returns_new_cell(callee)
-    return False
+    consumers = itertools.chain([Consumer(tfapi.short_name(api), None, "")], _module_consumers(node, found[1]))
+    return _sized_by_steps(node, *found, consumers, options)

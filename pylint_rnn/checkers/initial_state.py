@@ -61,7 +61,7 @@ class InitialStateChecker(RnnChecker):
 
     @only_required_for_messages(*_MESSAGES)
     @never_crash
-    def visit_module(self, node: nodes.Module) -> None:
+    def visit_module(self, _node: nodes.Module) -> None:
         self._candidates = initial_state.Candidates()
 
     @only_required_for_messages(*_MESSAGES)

@@ -44,7 +44,7 @@ class KerasSharingChecker(RnnChecker):
 
     @only_required_for_messages(keras_sharing.REBUILT)
     @never_crash
-    def visit_module(self, node: nodes.Module) -> None:
+    def visit_module(self, _node: nodes.Module) -> None:
         self._constructions = []
 
     @only_required_for_messages(keras_sharing.REBUILT)
@@ -55,10 +55,10 @@ class KerasSharingChecker(RnnChecker):
 
     @only_required_for_messages(keras_sharing.REBUILT)
     @never_crash
-    def leave_module(self, node: nodes.Module) -> None:
+    def leave_module(self, _node: nodes.Module) -> None:
         constructions, self._constructions = self._constructions, []
         if constructions:
-            self.emit(keras_sharing.rebuilt_layers(node, constructions, self._separate_towers))
+            self.emit(keras_sharing.rebuilt_layers(constructions, self._separate_towers))
 
 
 CHECKERS = (KerasSharingChecker,)

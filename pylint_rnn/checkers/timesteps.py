@@ -1,5 +1,5 @@
-"""Checkers for layers mistaken for time steps (analyses: :mod:`pylint_rnn.analyses.timesteps` and
-:mod:`pylint_rnn.analyses.time_reduction`).
+"""Checkers for layers mistaken for time steps (analyses: :mod:`pylint_rnn.analyses.timesteps`,
+:mod:`pylint_rnn.analyses.cell_per_step` and :mod:`pylint_rnn.analyses.time_reduction`).
 
 rnn-time-axis-reduction is opt-in, so it has its own checker under the opt-in checker name: enabling the
 plugin with ``--enable=rnn`` does not turn it on; ``--enable=rnn-time-axis-reduction`` does.
@@ -10,7 +10,7 @@ from astroid import nodes
 from pylint.checkers.utils import only_required_for_messages
 
 from pylint_rnn import rules
-from pylint_rnn.analyses import time_reduction, timesteps
+from pylint_rnn.analyses import cell_per_step, time_reduction, timesteps
 from pylint_rnn.checkers._base import RnnChecker
 from pylint_rnn.checkers._guard import never_crash
 
@@ -53,10 +53,10 @@ class TimeStepsChecker(RnnChecker):
         self._options = timesteps.TimeStepOptions(
             tuple(self.linter.config.time_step_names), tuple(self.linter.config.layer_count_names))
 
-    @only_required_for_messages(timesteps.LAYERS_AS_STEPS, timesteps.CELL_PER_STEP)
+    @only_required_for_messages(timesteps.LAYERS_AS_STEPS, cell_per_step.CELL_PER_STEP)
     @never_crash
     def visit_call(self, node: nodes.Call) -> None:
-        self.emit(timesteps.call_findings(node, self._options))
+        self.emit(timesteps.call_findings(node, self._options) + cell_per_step.call_findings(node, self._options))
 
 
 class TimeAxisReductionChecker(RnnChecker):

@@ -9,7 +9,7 @@ unknown). Calls from other modules are not seen: a parameter of a function only 
 """
 from __future__ import annotations
 
-from typing import List
+from typing import List, Optional
 
 from astroid import nodes
 
@@ -46,18 +46,20 @@ def _method_owners(module: nodes.Module) -> dict:
     return module_cached("functions-by-name", module, compute, {})
 
 
-def call_sites(function: nodes.NodeNG) -> List[nodes.Call]:
-    """The module's calls of ``function``: by name, as ``self.m(...)`` / ``cls.m(...)`` in its class, or as
-    ``obj.m(...)`` on any receiver when no other function of the module is named ``m``."""
-    if not isinstance(function, nodes.FunctionDef):
+def call_sites(function: nodes.NodeNG, name: Optional[str] = None) -> List[nodes.Call]:
+    """The module's calls of ``function`` (a def, or a lambda bound to ``name``): by name, as
+    ``self.m(...)`` / ``cls.m(...)`` in its class, or as ``obj.m(...)`` on any receiver when no other
+    function of the module is named ``m``."""
+    name = name or getattr(function, "name", None)
+    if not isinstance(function, (nodes.FunctionDef, nodes.Lambda)) or not name:
         return []
 
     def compute() -> list:
         module = function.root()
-        unique_name = len(_method_owners(module).get(function.name, ())) == 1
+        unique_name = len(_method_owners(module).get(name, ())) == 1
         is_method = isinstance(function.parent, nodes.ClassDef)
         found = []
-        for call in _calls_by_name(module).get(function.name, ()):
+        for call in _calls_by_name(module).get(name, ()):
             if effects.function_of_call(call) is function:
                 found.append(call)
             elif is_method and unique_name and isinstance(call.func, nodes.Attribute):

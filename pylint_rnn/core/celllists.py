@@ -3,11 +3,14 @@
 A cell builds its weights on its first call and keeps them, so what the layers of a stack (``MultiRNNCell``,
 ``StackedRNNCells``, Keras ``RNN([...])``, the lists of ``stack_bidirectional_*``) share is decided by which
 *objects* its list holds. This module evaluates a list expression symbolically into entries: which cell
-object (an :class:`Element`), how many times (a :class:`~pylint_rnn.core.counts.Count`), put there by which
-expression or mutation (an origin). It follows list literals, ``*`` repetition, ``+`` concatenation, starred
-items, ``list()`` / ``tuple()``, comprehensions over ``range``, names and ``self`` attributes bound to lists,
-and the ``append`` / ``extend`` / ``insert`` / ``+=`` calls that fill them, with the loops around them.
-Aliases (``c2 = c1``) and cell wrappers (``DropoutWrapper(cell)``) stand for the cell they name.
+object (an :class:`~pylint_rnn.core.cellidentity.Element`), how many times (a
+:class:`~pylint_rnn.core.counts.Count`, which may come from configuration), put there by which expression or
+mutation (an origin). It follows list literals, ``*`` repetition, ``+`` concatenation, starred items,
+``list()`` / ``tuple()``, comprehensions over ``range`` or over a sequence of per-layer settings, names
+(also tuple-unpacked) and ``self`` attributes bound to lists, dict entries (``stacks["enc"]``), the
+``append`` / ``extend`` / ``insert`` / ``+=`` calls that fill them with the loops around them, and loops
+that wrap the cells of another list one by one (``[DropoutWrapper(c, p) for c, p in zip(cells, probs)]``).
+Which object a cell expression is comes from :mod:`pylint_rnn.core.cellidentity`.
 
 Purely syntactic (no astroid inference): whatever it cannot follow gives no entry or no list.
 """
@@ -20,10 +23,11 @@ from typing import Callable, Dict, List, Optional, Tuple
 from astroid import nodes
 from astroid.const import Context
 
-from pylint_rnn.core import tfapi, tree
+from pylint_rnn.core import dataflow, tree
 from pylint_rnn.core.bindings import assigned_value, bindings_of, method_class, single_binding
 from pylint_rnn.core.cache import module_cached
-from pylint_rnn.core.counts import ONE, Count, count_of, loop_count
+from pylint_rnn.core.cellidentity import Element, display_label, element, not_a_cell, wrapped_cell
+from pylint_rnn.core.counts import ONE, Count, config_key, count_of, loop_count, mapping_entry
 
 MAX_DEPTH = 6
 _MUTATORS = ("append", "extend", "insert")
@@ -31,101 +35,6 @@ _REPLACERS = ("pop", "remove", "clear", "__setitem__", "__delitem__")
 # Where the walk up from a mutation stops: bodies that run at another time (functions, classes, lambdas)
 # or once per item (comprehensions).
 _OTHER_RUNS = tree.NESTED_SCOPES + tree.COMPREHENSIONS
-
-
-# --- cell identity -----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Element:
-    """One cell expression evaluated once: which object it is, as far as weights go."""
-
-    key: tuple  # equal keys, same object
-    label: str  # how the code names it here
-    core: Optional[nodes.NodeNG]  # the sub-expression that names the object (None: a fresh object per run)
-    stable: bool  # the key means the same object wherever it is evaluated in the frame
-    ctor: Optional[nodes.Call] = None  # the constructor call (never a wrapper) that built it, for a fix
-    base: str = ""  # the underlying cell's name when ``label`` is an alias or a wrapper of it
-
-    @property
-    def cell_label(self) -> str:
-        return self.base or self.label
-
-    @property
-    def names_one_object(self) -> bool:
-        """Does the key stand for one object, rather than a new one at each evaluation (``make_cell()``)?"""
-        return self.core is not None or self.stable
-
-
-def element(expr: nodes.NodeNG, depth: int = 0) -> Element:
-    """Which object a cell expression is: a name (through aliases and wrappers), an attribute, a constant
-    subscript, a wrapper around one of those; anything else is a new object each time it runs."""
-    if isinstance(expr, nodes.Name):
-        return _name_element(expr, expr.name, depth)
-    if isinstance(expr, nodes.Attribute):
-        dotted = tfapi.dotted_name(expr)
-        if dotted and not _is_method_of_own_class(expr):
-            return Element(("attr", id(expr.frame()), dotted), dotted, expr, False)
-    if isinstance(expr, nodes.Subscript) and isinstance(expr.slice, nodes.Const):
-        base = tfapi.dotted_name(expr.value)
-        if base:
-            key = ("sub", id(expr.frame()), base, repr(expr.slice.value))
-            return Element(key, tree.short_text(expr), expr, False)
-    if isinstance(expr, nodes.Call):
-        inner = _wrapped_cell(expr)
-        if isinstance(inner, (nodes.Name, nodes.Attribute, nodes.Subscript)):
-            wrapped = element(inner, depth + 1)
-            # No constructor to suggest: rebuilding the cell alone would drop the wrapper.
-            return Element(wrapped.key, wrapped.label, wrapped.core, wrapped.stable)
-        return Element(("expr", id(expr)), tree.short_text(expr), None, False, expr if inner is None else None)
-    return Element(("expr", id(expr)), tree.short_text(expr), None, False)
-
-
-def _is_method_of_own_class(attr: nodes.Attribute) -> bool:
-    """``self.new_cell`` where the class defines new_cell (a property may build a new cell per access)."""
-    frame = attr.frame()
-    if not (isinstance(attr.expr, nodes.Name) and isinstance(frame, nodes.FunctionDef)
-            and isinstance(frame.parent, nodes.ClassDef)):
-        return False
-    return any(isinstance(n, nodes.FunctionDef) for n in frame.parent.locals.get(attr.attrname, ()))
-
-
-def _name_element(name: nodes.Name, label: str, depth: int) -> Element:
-    bindings = bindings_of(name)
-    # astroid answers with the assignments that reach this use, so the key tells rebindings apart.
-    own = Element(("name", name.name, tuple(sorted(id(b) for b in bindings)) or id(name.scope())),
-                  label, name, len(bindings) == 1)
-    if len(bindings) != 1 or depth > MAX_DEPTH or not isinstance(bindings[0], nodes.AssignName):
-        return own
-    value = assigned_value(bindings[0])
-    if isinstance(value, nodes.Name):  # an alias: c2 = c1
-        target = _name_element(value, value.name, depth + 1)
-        return Element(target.key, label, name, target.stable, target.ctor, target.cell_label)
-    if isinstance(value, nodes.Call):
-        inner = _wrapped_cell(value)
-        if isinstance(inner, nodes.Name):  # drop = DropoutWrapper(cell): drop's weights are cell's
-            target = _name_element(inner, inner.name, depth + 1)
-            return Element(target.key, label, name, target.stable, None, target.cell_label)
-        return Element(own.key, label, name, own.stable, value if inner is None else None)
-    return own
-
-
-def _wrapped_cell(call: nodes.Call) -> Optional[nodes.NodeNG]:
-    """The cell a wrapper call wraps (``DropoutWrapper(cell, ...)`` -> ``cell``), else None."""
-    if not tfapi.is_cell_wrapper(tfapi.call_api(call)):
-        return None
-    return tfapi.call_argument(call, 0, "cell")
-
-
-def _not_a_cell(expr: nodes.NodeNG) -> bool:
-    """Placeholders and callables, not cell objects: ``[None] * n`` filled later, ``[make_cell] * n``."""
-    if isinstance(expr, (nodes.Const, nodes.Lambda, nodes.List, nodes.Tuple, nodes.Dict, nodes.JoinedStr)):
-        return True
-    if isinstance(expr, nodes.Name):
-        bindings = bindings_of(expr)
-        return bool(bindings) and all(isinstance(b, (nodes.FunctionDef, nodes.ClassDef, nodes.Import,
-                                                      nodes.ImportFrom)) for b in bindings)
-    return False
 
 
 # --- a list of cells, evaluated symbolically -----------------------------------------------------------
@@ -155,23 +64,28 @@ def cell_list(expr: Optional[nodes.NodeNG], at: nodes.NodeNG, depth: int = 0,
     known list. ``origin`` names one evaluation: the parts of one expression (``[c] + [c] * 2``) share it."""
     if expr is None or depth > MAX_DEPTH:
         return None
-    origin = origin if origin is not None else id(expr)
-    if isinstance(expr, (nodes.List, nodes.Tuple)):
-        return _literal(expr, at, depth, origin)
-    if isinstance(expr, nodes.BinOp) and expr.op == "*":
-        return _repeated(expr, at, depth, origin)
-    if isinstance(expr, nodes.BinOp) and expr.op == "+":
-        return _concatenated(expr, at, depth, origin)
-    if isinstance(expr, (nodes.ListComp, nodes.GeneratorExp)):
-        return _comprehension(expr, origin)
-    if (isinstance(expr, nodes.Call) and isinstance(expr.func, nodes.Name) and expr.func.name in ("list", "tuple")
-            and len(expr.args) == 1 and not expr.keywords):
-        return cell_list(expr.args[0], at, depth + 1, origin)
     if isinstance(expr, nodes.Name):
         return _named_list(expr, at, depth)
     if isinstance(expr, nodes.Attribute):
         return _attribute_list(expr, at, depth)
+    origin = origin if origin is not None else id(expr)
+    for kinds, evaluate in _EVALUATORS:
+        if isinstance(expr, kinds):
+            return evaluate(expr, at, depth, origin)
     return None
+
+
+def _operator_list(expr: nodes.BinOp, at: nodes.NodeNG, depth: int, origin: int) -> Optional[CellList]:
+    if expr.op == "*":
+        return _repeated(expr, at, depth, origin)
+    return _concatenated(expr, at, depth, origin) if expr.op == "+" else None
+
+
+def _entry_list(expr: nodes.NodeNG, at: nodes.NodeNG, depth: int, origin: int) -> Optional[CellList]:
+    """``stacks["encoder"]`` / ``stacks.get("encoder")``: the list a dict literal holds under that key."""
+    del origin  # a list bound elsewhere is its own evaluation
+    keyed = config_key(expr)
+    return cell_list(mapping_entry(*keyed), at, depth + 1) if keyed is not None else None
 
 
 def _literal(expr: nodes.NodeNG, at: nodes.NodeNG, depth: int, origin: int) -> CellList:
@@ -180,7 +94,7 @@ def _literal(expr: nodes.NodeNG, at: nodes.NodeNG, depth: int, origin: int) -> C
     for elt in expr.elts:
         if isinstance(elt, nodes.Starred):
             entries.extend(_entries(cell_list(elt.value, at, depth + 1, origin)))
-        elif not _not_a_cell(elt):
+        elif not not_a_cell(elt):
             found = element(elt)
             entries.append(Entry(found, ONE, origin, found.stable))
     return CellList(tuple(entries))
@@ -199,6 +113,43 @@ def _entries(cells: Optional[CellList]) -> Tuple[Entry, ...]:
     return cells.entries if cells is not None else ()
 
 
+def _either_list(expr: nodes.IfExp, at: nodes.NodeNG, depth: int, origin: int) -> Optional[CellList]:
+    """``[cell] * n if n > 1 else [cell]``: the branch that repeats a cell, when one does (it runs
+    whenever its condition holds); else nothing known."""
+    for branch in (expr.body, expr.orelse):
+        cells = cell_list(branch, at, depth + 1, origin)
+        if cells is not None and duplicated(cells):
+            return cells
+    return None
+
+
+def _built_list(call: nodes.Call, at: nodes.NodeNG, depth: int, origin: int) -> Optional[CellList]:
+    """``list(...)`` / ``tuple(...)`` of a known list; ``itertools.repeat(cell, n)``: one object n times;
+    ``stacks.get("encoder")``."""
+    if isinstance(call.func, nodes.Name) and call.func.name in ("list", "tuple") and len(call.args) == 1 \
+            and not call.keywords:
+        return cell_list(call.args[0], at, depth + 1, origin)
+    if len(call.args) == 2 and _is_itertools_repeat(call.func):
+        return _repeated_object(call.args[0], count_of(call.args[1]), origin)
+    return _entry_list(call, at, depth, origin)
+
+
+def _is_itertools_repeat(func: nodes.NodeNG) -> bool:
+    """``itertools.repeat`` or ``repeat`` imported from itertools."""
+    if isinstance(func, nodes.Attribute) and func.attrname == "repeat" and isinstance(func.expr, nodes.Name):
+        return any(isinstance(b, nodes.Import) and ("itertools", None) in b.names for b in bindings_of(func.expr))
+    if isinstance(func, nodes.Name) and func.name == "repeat":
+        return any(isinstance(b, nodes.ImportFrom) and b.modname == "itertools" for b in bindings_of(func))
+    return False
+
+
+def _repeated_object(item: nodes.NodeNG, count: Optional[Count], origin: int) -> Optional[CellList]:
+    if count is None or not_a_cell(item):
+        return None
+    found = element(item)
+    return CellList((Entry(found, count, origin, found.stable),))
+
+
 def _repeated(expr: nodes.BinOp, at: nodes.NodeNG, depth: int, origin: int) -> Optional[CellList]:
     """``[c] * n`` / ``n * cells``: one evaluation of the list, repeated: the same objects n times."""
     for sequence, times in ((expr.left, expr.right), (expr.right, expr.left)):
@@ -211,19 +162,24 @@ def _repeated(expr: nodes.BinOp, at: nodes.NodeNG, depth: int, origin: int) -> O
     return None
 
 
-def _comprehension(comp: nodes.NodeNG, origin: int) -> Optional[CellList]:
-    """``[c for _ in range(n)]``: the same object n times, unless the element depends on the loop."""
+def _comprehension(comp: nodes.NodeNG, at: nodes.NodeNG, depth: int, origin: int) -> Optional[CellList]:
+    """``[c for _ in range(n)]``: the same object n times, unless the element depends on the loop;
+    ``[Wrapper(c, p) for c, p in zip(cells, probs)]``: the objects of ``cells``, each wrapped."""
+    only = comp.generators[0] if len(comp.generators) == 1 and not comp.generators[0].ifs else None
+    mapped = _mapped_over_cells(comp.elt, only.target, only.iter, at, depth) if only is not None else None
+    if mapped is not None:
+        return CellList(tuple(Entry(e.element, e.count, origin, e.stable) for e in mapped.entries))
     count = ONE
     bound = set()
     for generator in comp.generators:
         if generator.ifs or generator.is_async:
             return None
-        loop = loop_count(generator.iter)
+        loop = iterations(generator.target, generator.iter, comp.elt)
         if loop is None:
             return None
         count = count * loop
         bound.update(n.name for n in generator.target.nodes_of_class(nodes.AssignName))
-    if _not_a_cell(comp.elt):
+    if not_a_cell(comp.elt):
         return CellList(())
     found = element(comp.elt)
     if found.core is None:
@@ -241,7 +197,74 @@ def _has_walrus(expr: nodes.NodeNG) -> bool:
     return any(True for _ in expr.nodes_of_class(nodes.NamedExpr))
 
 
+def _mapped_over_cells(item: nodes.NodeNG, target: nodes.NodeNG, iterable: nodes.NodeNG, at: nodes.NodeNG,
+                       depth: int) -> Optional[CellList]:
+    """The cells of a known list that one loop hands out one by one, when ``item`` is the loop's cell
+    itself or a wrapper around it: ``c`` / ``DropoutWrapper(c, p)`` for ``c`` (, ``p``) in ``cells``,
+    ``zip(cells, probs)`` or ``enumerate(cells)``. None when the loop is not such a loop."""
+    cell = _wrapped_loop_target(item)
+    source = _iterated_source(target, iterable, cell.name) if cell is not None else None
+    if source is None or depth > MAX_DEPTH:
+        return None
+    return cell_list(source, at, depth + 1)
+
+
+def _wrapped_loop_target(item: nodes.NodeNG) -> Optional[nodes.Name]:
+    """``c`` for ``c``, ``DropoutWrapper(c)``, ``ResidualWrapper(DropoutWrapper(c))``; None otherwise."""
+    for _ in range(MAX_DEPTH):
+        if isinstance(item, nodes.Name):
+            return item
+        if not isinstance(item, nodes.Call):
+            return None
+        item = wrapped_cell(item)
+    return None
+
+
+def _iterated_source(target: nodes.NodeNG, iterable: nodes.NodeNG, name: str) -> Optional[nodes.NodeNG]:
+    """The list whose items the loop variable ``name`` takes: ``for c in cells``, ``for c, p in
+    zip(cells, probs)``, ``for i, c in enumerate(cells)``. None when another ``zip`` argument is a literal
+    shorter than two (then at most one item is handed out)."""
+    if isinstance(target, nodes.AssignName):
+        return iterable if target.name == name else None
+    if not isinstance(target, nodes.Tuple) or not isinstance(iterable, nodes.Call) \
+            or not isinstance(iterable.func, nodes.Name) or iterable.keywords:
+        return None
+    names = [t.name if isinstance(t, nodes.AssignName) else None for t in target.elts]
+    if name not in names:
+        return None
+    position = names.index(name)
+    if iterable.func.name == "enumerate":
+        return iterable.args[0] if len(names) == 2 and position == 1 and len(iterable.args) == 1 else None
+    if iterable.func.name != "zip" or len(names) != len(iterable.args):
+        return None
+    others = [a for i, a in enumerate(iterable.args) if i != position]
+    if any(isinstance(a, (nodes.List, nodes.Tuple)) and len(a.elts) < 2 for a in others):
+        return None
+    return iterable.args[position]
+
+
+# Which evaluation each kind of list expression takes (names and attributes aside: they are bound lists).
+_EVALUATORS = (
+    ((nodes.List, nodes.Tuple), _literal),
+    (nodes.BinOp, _operator_list),
+    ((nodes.ListComp, nodes.GeneratorExp), _comprehension),
+    (nodes.Call, _built_list),
+    (nodes.IfExp, _either_list),
+    (nodes.Subscript, _entry_list),
+)
+
+
 # --- lists bound to a name or a self attribute, and filled afterwards ----------------------------------
+
+
+def bound_value(binding: nodes.NodeNG) -> Optional[nodes.NodeNG]:
+    """The value a target receives: ``x = v``, or its element of ``a, x = u, v``; None otherwise."""
+    value = assigned_value(binding)
+    if value is not None:
+        return value
+    definition = dataflow.binding_definition(binding)
+    return dataflow.select_element(definition.value, definition.path) if definition is not None else None
+
 
 IsTheList = Callable[[nodes.NodeNG], bool]  # does this receiver (or += target) stand for the list?
 
@@ -249,7 +272,7 @@ IsTheList = Callable[[nodes.NodeNG], bool]  # does this receiver (or += target) 
 def _named_list(name: nodes.Name, at: nodes.NodeNG, depth: int) -> Optional[CellList]:
     """``cells`` bound to one list (augmented assignments aside) and filled in its frame."""
     bindings = bindings_of(name)
-    assigns = [b for b in bindings if isinstance(b, nodes.AssignName) and assigned_value(b) is not None]
+    assigns = [b for b in bindings if isinstance(b, nodes.AssignName) and bound_value(b) is not None]
     augs = [b for b in bindings if isinstance(b, nodes.AssignName) and isinstance(b.parent, nodes.AugAssign)]
     if len(assigns) != 1 or len(assigns) + len(augs) != len(bindings):
         return None
@@ -290,7 +313,7 @@ def _attribute_list(attr: nodes.Attribute, at: nodes.NodeNG, depth: int) -> Opti
 def _filled_list(binding: nodes.NodeNG, is_the_list: IsTheList, at: nodes.NodeNG, depth: int,
                  identity: tuple) -> Optional[CellList]:
     """The list assigned at ``binding``, with what the mutations in its frame add before ``at`` runs."""
-    base = cell_list(assigned_value(binding), binding, depth + 1)
+    base = cell_list(bound_value(binding), binding, depth + 1)
     if base is None:
         return None
     home = binding.frame()
@@ -340,6 +363,9 @@ def _grows_between_uses(mutation: nodes.NodeNG, at: nodes.NodeNG, list_statement
 
 def _mutation_entries(mutation: nodes.NodeNG, list_statement: nodes.NodeNG, depth: int) -> Optional[List[Entry]]:
     """The entries one mutation adds, each counted over the loops around it; None when not known."""
+    handed_out = _appended_loop_cells(mutation, list_statement, depth)
+    if handed_out is not None:
+        return [Entry(e.element, e.count, id(mutation), False) for e in handed_out.entries]
     written, items = _written_items(mutation, depth)
     if items is None:
         return None
@@ -348,6 +374,20 @@ def _mutation_entries(mutation: nodes.NodeNG, list_statement: nodes.NodeNG, dept
         repeated, stable = _repetition(mutation, list_statement, found, written)
         entries.append(Entry(found, count * repeated, id(mutation), stable and found.stable))
     return entries
+
+
+def _appended_loop_cells(mutation: nodes.NodeNG, list_statement: nodes.NodeNG,
+                         depth: int) -> Optional[CellList]:
+    """``for c, p in zip(cells, probs): out.append(DropoutWrapper(c, p))``: the loop appends, once each,
+    the cells of a known list (wrapped). Only for an append right in the body of that one loop."""
+    loop = mutation.parent.parent if isinstance(mutation.parent, nodes.Expr) else None
+    if not (isinstance(loop, nodes.For) and mutation.parent in loop.body and isinstance(mutation, nodes.Call)
+            and len(mutation.args) == 1 and not mutation.keywords) or _breaks(loop):
+        return None
+    if any(isinstance(node, tree.LOOPS + tree.CONDITIONALS) and not tree.contains(node, list_statement)
+           for node in tree.ancestors_below(loop, list_statement.frame())):
+        return None
+    return _mapped_over_cells(mutation.args[0], loop.target, loop.iter, loop, depth)
 
 
 def _written_items(mutation: nodes.NodeNG, depth: int) -> Tuple[Optional[nodes.NodeNG], Optional[list]]:
@@ -371,7 +411,7 @@ def _items(cells: Optional[CellList]) -> Optional[List[Tuple[Element, Count]]]:
 
 
 def _one_item(expr: nodes.NodeNG) -> List[Tuple[Element, Count]]:
-    return [] if _not_a_cell(expr) else [(element(expr), ONE)]
+    return [] if not_a_cell(expr) else [(element(expr), ONE)]
 
 
 def _repetition(mutation: nodes.NodeNG, list_statement: nodes.NodeNG, found: Element,
@@ -415,7 +455,44 @@ def _same_object_each_time(loop: nodes.NodeNG, found: Element, written: nodes.No
         return None
     if any(_names(c) & assigned[0] for c in conditions) or _breaks(loop):
         return None
-    return loop_count(loop.iter) if isinstance(loop, nodes.For) else None
+    return iterations(loop.target, loop.iter, written) if isinstance(loop, nodes.For) else None
+
+
+def iterations(target: nodes.NodeNG, iterable: nodes.NodeNG, item: nodes.NodeNG) -> Optional[Count]:
+    """How many times a loop producing ``item`` runs: :func:`~pylint_rnn.core.counts.loop_count`, the
+    length of a sequence bound to a literal, or ``len(settings)`` for a sequence of unknown length whose
+    items ``item`` uses (``[DropoutWrapper(cell, output_keep_prob=p) for p in keep_probs]``: one layer per
+    setting). None otherwise: an unknown length the item ignores says nothing about layers."""
+    count = loop_count(iterable)
+    if count is not None:
+        return count
+    sequence = iterable
+    if isinstance(iterable, nodes.Call) and isinstance(iterable.func, nodes.Name) \
+            and iterable.func.name in ("zip", "enumerate") and iterable.args and not iterable.keywords:
+        sequence = iterable.args[0]
+    if not isinstance(sequence, (nodes.Name, nodes.Attribute, nodes.Subscript)):
+        return None
+    elements = _literal_elements(sequence)
+    if elements is not None:
+        return Count.of(len(elements))
+    variables = {n.name for n in target.nodes_of_class(nodes.AssignName)}
+    if not variables & _names(item):
+        return None
+    return Count(None, f"len({sequence.as_string()})")
+
+
+def _literal_elements(sequence: nodes.NodeNG) -> Optional[list]:
+    """The elements of a literal list a name (local, or a module constant) or attribute is bound to."""
+    if not isinstance(sequence, (nodes.Name, nodes.Attribute)):
+        return None
+    elements = dataflow.sequence_elements(sequence, sequence)
+    if elements is None and isinstance(sequence, nodes.Name):
+        binding = single_binding(sequence)
+        value = bound_value(binding) if isinstance(binding, nodes.AssignName) else None
+        if isinstance(value, (nodes.List, nodes.Tuple)) and binding.frame() is not sequence.frame() \
+                and not any(isinstance(e, nodes.Starred) for e in value.elts):
+            elements = list(value.elts)
+    return elements
 
 
 def _assigned_in_loop(loop: nodes.NodeNG) -> Tuple[frozenset, frozenset]:
@@ -478,27 +555,17 @@ def duplicated(cells: CellList) -> List[Duplicate]:
             by_origin[entry.origin] = entry.count if previous is None else previous + entry.count
         if len(by_origin) > 1 and all(e.stable for e in group):
             total = functools.reduce(lambda a, b: a + b, by_origin.values())
-            if total.more_than_one():
+            if total.more_than_one() or total.latent():
                 found.append(Duplicate(display_label([e.element for e in group]), group[0].element, total))
             continue
         for origin, total in by_origin.items():
-            if total.more_than_one():
+            # A count that is 1 today but not written as 1 is a knob: the list repeats the object as soon
+            # as it is turned up (the finding then says it is latent).
+            if total.more_than_one() or total.latent():
                 members = [e.element for e in group if e.origin == origin]
                 found.append(Duplicate(display_label(members), members[0], total))
                 break
     return found
-
-
-def display_label(elements: List[Element]) -> str:
-    """``'cell'``, or ``'cell' (also as 'attended')`` when some occurrences are aliases or wrappers of it."""
-    base = elements[0].cell_label
-    others = []
-    for found in elements:
-        if found.label != base and found.label not in others:
-            others.append(found.label)
-    if not others:
-        return f"'{base}'"
-    return f"'{base}' (also as " + ", ".join(f"'{o}'" for o in others) + ")"
 
 
 def same_list_object(a: nodes.NodeNG, b: nodes.NodeNG,
@@ -508,44 +575,3 @@ def same_list_object(a: nodes.NodeNG, b: nodes.NodeNG,
             and bindings_of(a) == bindings_of(b):
         return True
     return a_cells is not None and b_cells is not None and bool(a_cells.identities & b_cells.identities)
-
-
-# --- what one direction of a bidirectional RNN uses ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Used:
-    """An object whose weights a direction uses: a cell (the elements naming it) or a list a stack holds."""
-
-    elements: Tuple[Element, ...] = ()
-    list_label: str = ""  # the list's source text, when the object is a list of cells
-
-
-def direction_keys(expr: Optional[nodes.NodeNG], depth: int = 0) -> Dict[tuple, Used]:
-    """{key: Used} of the objects whose weights a bidirectional argument uses, in the order met: the cell
-    passed (through aliases and wrappers), and for a stack the list it holds, then the cells in it."""
-    if expr is None or depth > MAX_DEPTH:
-        return {}
-    keys: Dict[tuple, Used] = {}
-    value = expr
-    if isinstance(expr, (nodes.Name, nodes.Attribute, nodes.Subscript)):
-        found = element(expr)
-        keys[found.key] = Used((found,))
-        if isinstance(expr, nodes.Name):
-            binding = single_binding(expr)
-            value = assigned_value(binding) if isinstance(binding, nodes.AssignName) else None
-    if not isinstance(value, nodes.Call):
-        return keys
-    api = tfapi.call_api(value)
-    if tfapi.is_cell_wrapper(api):
-        for key, used in direction_keys(_wrapped_cell(value), depth + 1).items():
-            keys.setdefault(key, used)
-        return keys
-    argument = tfapi.stacked_cells_argument(value, api)
-    cells = cell_list(argument, value)
-    if cells is not None:
-        keys.update({key: Used(list_label=tree.short_text(argument)) for key in cells.identities})
-        for entry in cells.entries:
-            if entry.element.names_one_object:
-                keys.setdefault(entry.element.key, Used((entry.element,)))
-    return keys

@@ -1,18 +1,27 @@
 """How many: the numbers code writes for a stack's depth, a loop's trip count or a sequence's length.
 
 A :class:`Count` keeps both the value (when the code makes it known) and the words the user wrote
-(``3``, ``num_layers``, ``FLAGS.num_steps``), so that messages can quote the user and the name-based
-checks can read the names along the alias chain (``n = FLAGS.seq_len`` gives ``n`` and ``seq_len``).
+(``3``, ``num_layers``, ``FLAGS.num_steps``, ``params['max_len']``), so that messages can quote the user and
+the name-based checks can read the names along the alias chain (``n = FLAGS.seq_len`` gives ``n`` and
+``seq_len``; ``cfg["n_layers"]`` and ``cfg.get("n_layers")`` give ``n_layers``).
+
+Counts usually come from configuration, so the chain also reads where configuration is written in the
+module: the literal default of ``flags.DEFINE_integer("n", 2, ...)`` for ``FLAGS.n``, of
+``parser.add_argument("--n", default=2)`` for ``args.n``, the keyword of ``HParams(n=2)`` /
+``Namespace(n=2)`` / ``Config(n=2)`` for ``hparams.n``, the entry of a dict literal for ``params["n"]``,
+a class attribute or the one ``self.n = ...`` for ``config.n`` / ``self.n``. A value found there is what
+the code runs with today: a count that is 1 today is :meth:`Count.latent`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from astroid import nodes
 
-from pylint_rnn.core import tfapi
+from pylint_rnn.core import dataflow, tfapi, tree
 from pylint_rnn.core.bindings import assigned_value, single_binding
+from pylint_rnn.core.cache import module_cached
 
 _MAX_ALIAS_DEPTH = 6
 _RANGE_NAMES = ("range", "xrange")
@@ -35,6 +44,11 @@ class Count:
     def more_than_one(self) -> bool:
         """Could it be more than one? (An unknown count could.)"""
         return self.value is None or self.value > 1
+
+    def latent(self) -> bool:
+        """A knob set to 1 today (``n_layers = 1``, ``FLAGS.num_layers`` defaulting to 1): not written as
+        the number 1, so the code is meant to run with more."""
+        return not self.literal and self.value == 1
 
     def shown(self) -> str:
         """The text, with the value in parentheses when a name stands for a known number."""
@@ -84,7 +98,7 @@ def count_of(expr: Optional[nodes.NodeNG]) -> Optional[Count]:
     if literal is not tfapi.UNKNOWN:
         value = _int_literal(expr)
         return Count.of(value) if value is not None else None
-    if isinstance(expr, (nodes.Name, nodes.Attribute)) or _is_int_call(expr):
+    if isinstance(expr, (nodes.Name, nodes.Attribute)) or _is_int_call(expr) or config_key(expr) is not None:
         names, spellings, value = _alias_chain(expr)
         return Count(value, expr.as_string(), False, names, spellings)
     if isinstance(expr, (nodes.Call, nodes.BinOp, nodes.Subscript)):
@@ -96,6 +110,18 @@ def _is_int_call(expr: nodes.NodeNG) -> bool:
     """``int(x)``: the count of ``x``, as far as names and value go."""
     return isinstance(expr, nodes.Call) and isinstance(expr.func, nodes.Name) and expr.func.name == "int" \
         and len(expr.args) == 1 and not expr.keywords
+
+
+def config_key(expr: nodes.NodeNG) -> Optional[Tuple[nodes.NodeNG, str]]:
+    """(mapping, key) for ``params["n"]`` and ``params.get("n"[, default])``; None for anything else."""
+    if isinstance(expr, nodes.Subscript):
+        key = tfapi.literal_value(expr.slice)
+        return (expr.value, key) if isinstance(key, str) else None
+    if isinstance(expr, nodes.Call) and isinstance(expr.func, nodes.Attribute) and expr.func.attrname == "get" \
+            and 1 <= len(expr.args) <= 2 and not expr.keywords:
+        key = tfapi.literal_value(expr.args[0])
+        return (expr.func.expr, key) if isinstance(key, str) else None
+    return None
 
 
 def _alias_chain(expr: nodes.NodeNG) -> Tuple[Tuple[str, ...], Tuple[str, ...], Optional[int]]:
@@ -112,20 +138,113 @@ def _alias_chain(expr: nodes.NodeNG) -> Tuple[Tuple[str, ...], Tuple[str, ...], 
         value = _int_literal(current)
         if value is not None:
             return tuple(names), tuple(spellings), value
+        keyed = config_key(current)
         if isinstance(current, nodes.Name):
             names.append(current.name)
             spellings.append(current.name)
             binding = single_binding(current)
+            if binding is not None:  # the same variable, wherever it is read
+                spellings.append(f"bind:{id(binding)}")
             current = assigned_value(binding) if isinstance(binding, nodes.AssignName) else None
         elif isinstance(current, nodes.Attribute):
             names.append(current.attrname)
             dotted = tfapi.dotted_name(current)
             if dotted:
                 spellings.append(dotted)
-            current = None
+            current = configured_attribute(current)
+        elif keyed is not None:
+            mapping, key = keyed
+            names.append(key)
+            spellings.append(f"{mapping.as_string()}[{key!r}]")  # params.get('n') is spelled params['n']
+            current = mapping_entry(mapping, key)
         else:
             break
     return tuple(names), tuple(spellings), None
+
+
+# --- where configuration is written ------------------------------------------------------------------
+
+
+def configured_attribute(attr: nodes.Attribute) -> Optional[nodes.NodeNG]:
+    """The expression ``FLAGS.n`` / ``args.n`` / ``hparams.n`` / ``config.n`` / ``self.n`` is set to, when
+    the module writes it once; None when it does not say."""
+    receiver = attr.expr
+    if tree.last_name(receiver) == "FLAGS":
+        return _flag_defaults(attr.root()).get(attr.attrname)
+    if isinstance(receiver, nodes.Name):
+        binding = single_binding(receiver)
+        built = assigned_value(binding) if isinstance(binding, nodes.AssignName) else None
+        if isinstance(built, nodes.Call):
+            if tree.last_name(built.func) in _PARSE_ARGS:
+                return _argparse_defaults(attr.root()).get(attr.attrname)
+            keyword = tfapi.call_argument(built, None, attr.attrname)
+            if keyword is not None:  # HParams(n=2), Namespace(n=2), Config(n=2)
+                return keyword
+    found = dataflow.definitions(attr)
+    if len(found) == 1 and not found[0].path:
+        return found[0].value
+    return None
+
+
+def mapping_entry(mapping: nodes.NodeNG, key: str) -> Optional[nodes.NodeNG]:
+    """The value a dict literal (or ``dict(...)``) bound once to ``mapping`` gives ``key``."""
+    source = mapping
+    if isinstance(mapping, (nodes.Name, nodes.Attribute)):
+        found = dataflow.definitions(mapping)
+        if len(found) != 1 or found[0].path:
+            return None
+        source = found[0].value
+    entries = [value for entry_key, value in dataflow.dict_entries(source) if dataflow.key_text(entry_key) == key]
+    return entries[-1] if entries else None
+
+
+_PARSE_ARGS = ("parse_args", "parse_known_args", "parse_intermixed_args")
+_INT_FLAGS = ("DEFINE_integer", "DEFINE_int", "DEFINE_bounded_integer")
+
+
+def _flag_defaults(module: nodes.Module) -> Dict[str, nodes.NodeNG]:
+    """flag name -> the default of ``*.DEFINE_integer("name", default, ...)`` calls in the module."""
+
+    def compute() -> Dict[str, nodes.NodeNG]:
+        found: Dict[str, nodes.NodeNG] = {}
+        for call in module.nodes_of_class(nodes.Call):
+            if tree.last_name(call.func) not in _INT_FLAGS:
+                continue
+            name = tfapi.literal_value(tfapi.call_argument(call, 0, "name"))
+            default = tfapi.call_argument(call, 1, "default")
+            if isinstance(name, str) and default is not None:
+                found[name] = default
+        return found
+
+    return module_cached("flag-defaults", module, compute, {})
+
+
+def _argparse_defaults(module: nodes.Module) -> Dict[str, nodes.NodeNG]:
+    """dest -> the ``default=`` of ``*.add_argument("--dest", ...)`` calls in the module."""
+
+    def compute() -> Dict[str, nodes.NodeNG]:
+        found: Dict[str, nodes.NodeNG] = {}
+        for call in module.nodes_of_class(nodes.Call):
+            if tree.last_name(call.func) != "add_argument":
+                continue
+            default = tfapi.call_argument(call, None, "default")
+            dest = _argument_dest(call)
+            if default is not None and dest:
+                found[dest] = default
+        return found
+
+    return module_cached("argparse-defaults", module, compute, {})
+
+
+def _argument_dest(call: nodes.Call) -> Optional[str]:
+    """argparse's dest: ``dest=``, else the first long option, else the first option, without dashes."""
+    dest = tfapi.literal_value(tfapi.call_argument(call, None, "dest"))
+    if isinstance(dest, str):
+        return dest
+    options = [tfapi.literal_value(a) for a in call.args]
+    options = [o for o in options if isinstance(o, str)]
+    chosen = next((o for o in options if o.startswith("--")), options[0] if options else None)
+    return chosen.lstrip("-").replace("-", "_") if chosen else None
 
 
 def range_bound(iterable: Optional[nodes.NodeNG]) -> Optional[nodes.NodeNG]:

@@ -8,6 +8,12 @@ layers that keep the time axis), the number of steps of a static RNN's input lis
 layer list, the time dimension an RNN call's inputs have, and the steps a Keras recurrent layer declares
 or is applied to. Every answer is an expression of the user's code (or a ``Count`` of one), or None when
 the tree does not say.
+
+Where the number is not written (a parameter ``x``), a dimension still has a token: ``len(steps)``,
+``x.shape[1]`` or ``tf.shape(x)[1]`` read back from the very tensor an RNN runs on carry the token of that
+tensor's time dimension (:func:`trace_dim`, :func:`dim_count`, :func:`rnn_input_step_count`), so a depth
+measured from the input is recognised as its time dimension through aliases and the ops that keep the
+leading axes (embedding lookups, one-hot, dense layers, dropout, transposes).
 """
 from __future__ import annotations
 
@@ -124,35 +130,85 @@ def _axis_argument(call: nodes.Call, position: int) -> Optional[int]:
 
 # --- the time dimension of a tensor --------------------------------------------------------------------
 
+# Ops whose output keeps every leading axis of their first argument (elementwise ops, dense layers on the
+# last axis, dropout, casts): the time axis of the result is that of the argument.
+AXIS_PRESERVING = frozenset({
+    "tf.identity", "tf.cast", "tf.to_float", "tf.stop_gradient", "tf.nn.dropout", "tf.layers.dense",
+    "tf.layers.dropout", "tf.layers.batch_normalization", "tf.contrib.layers.fully_connected",
+    "tf.contrib.layers.layer_norm", "tf.nn.relu", "tf.nn.tanh", "tf.tanh", "tf.sigmoid", "tf.nn.elu",
+    "tf.one_hot", "tf.expand_dims", "tf.concat",
+})
+Trace = Tuple[Optional[nodes.NodeNG], Optional[str]]  # (the dimension as written, the tensor's token)
+
 
 def time_dim(expr: Optional[nodes.NodeNG], axis: int, depth: int = 0) -> Optional[nodes.NodeNG]:
     """The expression giving dimension ``axis`` (counted with the batch) of a tensor, if the code spells it."""
+    return trace_dim(expr, axis, depth)[0]
+
+
+def trace_dim(expr: Optional[nodes.NodeNG], axis: int, depth: int = 0) -> Trace:
+    """(the expression giving dimension ``axis`` of a tensor if the code spells it, a token naming that
+    dimension of the tensor it comes from). Two expressions with one token have that dimension in common
+    whatever it is: ``x`` and ``emb = embedding_lookup(w, x)`` along axis 1, ``x`` and ``x.shape[1]``."""
     if expr is None or depth > _MAX_DEPTH:
-        return None
+        return None, None
     if isinstance(expr, (nodes.Name, nodes.Attribute)):
         value = value_of(expr)
-        return time_dim(value, axis, depth + 1) if value is not None and value is not expr else None
+        if value is not None and value is not expr:
+            return trace_dim(value, axis, depth + 1)
+        return None, _unbound_token(expr, f"dim{axis}")
     if not isinstance(expr, nodes.Call):
-        return None
+        return None, None
     if isinstance(expr.func, nodes.Call):
         # A Keras layer applied to a tensor: follow layers that keep the time axis.
         if tfapi.call_api(expr.func) in KERAS_TIME_PRESERVING and expr.args:
-            return time_dim(expr.args[0], axis, depth + 1)
-        return None
+            return trace_dim(expr.args[0], axis, depth + 1)
+        return None, None
     api = tfapi.call_api(expr)
     if api in SHAPE_ARGUMENTS:
-        return shape_element(tfapi.call_argument(expr, *SHAPE_ARGUMENTS[api]), axis)
+        return shape_element(tfapi.call_argument(expr, *SHAPE_ARGUMENTS[api]), axis), f"dim{axis}:{id(expr)}"
     if api in KERAS_INPUTS:
-        return _keras_input_dim(expr, api, axis)
+        return _keras_input_dim(expr, api, axis), f"dim{axis}:{id(expr)}"
+    source = _axis_source(expr, api, axis)
+    return trace_dim(source[0], source[1], depth + 1) if source is not None else (None, None)
+
+
+def _axis_source(call: nodes.Call, api: Optional[str], axis: int) -> Optional[Tuple[nodes.NodeNG, int]]:
+    """(tensor, its axis) that dimension ``axis`` of an op's result is: the ids of an embedding lookup, the
+    first argument of an op that keeps the leading axes, the permuted axis of a transpose."""
     if api == EMBEDDING_LOOKUP:
-        return time_dim(tfapi.call_argument(expr, 1, "ids"), axis, depth + 1)
+        ids = tfapi.call_argument(call, 1, "ids")
+        return (ids, axis) if ids is not None else None
+    if api in AXIS_PRESERVING and call.args and (axis < 2 or api not in ("tf.one_hot", "tf.expand_dims")):
+        first = call.args[0]
+        if api != "tf.concat":
+            return first, axis
+        # tf.concat([a, b], axis=-1): joined along the features, the time axis is a's
+        if isinstance(first, (nodes.List, nodes.Tuple)) and first.elts and _concat_axis(call) != axis:
+            return first.elts[0], axis
+        return None
     if api == TRANSPOSE:
-        perm = tfapi.call_argument(expr, 1, "perm")
+        perm = tfapi.call_argument(call, 1, "perm")
         if isinstance(perm, (nodes.List, nodes.Tuple)) and axis < len(perm.elts):
             source = tfapi.literal_value(perm.elts[axis])
-            if isinstance(source, int):
-                return time_dim(tfapi.call_argument(expr, 0, "a"), source, depth + 1)
+            tensor = tfapi.call_argument(call, 0, "a")
+            if isinstance(source, int) and not isinstance(source, bool) and tensor is not None:
+                return tensor, source
     return None
+
+
+def _concat_axis(call: nodes.Call) -> Optional[int]:
+    value = tfapi.literal_value(tfapi.call_argument(call, 1, "axis"))
+    return value if isinstance(value, int) and not isinstance(value, bool) and value != 0 else None
+
+
+def _unbound_token(expr: nodes.NodeNG, what: str) -> Optional[str]:
+    """A token for a value the module does not build (a parameter, ``self.x`` set elsewhere): its binding."""
+    if isinstance(expr, nodes.Name):
+        binding = single_binding(expr)
+        return f"{what}:{id(binding)}" if binding is not None else None
+    dotted = tfapi.dotted_name(expr)
+    return f"{what}:{dotted}" if dotted else None
 
 
 def _keras_input_dim(call: nodes.Call, api: str, axis: int) -> Optional[nodes.NodeNG]:
@@ -184,30 +240,55 @@ def shape_element(shape: Optional[nodes.NodeNG], index: int) -> Optional[nodes.N
 
 def steps_of_list(expr: Optional[nodes.NodeNG], depth: int = 0) -> Optional[nodes.NodeNG]:
     """How many per-step tensors a list of inputs holds (the inputs of static_rnn): the range of a list
-    comprehension, ``num=`` of ``tf.unstack`` (else the unstacked axis's dimension), the splits of
-    ``tf.split``."""
+    comprehension or of the loop that appends to it, ``num=`` of ``tf.unstack`` (else the unstacked axis's
+    dimension), the splits of ``tf.split``."""
+    return trace_steps(expr, depth)[0]
+
+
+def trace_steps(expr: Optional[nodes.NodeNG], depth: int = 0) -> Trace:
+    """(how many items a list of per-step tensors holds, as written; a token for that number, shared with
+    the time dimension it was cut from)."""
     if expr is None or depth > _MAX_DEPTH:
-        return None
+        return None, None
     if isinstance(expr, (nodes.Name, nodes.Attribute)):
         value = value_of(expr)
-        return steps_of_list(value, depth + 1) if value is not None and value is not expr else None
+        if isinstance(expr, nodes.Name) and isinstance(value, nodes.List) and not value.elts:
+            return range_bound(_appending_loop_iter(expr)), f"steps:{id(value)}"
+        if value is not None and value is not expr:
+            return trace_steps(value, depth + 1)
+        return None, _unbound_token(expr, "steps")
     if isinstance(expr, nodes.ListComp) and len(expr.generators) == 1:
-        return range_bound(expr.generators[0].iter)
+        return range_bound(expr.generators[0].iter), f"steps:{id(expr)}"
     if not isinstance(expr, nodes.Call):
-        return None
+        return None, None
     api = tfapi.call_api(expr)
+    axis = _axis_argument(expr, 2)
     if api in UNSTACK:
         num = tfapi.call_argument(expr, 1, "num")
-        if num is not None and not _is_none(num):
-            return num
-        axis = _axis_argument(expr, 2)
-        if axis is not None and axis >= 0:
-            return time_dim(tfapi.call_argument(expr, 0, "value"), axis, depth + 1)
-    elif api == SPLIT:
+        element, token = trace_dim(tfapi.call_argument(expr, 0, "value"), axis, depth + 1) \
+            if axis is not None and axis >= 0 else (None, None)
+        return (num if num is not None and not _is_none(num) else element), token
+    if api == SPLIT:
         num = tfapi.call_argument(expr, 1, "num_or_size_splits")
         if num is not None and not isinstance(num, (nodes.List, nodes.Tuple)):
-            return num
-    return None
+            token = trace_dim(tfapi.call_argument(expr, 0, "value"), axis, depth + 1)[1] \
+                if axis is not None and axis >= 0 else None
+            return num, token
+    return None, None
+
+
+def _appending_loop_iter(name: nodes.Name) -> Optional[nodes.NodeNG]:
+    """``steps = []; for t in range(T): steps.append(x[:, t])``: the loop's iterable, for a use of steps."""
+    binding = single_binding(name)
+    frame = binding.frame() if binding is not None else None
+    appends = [call for call in tree.own_nodes(frame, nodes.Call)
+               if isinstance(call.func, nodes.Attribute) and call.func.attrname in ("append", "extend")
+               and isinstance(call.func.expr, nodes.Name) and call.func.expr.name == name.name] \
+        if frame is not None else []
+    if len(appends) != 1 or appends[0].func.attrname != "append":
+        return None
+    loop = tree.enclosing_for(appends[0])
+    return loop.iter if loop is not None and not tree.conditional_between(appends[0], loop) else None
 
 
 def is_step_list(expr: nodes.NodeNG, depth: int = 0) -> bool:
@@ -257,20 +338,11 @@ def stack_depth(expr: Optional[nodes.NodeNG], element_ok: ElementFilter = None,
         generator = expr.generators[0]
         if generator.ifs or (element_ok is not None and not element_ok(expr.elt)):
             return None
-        return _as_depth(count_of(range_bound(generator.iter)))
+        return _as_depth(iteration_count(generator.iter))
     if isinstance(expr, (nodes.List, nodes.Tuple)):
-        if any(isinstance(e, nodes.Starred) for e in expr.elts):
-            return None
-        if element_ok is not None and not all(element_ok(e) for e in expr.elts):
-            return None
-        return StackDepth(Count.of(len(expr.elts)), tuple(expr.elts))
+        return _listed_depth(expr, element_ok)
     if isinstance(expr, nodes.BinOp) and expr.op == "*":
-        for sequence, times in ((expr.left, expr.right), (expr.right, expr.left)):
-            if isinstance(sequence, (nodes.List, nodes.Tuple)) and len(sequence.elts) == 1:
-                if element_ok is not None and not element_ok(sequence.elts[0]):
-                    return None
-                return _as_depth(count_of(times))
-        return None
+        return _repeated_depth(expr, element_ok)
     if isinstance(expr, nodes.Name):
         binding = single_binding(expr)
         if not isinstance(binding, nodes.AssignName):
@@ -279,6 +351,25 @@ def stack_depth(expr: Optional[nodes.NodeNG], element_ok: ElementFilter = None,
         if isinstance(value, nodes.List) and not value.elts:
             return _as_depth(appended_count(expr, element_ok))
         return stack_depth(value, element_ok, depth + 1)
+    return None
+
+
+def _listed_depth(expr: nodes.NodeNG, element_ok: ElementFilter) -> Optional[StackDepth]:
+    """``[a, b, c]``: as many layers as items, which are kept (to compare how they are built)."""
+    if any(isinstance(e, nodes.Starred) for e in expr.elts):
+        return None
+    if element_ok is not None and not all(element_ok(e) for e in expr.elts):
+        return None
+    return StackDepth(Count.of(len(expr.elts)), tuple(expr.elts))
+
+
+def _repeated_depth(expr: nodes.BinOp, element_ok: ElementFilter) -> Optional[StackDepth]:
+    """``[c] * d`` / ``d * [c]``: d layers."""
+    for sequence, times in ((expr.left, expr.right), (expr.right, expr.left)):
+        if isinstance(sequence, (nodes.List, nodes.Tuple)) and len(sequence.elts) == 1:
+            if element_ok is not None and not element_ok(sequence.elts[0]):
+                return None
+            return _as_depth(dim_count(times))
     return None
 
 
@@ -314,7 +405,20 @@ def appended_count(name: nodes.Name, element_ok: ElementFilter = None) -> Option
               if isinstance(p, (nodes.For, nodes.While, nodes.If, nodes.Try, nodes.AsyncFor))]
     if len(around) != 1 or not isinstance(around[0], nodes.For):
         return None
-    return count_of(range_bound(around[0].iter))
+    return iteration_count(around[0].iter)
+
+
+def iteration_count(iterable: nodes.NodeNG) -> Optional[Count]:
+    """How many times ``for _ in iterable`` runs, as a :func:`dim_count`: ``range(n)``, ``range(len(xs))``,
+    or a list of per-step tensors itself (``for x_t in steps``); None otherwise."""
+    bound = range_bound(iterable)
+    if bound is not None:
+        return dim_count(bound)
+    if isinstance(iterable, (nodes.Name, nodes.Attribute)):
+        written, token = trace_steps(iterable)
+        if token is not None and (written is not None or is_step_list(iterable)):
+            return _with_token(written, token, f"len({iterable.as_string()})")
+    return None
 
 
 # --- the time dimension an RNN runs over ----------------------------------------------------------------
@@ -336,14 +440,95 @@ def rnn_time_axis(call: nodes.Call) -> Optional[TimeAxis]:
 
 def rnn_input_steps(call: nodes.Call) -> Optional[nodes.NodeNG]:
     """The number of time steps of an RNN function's inputs, as the code writes it."""
+    return _trace_rnn_input_steps(call)[0]
+
+
+def rnn_input_step_count(call: nodes.Call) -> Optional[Count]:
+    """The number of time steps of an RNN function's inputs as a Count: the number as written (if it is),
+    and a token for the time dimension of the inputs, which :func:`dim_count` gives ``len(inputs)`` and
+    ``inputs.shape[1]`` too."""
+    return _with_token(*_trace_rnn_input_steps(call), "the time steps")
+
+
+def _trace_rnn_input_steps(call: nodes.Call) -> Trace:
     signature = tfapi.rnn_signature(call)
     if signature is None or signature.inputs is None:
-        return None
+        return None, None
     inputs = tfapi.call_argument(call, *signature.inputs)
     axis = rnn_time_axis(call)
     if inputs is None or axis is None:
+        return None, None
+    return trace_steps(inputs) if axis == STEP_LIST else trace_dim(inputs, axis)
+
+
+def _with_token(written: Optional[nodes.NodeNG], token: Optional[str], text: str) -> Optional[Count]:
+    """The Count of a dimension as written, with the dimension's token among its spellings."""
+    count = count_of(written)
+    if token is None:
+        return count
+    if count is None:
+        return Count(None, text, False, (), (token,))
+    return Count(count.value, count.text, count.literal, count.names, count.spellings + (token,))
+
+
+# --- counts that measure a tensor ----------------------------------------------------------------------
+
+_SHAPE_METHODS = ("get_shape", "as_list")
+
+
+def dim_count(expr: Optional[nodes.NodeNG]) -> Optional[Count]:
+    """:func:`~pylint_rnn.core.counts.count_of`, and for a count that measures a tensor (``len(steps)``,
+    ``x.shape[1]``, ``tf.shape(x)[1]``, ``x.get_shape().as_list()[1]``, or a name bound to one) the
+    dimension it measures: its spelling when the code writes it, and its token."""
+    count = count_of(expr)
+    if count is None:
         return None
-    return steps_of_list(inputs) if axis == STEP_LIST else time_dim(inputs, axis)
+    measured = _measured(expr)
+    if measured == (None, None):
+        return count
+    written, token = measured
+    extra = count_of(written) or Count(None, count.text)
+    value = count.value if count.value is not None else extra.value
+    spellings = count.spellings + extra.spellings + ((token,) if token else ())
+    return Count(value, count.text, count.literal, count.names + extra.names, spellings)
+
+
+def _measured(expr: nodes.NodeNG, depth: int = 0) -> Trace:
+    """The dimension a count expression measures, through names, ``int(...)`` and ``Dimension.value``."""
+    while depth <= _MAX_DEPTH:
+        if isinstance(expr, nodes.Name):
+            expr = value_of(expr)
+        elif isinstance(expr, nodes.Attribute) and expr.attrname == "value":  # TF1 Dimension.value
+            expr = expr.expr
+        elif isinstance(expr, nodes.Call) and isinstance(expr.func, nodes.Name) and expr.func.name == "int" \
+                and len(expr.args) == 1:
+            expr = expr.args[0]
+        else:
+            break
+        depth += 1
+    if isinstance(expr, nodes.Call) and isinstance(expr.func, nodes.Name) and expr.func.name == "len" \
+            and len(expr.args) == 1:
+        return trace_steps(expr.args[0])
+    if isinstance(expr, nodes.Subscript):
+        axis = tfapi.literal_value(expr.slice)
+        tensor = _shape_of(expr.value)
+        if isinstance(axis, int) and not isinstance(axis, bool) and axis >= 0 and tensor is not None:
+            return trace_dim(tensor, axis)
+    return None, None
+
+
+def _shape_of(expr: nodes.NodeNG) -> Optional[nodes.NodeNG]:
+    """``x.shape``, ``x.get_shape()``, ``x.shape.as_list()``, ``tf.shape(x)`` -> ``x``."""
+    if isinstance(expr, nodes.Call) and not expr.args and isinstance(expr.func, nodes.Attribute) \
+            and expr.func.attrname in _SHAPE_METHODS:
+        inner = expr.func.expr
+        return inner.expr if isinstance(inner, nodes.Attribute) and inner.attrname == "shape" else (
+            _shape_of(inner) if expr.func.attrname == "as_list" else inner)
+    if isinstance(expr, nodes.Attribute) and expr.attrname == "shape":
+        return expr.expr
+    if isinstance(expr, nodes.Call) and tfapi.call_api(expr) == "tf.shape" and expr.args:
+        return expr.args[0]
+    return None
 
 
 def keras_declared_steps(layer: nodes.Call) -> Iterator[nodes.NodeNG]:
@@ -360,16 +545,18 @@ def keras_declared_steps(layer: nodes.Call) -> Iterator[nodes.NodeNG]:
         yield length
 
 
-def keras_layer_steps(layer: nodes.Call) -> Iterator[Tuple[nodes.NodeNG, Optional[nodes.NodeNG]]]:
+def keras_layer_step_counts(layer: nodes.Call) -> Iterator[Tuple[Count, Optional[nodes.NodeNG]]]:
     """(time steps, the tensor they are of) for a Keras recurrent layer: first what it declares (tensor
-    None), then the time dimension of each tensor it is applied to. Nothing for a time-major layer."""
+    None), then the time dimension of each tensor it is applied to (with its token, so that a depth read
+    back from that tensor matches even when the code does not spell the number). Nothing for a time-major
+    layer."""
     if tfapi.time_major(layer) is not False:
         return
     for steps in keras_declared_steps(layer):
-        yield steps, None
+        yield count_of(steps), None
     for use in result_uses(layer):
         parent = use.parent
         if isinstance(parent, nodes.Call) and parent.func is use and parent.args:
-            steps = time_dim(parent.args[0], 1)
-            if steps is not None:
-                yield steps, parent.args[0]
+            count = _with_token(*trace_dim(parent.args[0], 1), "the time steps")
+            if count is not None:
+                yield count, parent.args[0]
