@@ -67,11 +67,18 @@ def test_parent_never_imports_tensorflow():
 
 
 def test_tf1_detection():
+    """TF1 mode is chosen from API only TF1 has, read from the installed TensorFlow's API files."""
     assert shim.looks_tf1("import tensorflow as tf\nx = tf.placeholder(tf.float32)")
     assert shim.looks_tf1("from tensorflow.contrib import rnn")
-    assert shim.looks_tf1("cell = tf.nn.rnn_cell.LSTMCell(3)")
+    assert shim.looks_tf1("import tensorflow as tf\ncell = tf.nn.rnn_cell.LSTMCell(3)")
+    assert shim.looks_tf1("import tensorflow as tflow\nh = tflow.layers.dense(x, 3)")
+    assert shim.looks_tf1("import tensorflow as tf\nopt = tf.train.AdamOptimizer(0.1)")
     assert not shim.looks_tf1("import tensorflow as tf\nm = tf.keras.Sequential([tf.keras.layers.LSTM(3)])")
     assert not shim.looks_tf1("import tensorflow.compat.v1 as tf\ntf.placeholder(tf.float32)")
+    # API that TF2 has too says nothing: tf.name_scope, tf.nn.relu, tf.gradients, tf.train.Checkpoint
+    assert not shim.looks_tf1("import tensorflow as tf\nwith tf.name_scope('a'):\n    y = tf.nn.relu(x)\n"
+                              "g = tf.gradients(y, x)\nck = tf.train.Checkpoint()")
+    assert not shim.looks_tf1("cell = tf.nn.rnn_cell.LSTMCell(3)")  # no TensorFlow import: not TensorFlow
 
 
 def test_compare_static_verdicts():

@@ -1,0 +1,225 @@
+"""What the probes record while the target runs, and the few services every probe shares.
+
+Child process only. A :class:`Recorder` holds the records (variables, RNN calls, cell calls, objectives,
+``Session.run`` calls, Keras layers and models), the findings made while the target runs (they survive its
+failure), and the verifier's own errors: a probe that fails records the error and lets the target go on,
+and the run's status becomes ``error`` (never a silent "ok"). The probes themselves live in
+``probes_graph``, ``probes_training`` and ``probes_keras``.
+"""
+from __future__ import annotations
+
+import contextlib
+import inspect
+import os
+import sys
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+Site = Tuple[str, int, str]  # (real path, line, function name) of a frame in the user's code
+
+
+class StopTarget(BaseException):
+    """Raised into the target when a training step is about to run more than ``--max-train-steps`` times
+    (not an Exception, so the target's own ``except Exception`` does not swallow it)."""
+
+
+class TargetExit(BaseException):
+    """The target called ``os._exit``; raised instead so the analysis can still run."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+class TargetTimeout(BaseException):
+    """Raised into the target when the supervisor's time limit is reached."""
+
+
+# Graph op types, shared by the probes and the analyses that walk the recorded graphs.
+VAR_OPS = frozenset({"VariableV2", "Variable", "VarHandleOp"})  # an op that is a variable
+READ_OPS = frozenset({"Identity", "ReadVariableOp", "Enter", "RefIdentity", "Snapshot"})  # reads one
+# Ops that only move or copy a value: a variable read through these is "the same value".
+COPY_OPS = READ_OPS | {"Reshape", "Tile", "ExpandDims", "Squeeze", "Cast", "StopGradient",
+                       "Pack", "ConcatV2", "Concat", "Transpose", "Fill", "BroadcastTo", "Const"}
+ASSIGN_OPS = frozenset({"Assign", "AssignVariableOp", "AssignAdd", "AssignSub", "AssignAddVariableOp",
+                        "AssignSubVariableOp", "ScatterUpdate", "ResourceScatterUpdate"})
+MAX_CELL_CALLS = 5000  # manual cell calls kept (a long eager loop calls one cell many times)
+
+
+class Recorder:  # pylint: disable=too-many-instance-attributes  # one list per kind of record: the point
+    """The records of one run of the target, and the user-code boundary every probe needs."""
+
+    def __init__(self, user_root: str, max_train_steps: int):
+        self.user_root = os.path.realpath(user_root)
+        self.max_train_steps = max_train_steps
+        self.tf: Any = None  # the real tensorflow module, once imported
+        self._verify_dir = os.path.dirname(os.path.realpath(__file__))
+        self._user_cache: Dict[str, bool] = {}
+        self.variables: List[dict] = []  # var, name, shape, trainable, reuse, scope, site, graph, op_name
+        self.rnn_calls: List[dict] = []  # see probes_graph.RnnProbe.on_call
+        self.stacks: Dict[int, dict] = {}  # id(stack cell) -> {"cell", "cells", "site"}
+        self.cell_calls: List[dict] = []  # cells called by the user's own code (manual unrolls)
+        self.objectives: List[dict] = []  # loss, vars, has_grad{id: bool}, site, optimizer, train_ops, kind
+        self.train_ops: Dict[tuple, dict] = {}  # (id(graph), op name) -> objective
+        self.runs: List[dict] = []  # Session.run records
+        self.training_runs = 0
+        self.layer_sites: Dict[int, tuple] = {}  # id(Keras layer or cell) -> (layer, site)
+        self.layer_calls: Dict[int, dict] = {}  # id(recurrent Keras layer) -> its calls (shapes, states)
+        self.created_in_call: List[dict] = []  # recurrent layers built while a user model ran call()
+        self.keras_models: List[Any] = []
+        self.assigned: Dict[int, Any] = {}  # id(variable) -> variable, for variables assigned in Python
+        self.findings: List[dict] = []
+        self.notes: List[str] = []
+        self.internal_errors: List[str] = []
+        self.imported_tf = False
+
+    # ------------------------------------------------------------------ the user's code
+    def is_user_file(self, filename: str) -> bool:
+        """Is this file part of the user's code (below the target's root, not the verifier, not a library)?"""
+        hit = self._user_cache.get(filename)
+        if hit is None:
+            real = os.path.realpath(filename) if filename and not filename.startswith("<") else ""
+            hit = (bool(real) and real.startswith(self.user_root + os.sep)
+                   and not real.startswith(self._verify_dir + os.sep)
+                   and "site-packages" not in real and "dist-packages" not in real)
+            self._user_cache[filename] = hit
+        return hit
+
+    def user_site(self) -> Optional[Site]:
+        """(path, line, function) of the innermost frame of the user's code on the current stack, or None."""
+        frame = inspect.currentframe()
+        while frame is not None:
+            if self.is_user_file(frame.f_code.co_filename):
+                return (os.path.realpath(frame.f_code.co_filename), frame.f_lineno, frame.f_code.co_name)
+            frame = frame.f_back
+        return None
+
+    def user_frame(self):
+        """The innermost frame of the user's code on the current stack, or None."""
+        frame = inspect.currentframe()
+        while frame is not None and not self.is_user_file(frame.f_code.co_filename):
+            frame = frame.f_back
+        return frame
+
+    def called_from_user(self, depth: int) -> bool:
+        """Is the frame ``depth`` levels above the caller of this method in the user's code?"""
+        frame = inspect.currentframe()
+        for _ in range(depth + 1):
+            frame = frame.f_back if frame is not None else None
+        return frame is not None and self.is_user_file(frame.f_code.co_filename)
+
+    def traceback_site(self, frames) -> Optional[Site]:
+        """The innermost user frame of a TF op's creation traceback (a list of frame summaries)."""
+        for frame in reversed(list(frames or [])):
+            filename = getattr(frame, "filename", None) or frame[0]
+            if self.is_user_file(filename):
+                return (os.path.realpath(filename), getattr(frame, "lineno", None) or frame[1],
+                        getattr(frame, "name", "") or "")
+        return None
+
+    def op_site(self, op) -> Optional[Site]:
+        """Where the user's code created a graph op."""
+        return self.traceback_site(getattr(op, "traceback", None))
+
+    # ------------------------------------------------------------------ findings and errors
+    def add_finding(self, symbol: str, message: str, site: Optional[Site], confirmed: bool = True,
+                    details: Optional[dict] = None) -> None:
+        """One finding per (symbol, file, line); a finding without a user site is not reported."""
+        if site is None:
+            return
+        key = (symbol, site[0], site[1])
+        if any((f["symbol"], f["path"], f["line"]) == key for f in self.findings):
+            return
+        self.findings.append({"symbol": symbol, "message": message, "path": site[0], "line": site[1],
+                              "confirmed": confirmed, "details": details or {}})
+
+    @contextlib.contextmanager
+    def guard(self, what: str):
+        """Run a probe's bookkeeping: an error in it is the verifier's, recorded, never the target's."""
+        try:
+            yield
+        except Exception as exc:
+            self.internal_errors.append(f"{what}: {type(exc).__name__}: {exc}".splitlines()[0][:300])
+
+    # ------------------------------------------------------------------ patching
+    @staticmethod
+    def patch(owner: Any, name: str, factory: Callable[[Callable], Callable]) -> None:
+        """Replace ``owner.name`` by ``factory(original)``, once."""
+        original = getattr(owner, name)
+        if getattr(original, "pylint_rnn_probe", False):
+            return
+        new = factory(original)
+        new.pylint_rnn_probe = True
+        new.pylint_rnn_original = original
+        setattr(owner, name, new)
+
+    @staticmethod
+    def replace_in_api(original: Callable, new: Callable) -> int:
+        """Put ``new`` wherever TensorFlow's public API modules export ``original``; -> how many places.
+
+        TensorFlow's API modules (``tf.compat.v1``, ``tf.compat.v1.nn`` ...) bind functions when they are
+        imported, so patching the defining module alone does not reach ``tf.gradients`` & co.
+        """
+        count = 0
+        for name, module in list(sys.modules.items()):
+            if module is None or not (name == "tensorflow" or name.startswith("tensorflow._api.")):
+                continue
+            namespace = getattr(module, "__dict__", {})
+            for attr, value in list(namespace.items()):
+                if value is original:
+                    setattr(module, attr, new)
+                    count += 1
+        return count
+
+    # ------------------------------------------------------------------ graph helpers
+    def var_ops(self, graph) -> Dict[str, dict]:
+        """op name -> variable record, for the variables of one graph."""
+        return {rec["op_name"]: rec for rec in self.variables if rec["graph"] is graph}
+
+    @staticmethod
+    def variable_of(tensor, var_by_op: Dict[str, dict], hops: int = 4):
+        """The variable a tensor reads (directly or through a few read ops), or None."""
+        op = getattr(tensor, "op", None)
+        for _ in range(hops):
+            if op is None:
+                return None
+            if op.type in VAR_OPS:
+                return var_by_op.get(op.name, {}).get("var")
+            if op.type in READ_OPS and op.inputs:
+                op = op.inputs[0].op
+                continue
+            return None
+        return None
+
+    def records_by_id(self) -> Dict[int, dict]:
+        """id(tf.Variable) -> its creation record."""
+        return {id(rec["var"]): rec for rec in self.variables}
+
+
+def underlying_variable(variable):
+    """A Keras 3 variable holds a tf.Variable (``.value``'s source); any other object is itself."""
+    inner = getattr(variable, "_value", None)  # Keras 3 keeps its tf.Variable there only
+    if inner is not None and hasattr(inner, "handle") and hasattr(inner, "assign"):
+        return inner
+    return variable
+
+
+def closure_variables(rec: Recorder, tensors, graph, copy_only=False, limit=20000) -> list:
+    """Variables whose value flows (by data edges) into the tensors; with ``copy_only``, only through ops
+    that merely copy or reshape values."""
+    var_by_op = rec.var_ops(graph)
+    out, seen = [], set()
+    stack = [t.op for t in tensors if hasattr(t, "op")]
+    while stack and len(seen) < limit:
+        op = stack.pop()
+        if op.name in seen:
+            continue
+        seen.add(op.name)
+        if op.type in VAR_OPS:
+            info = var_by_op.get(op.name)
+            if info is not None and info["var"] not in out:
+                out.append(info["var"])
+            continue
+        if copy_only and op.type not in COPY_OPS:
+            continue
+        stack.extend(t.op for t in op.inputs)
+    return out
