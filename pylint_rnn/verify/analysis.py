@@ -72,14 +72,21 @@ def run_all(rec: Recorder) -> None:
 
 
 def check_no_gradient(rec: Recorder, status: Dict[int, bool]) -> None:
-    """rnn-no-gradient: a trainable variable an objective trains but that gets no gradient from it."""
+    """rnn-no-gradient: a trainable variable an objective trains but that gets no gradient from it.
+
+    The variables come from the objectives themselves: a variable created inside a tf.function trace is
+    made by TensorFlow's own creator, which the creation probe does not see."""
     owners = keras_owners(rec) if rec.layer_sites else {}
-    for info in rec.variables:
-        var = info["var"]
-        if not info["trainable"] or status.get(id(var), True):
+    infos = rec.records_by_id()
+    candidates = {id(v): v for o in rec.objectives for v in o["vars"]}
+    for key, var in candidates.items():
+        info = infos.get(key) or {"name": getattr(var, "name", "?"), "site": None,
+                                  "trainable": bool(getattr(var, "trainable", True)),
+                                  "shape": tuple(getattr(var, "shape", None) or ())}
+        if not info["trainable"] or status.get(key, True):
             continue
-        trained_at = sorted({str(o["site"][1]) for o in rec.objectives if id(var) in o["has_grad"] and o["site"]})
-        layer, site = owners.get(id(var), (None, info["site"]))
+        trained_at = sorted({str(o["site"][1]) for o in rec.objectives if key in o["has_grad"] and o["site"]})
+        layer, site = owners.get(key, (None, info["site"]))
         owner = f" (layer '{layer.name}')" if layer is not None else ""
         rec.add_finding(
             "rnn-no-gradient",
@@ -88,7 +95,7 @@ def check_no_gradient(rec: Recorder, status: Dict[int, bool]) -> None:
             + ": the optimizer never updates it. Connect it to the loss, or create it with trainable=False.",
             site or info["site"], True,
             {"variable": info["name"], "shape": list(info["shape"] or []),
-             "losses": sum(1 for o in rec.objectives if id(var) in o["has_grad"]),
+             "losses": sum(1 for o in rec.objectives if key in o["has_grad"]),
              "layer": getattr(layer, "name", None)})
 
 

@@ -355,10 +355,11 @@ def _user_traceback(is_user_file, exc):
 # ---------------------------------------------------------------------------------------- 3. analyse
 def analyse(cfg: dict, probes: Probes, run: TargetRun, result: dict) -> None:
     """Findings, the structure table and what was checked. An error here is the verifier's: status error."""
-    from pylint_rnn.verify import analysis, keras_checks, structure
+    from pylint_rnn.verify import analysis, keras_checks, structure, timesteps
 
     rec = probes.rec
     signal.signal(signal.SIGTERM, _raise_timeout)
+    rec.paused = True  # the checks run the user's models themselves: that is not the target's doing
     try:
         if run.factory_called and result["status"] == "ok":
             _classify_return(rec, probes, run.returned, result)
@@ -368,7 +369,8 @@ def analyse(cfg: dict, probes: Probes, run: TargetRun, result: dict) -> None:
                 if probes.keras.is_model(value):
                     probes.keras.remember_model(value)
         analysis.run_all(rec)
-        result["layers"] = structure.rows(rec) + keras_checks.analyze(rec, probes.keras.call_inputs)
+        result["layers"] = (structure.rows(rec) + timesteps.rows(rec)
+                            + keras_checks.analyze(rec, probes.keras.call_inputs))
         result["checked"] = _checked_summary(rec)
         if not rec.objectives and not rec.keras_models:
             result["notes"].append("no training objective (optimizer, tf.gradients, GradientTape or returned loss) "

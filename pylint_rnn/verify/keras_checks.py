@@ -219,6 +219,8 @@ def check_built_in_call(rec: Recorder) -> None:
     random weights on every call. Proved by calling the model twice more on the input it was first given."""
     groups: Dict[tuple, list] = {}
     for created in rec.created_in_call:
+        if not is_recurrent(created["layer"]):
+            continue
         groups.setdefault((id(created["owner"]), created["site"][:2]), []).append(created)
     for group in groups.values():
         first = group[0]
@@ -255,11 +257,11 @@ def structure_rows(rec: Recorder, layers) -> List[dict]:
         weights = {id(w) for w in getattr(layer, "weights", [])}
         shares = [o.name for o in layers if o is not layer and weights & {id(w) for w in getattr(o, "weights", [])}]
         nodes = len(_inbound_nodes(layer))
-        calls = entry.get("calls", 0)
+        places = len(entry.get("sites") or [])
         if nodes > 1:
             shares.append(f"applied to {nodes} inputs (shared)")
-        elif calls > 1 and not nodes:
-            shares.append(f"called {calls} times (one weight set)")
+        elif places > 1 and not nodes:
+            shares.append(f"called at {places} places (shared)")
         rows.append({
             "id": layer.name, "kind": "keras-layer", "api": type(layer).__name__,
             "path": site[0] if site else None, "line": site[1] if site else None,

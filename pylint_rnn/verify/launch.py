@@ -104,7 +104,7 @@ def _launch(tmp: str, cfg: dict, show_output: bool):
         with open(cfg_path, "w", encoding="utf-8") as handle:
             json.dump(cfg, handle)
         cmd = [sys.executable, "-m", "pylint_rnn.verify.supervisor", cfg_path]
-        common = {"stdin": subprocess.DEVNULL, "env": _environment(), "start_new_session": True,
+        common = {"stdin": subprocess.DEVNULL, "env": _environment(tmp), "start_new_session": True,
                   "pass_fds": (write_end,)}
         if show_output:
             proc = subprocess.Popen(cmd, **common)  # pylint: disable=consider-using-with  # run_child waits for it
@@ -121,8 +121,12 @@ def _launch(tmp: str, cfg: dict, show_output: bool):
     return proc, read_end
 
 
-def _environment() -> dict:
+def _environment(tmp: str) -> dict:
+    """The target's environment: ours, plus a private TMPDIR inside ``tmp`` (TensorFlow's autograph and the
+    target's own temporary files go there and are removed with it), no __pycache__, this package first."""
     env = dict(os.environ)
+    env["TMPDIR"] = os.path.join(tmp, "tmp")
+    os.mkdir(env["TMPDIR"])
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env["PYTHONDONTWRITEBYTECODE"] = "1"  # never write __pycache__ into the user's tree
     package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -140,15 +144,16 @@ def _wait(launched, status: StatusLine, backstop_s: float) -> None:
             _stop_supervisor(proc)
             break
         ready, _, _ = select.select([read_end], [], [], 0.2)
-        if ready:
-            chunk = os.read(read_end, 4096)
-            pending += chunk
-            *phases, pending = pending.split(b"\n")
-            status.update(phases[-1].decode("utf-8", "replace") if phases else None)
-            if not chunk:  # every writer closed the pipe: no more phases
-                time.sleep(0.05)
-        else:
+        if not ready:
             status.update()
+            continue
+        chunk = os.read(read_end, 4096)
+        pending += chunk
+        *phases, pending = pending.split(b"\n")
+        for phase in phases:  # each phase is shown, however quickly the next one follows
+            status.update(phase.decode("utf-8", "replace"))
+        if not chunk:  # every writer closed the pipe: no more phases
+            time.sleep(0.05)
 
 
 def _stop_supervisor(proc) -> None:

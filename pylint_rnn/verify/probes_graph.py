@@ -82,13 +82,13 @@ class GraphProbes:
         rec.patch(variables, "default_variable_creator_v2", self._wrap_creator)
         for name in ("assign", "assign_add", "assign_sub"):
             rec.patch(resource_variable_ops.BaseResourceVariable, name, self._wrap_assign)
+        replacements = {}
         for name in RNN_FUNCTIONS:
             original = getattr(rnn, name, None)
-            if original is None:
-                continue
-            wrapped = self._wrap_rnn(name, original)
-            setattr(rnn, name, wrapped)
-            rec.replace_in_api(original, wrapped)
+            if original is not None:
+                replacements[original] = self._wrap_rnn(name, original)
+                setattr(rnn, name, replacements[original])
+        rec.replace_in_api(replacements)
 
     def patch_legacy_cells(self) -> None:
         """Watch tf-keras' TF1 cells (called once tf-keras is loaded: importing it here would cost time)."""
@@ -97,8 +97,17 @@ class GraphProbes:
         except ImportError:  # tf-keras missing: no legacy cells to watch
             return
         self.rec.patch(legacy_cells.MultiRNNCell, "__init__", self._wrap_multicell_init)
-        for cls in (legacy_cells.RNNCell, legacy_cells.LayerRNNCell):
-            self.rec.patch(cls, "__call__", self._wrap_legacy_cell_call)
+        classes = [legacy_cells.RNNCell, legacy_cells.LayerRNNCell]
+        try:
+            from tf_keras.src.layers.rnn import legacy_cell_wrappers
+
+            # DropoutWrapper & co. define their own __call__
+            classes.append(getattr(legacy_cell_wrappers, "_RNNCellWrapperV1"))
+        except (ImportError, AttributeError):
+            pass
+        for cls in classes:
+            if "__call__" in vars(cls):
+                self.rec.patch(cls, "__call__", self._wrap_legacy_cell_call)
 
     # ------------------------------------------------------------------ variables
     def _wrap_creator(self, original):
@@ -106,6 +115,8 @@ class GraphProbes:
 
         def creator(next_creator=None, **kwargs):
             var = original(next_creator, **kwargs)
+            if probe.rec.paused:
+                return var
             with probe.rec.guard("variable probe"):
                 probe.on_variable(var)
             return var
@@ -167,7 +178,7 @@ class GraphProbes:
 
         @functools.wraps(original)
         def wrapper(*args, **kwargs):
-            if probe.in_rnn:
+            if probe.in_rnn or probe.rec.paused:
                 return original(*args, **kwargs)
             site = probe.rec.user_site()
             try:
@@ -238,7 +249,7 @@ class GraphProbes:
         probe = self
 
         def __call__(cell, inputs, state, *args, **kwargs):
-            if probe.in_rnn or not probe.rec.called_from_user(1):
+            if probe.in_rnn or probe.rec.paused or not probe.rec.called_from_user(1):
                 return original(cell, inputs, state, *args, **kwargs)
             out = original(cell, inputs, state, *args, **kwargs)
             with probe.rec.guard("cell call probe"):

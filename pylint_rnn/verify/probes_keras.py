@@ -28,18 +28,23 @@ def is_cell(layer) -> bool:
 
 
 def _classes(which: str):
-    """(base layer classes, model classes) of one Keras; ((), ()) when it is not installed."""
+    """(base layer classes, model classes, recurrent classes with their own __call__, stacked-cell classes) of
+    one Keras; empty tuples when it is not installed."""
     try:
         if which == "tf_keras":
             from tf_keras.src.engine import base_layer, base_layer_v1, training, training_v1
+            from tf_keras.src.layers.rnn import base_rnn, bidirectional, stacked_rnn_cells
 
-            return (base_layer.Layer, base_layer_v1.Layer), (training.Model, training_v1.Model)
+            return ((base_layer.Layer, base_layer_v1.Layer), (training.Model, training_v1.Model),
+                    (base_rnn.RNN, bidirectional.Bidirectional), (stacked_rnn_cells.StackedRNNCells,))
         from keras.src.layers import layer
+        from keras.src.layers.rnn import bidirectional, rnn, stacked_rnn_cells
         from keras.src.models import model
 
-        return (layer.Layer,), (model.Model,)
+        return (layer.Layer,), (model.Model,), (rnn.RNN, bidirectional.Bidirectional), \
+            (stacked_rnn_cells.StackedRNNCells,)
     except ImportError:
-        return (), ()
+        return (), (), (), ()
 
 
 class KerasProbes:
@@ -56,13 +61,17 @@ class KerasProbes:
 
     def install(self, which: str) -> None:
         """Patch one Keras ("tf_keras" or "keras")."""
-        layer_classes, model_classes = _classes(which)
+        layer_classes, model_classes, recurrent_classes, stack_classes = _classes(which)
         self.model_classes += model_classes
         for cls in layer_classes:
             if "__init__" in vars(cls):
                 self.rec.patch(cls, "__init__", self._wrap_init)
+        # a recurrent layer's own __call__ sees initial_state before it is packed into the inputs
+        for cls in layer_classes + recurrent_classes:
             if "__call__" in vars(cls):
                 self.rec.patch(cls, "__call__", self._wrap_call)
+        for cls in stack_classes:
+            self.rec.patch(cls, "__init__", self._wrap_stack_init)
         for cls in model_classes:
             for name in ("fit", "fit_generator"):
                 if hasattr(cls, name):
@@ -96,41 +105,53 @@ class KerasProbes:
         probe = self
 
         def __init__(layer, *args, **kwargs):
-            first = id(layer) not in probe.rec.layer_sites
-            site = probe.rec.user_site() if first else None
+            first = id(layer) not in probe.rec.layer_sites and not probe.rec.paused
             if first:
+                site = probe.rec.user_site()
                 probe.rec.layer_sites[id(layer)] = (layer, site)
-            original(layer, *args, **kwargs)
-            if first:
                 with probe.rec.guard("Keras layer probe"):
-                    probe.on_built(layer, site)
+                    probe.on_construction(layer, site)
+            return original(layer, *args, **kwargs)
 
         return __init__
 
-    def on_built(self, layer, site) -> None:
-        """A layer was constructed: a stack of one cell, or a recurrent layer built inside a model's call()."""
-        cells = getattr(layer, "cells", None)
-        if is_cell(layer) and isinstance(cells, (list, tuple)) and len(cells) > 1:
-            report_same_cell_stacked(self.rec, layer, list(cells), site)
-        if not (is_recurrent(layer) and self.calling and site is not None):
+    def on_construction(self, layer, site) -> None:
+        """A layer is being constructed while one of the user's models runs its call(): keep it (whether it is a
+        recurrent layer the model does not track is decided once it is built, in keras_checks)."""
+        if not self.calling or site is None:
             return
         owner = self.calling[-1]
         frame = self.rec.user_frame()
         if frame is None or frame.f_locals.get("self") is not owner or frame.f_code.co_name in ("__init__", "build"):
             return  # built by a helper of the owner, or where Keras tracks it
-        same = [c for c in self.rec.created_in_call if c["owner"] is owner and c["site"][:2] == site[:2]]
+        earlier = [c for c in self.rec.created_in_call
+                   if c["owner"] is owner and c["site"][:2] == site[:2] and is_recurrent(c["layer"])]
         self.rec.created_in_call.append({"layer": layer, "owner": owner, "site": site,
                                          "input": self.call_inputs.get(id(owner))})
-        if same:  # a second call of the model built it again: proven even if the target fails next
-            report_built_in_call(self.rec, self.rec.created_in_call[-1], len(same) + 1, None)
+        if earlier:  # a second call of the model builds it again: proven even if the target fails next
+            report_built_in_call(self.rec, earlier[0], len(earlier) + 1, None)
+
+    def _wrap_stack_init(self, original):
+        probe = self
+
+        def __init__(stack, cells, *args, **kwargs):
+            original(stack, cells, *args, **kwargs)
+            with probe.rec.guard("Keras stacked cells probe"):
+                site = probe.rec.layer_sites.get(id(stack), (None, None))[1]
+                report_same_cell_stacked(probe.rec, stack, list(cells), site)
+
+        return __init__
 
     # ------------------------------------------------------------------ calls
     def _wrap_call(self, original):
         probe = self
 
         def __call__(layer, *args, **kwargs):
+            if probe.rec.paused:
+                return original(layer, *args, **kwargs)
             user_layer = probe.is_user_type(layer)
             recurrent = is_recurrent(layer)
+            nested = probe.in_recurrent > 0  # the layers a Bidirectional runs are part of it
             manual = (is_cell(layer) and not probe.in_recurrent and not probe.graph_probes.in_rnn
                       and probe.rec.called_from_user(1))
             if user_layer:
@@ -145,7 +166,7 @@ class KerasProbes:
                 if user_layer:
                     probe.calling.pop()
             with probe.rec.guard("Keras call probe"):
-                if recurrent:
+                if recurrent and not nested:
                     probe.on_recurrent_call(layer, args, kwargs, out)
                 elif manual and args:
                     state = args[1] if len(args) > 1 else kwargs.get("states", kwargs.get("state"))
@@ -157,9 +178,12 @@ class KerasProbes:
     def on_recurrent_call(self, layer, args, kwargs, out) -> None:
         """A recurrent layer was applied: input shape, initial state and outputs, for the structure table."""
         tf = self.rec.tf
-        entry = self.rec.layer_calls.setdefault(id(layer), {"layer": layer, "calls": 0, "shapes": [],
+        entry = self.rec.layer_calls.setdefault(id(layer), {"layer": layer, "calls": 0, "shapes": [], "sites": [],
                                                             "initial_states": [], "outputs": []})
         entry["calls"] += 1
+        site = self.rec.user_site()
+        if site is not None and site[:2] not in entry["sites"]:
+            entry["sites"].append(site[:2])
         inputs = args[0] if args else kwargs.get("inputs")
         flat = flat_tensors(tf, inputs)
         entry["shapes"].append(_shape(flat[0]) if flat else None)
@@ -232,6 +256,7 @@ def report_built_in_call(rec: Recorder, created: dict, built: int, difference) -
         proof.append(f"it was built {built} times")
     if difference is not None:
         proof.append(f"two calls of the model on the same input gave outputs differing by up to {difference:.3g}")
+    rec.drop_finding("rnn-layer-rebuilt-per-call", site)  # the one made while the target ran, less proved
     rec.add_finding(
         "rnn-layer-rebuilt-per-call",
         f"{type(layer).__name__} is built inside {type(owner).__name__}.{site[2]}(): every call of the model "

@@ -57,9 +57,8 @@ class TrainingProbes:  # pylint: disable=too-many-instance-attributes  # the sta
         rec = self.rec
         rec.patch(optimizer.Optimizer, "compute_gradients", self._wrap_compute_gradients)
         rec.patch(optimizer.Optimizer, "apply_gradients", self._wrap_tf1_apply_gradients)
-        for name in ("gradients", "gradients_v2"):
-            original = getattr(gradients_impl, name)
-            rec.replace_in_api(original, self._wrap_gradients(original))
+        rec.replace_in_api({original: self._wrap_gradients(original)
+                            for original in (gradients_impl.gradients, gradients_impl.gradients_v2)})
         rec.patch(backprop.GradientTape, "gradient", self._wrap_tape_gradient)
         rec.patch(session.BaseSession, "run", self._wrap_session_run)
         rec.patch(polymorphic_function.Function, "__call__", self._wrap_function_call)
@@ -173,7 +172,7 @@ class TrainingProbes:  # pylint: disable=too-many-instance-attributes  # the sta
         def gradients(ys, xs, *args, **kwargs):
             site = probe.rec.user_site()
             grads = original(ys, xs, *args, **kwargs)
-            if not probe.in_optimizer:
+            if not probe.in_optimizer and not probe.rec.paused:
                 with probe.rec.guard("tf.gradients probe"):
                     probe.on_gradients(ys, xs, grads, site)
             return grads
@@ -202,6 +201,8 @@ class TrainingProbes:  # pylint: disable=too-many-instance-attributes  # the sta
         probe = self
 
         def gradient(tape, target, sources, *args, **kwargs):
+            if probe.rec.paused:
+                return original(tape, target, sources, *args, **kwargs)
             eager = probe.eager()
             key = probe.site_key("tape") if eager else None
             if eager:
@@ -233,7 +234,7 @@ class TrainingProbes:  # pylint: disable=too-many-instance-attributes  # the sta
 
         def apply_gradients(opt, grads_and_vars, *args, **kwargs):
             pairs = list(grads_and_vars)  # TensorFlow would consume an iterator before we could read it
-            if probe.in_apply:
+            if probe.in_apply or probe.rec.paused:
                 return original(opt, pairs, *args, **kwargs)
             eager = probe.eager()
             key = probe.site_key("apply") if eager else None
@@ -257,7 +258,7 @@ class TrainingProbes:  # pylint: disable=too-many-instance-attributes  # the sta
         probe = self
 
         def __call__(function, *args, **kwargs):
-            if not probe.eager():
+            if probe.rec.paused or not probe.eager():
                 return original(function, *args, **kwargs)
             key = ("function", id(function))
             if key in probe.training_functions:
@@ -281,7 +282,7 @@ class TrainingProbes:  # pylint: disable=too-many-instance-attributes  # the sta
         probe = self
 
         def run(sess, fetches, feed_dict=None, options=None, run_metadata=None):
-            if probe.in_run:
+            if probe.in_run or probe.rec.paused:
                 return original(sess, fetches, feed_dict, options, run_metadata)
             site = probe.rec.user_site()
             objectives = []
@@ -375,11 +376,11 @@ class TrainingProbes:  # pylint: disable=too-many-instance-attributes  # the sta
         feeds = []
         for key, value in (feed_dict or {}).items():
             pairs = [(key, value)]
-            if isinstance(key, tuple):
-                try:
-                    pairs = list(zip(nest.flatten(key), nest.flatten_up_to(key, value)))
-                except (TypeError, ValueError):
+            if isinstance(key, tuple):  # a state tuple of placeholders, fed a tuple of arrays
+                keys, values = nest.flatten(key), nest.flatten(value)
+                if len(keys) != len(values):
                     continue
+                pairs = list(zip(keys, values))
             for tensor_key, tensor_value in pairs:
                 try:
                     feeds.append((graph.as_graph_element(tensor_key, allow_tensor=True, allow_operation=False),

@@ -42,7 +42,10 @@ COPY_OPS = READ_OPS | {"Reshape", "Tile", "ExpandDims", "Squeeze", "Cast", "Stop
                        "Pack", "ConcatV2", "Concat", "Transpose", "Fill", "BroadcastTo", "Const"}
 ASSIGN_OPS = frozenset({"Assign", "AssignVariableOp", "AssignAdd", "AssignSub", "AssignAddVariableOp",
                         "AssignSubVariableOp", "ScatterUpdate", "ResourceScatterUpdate"})
-MAX_CELL_CALLS = 5000  # manual cell calls kept (a long eager loop calls one cell many times)
+MAX_CELL_CALLS = 5000
+# TensorFlow's implementation packages: not API modules, and many (skipped when patching the API).
+_TF_INTERNALS = ("tensorflow.python", "tensorflow.core", "tensorflow.compiler", "tensorflow.lite",
+                 "tensorflow.tools", "tensorflow.security", "tensorflow.dtensor", "tensorflow.include")  # manual cell calls kept (a long eager loop calls one cell many times)
 
 
 class Recorder:  # pylint: disable=too-many-instance-attributes  # one list per kind of record: the point
@@ -71,6 +74,7 @@ class Recorder:  # pylint: disable=too-many-instance-attributes  # one list per 
         self.notes: List[str] = []
         self.internal_errors: List[str] = []
         self.imported_tf = False
+        self.paused = False  # while the verifier runs the user's model itself: nothing is recorded
 
     # ------------------------------------------------------------------ the user's code
     def is_user_file(self, filename: str) -> bool:
@@ -132,6 +136,11 @@ class Recorder:  # pylint: disable=too-many-instance-attributes  # one list per 
         self.findings.append({"symbol": symbol, "message": message, "path": site[0], "line": site[1],
                               "confirmed": confirmed, "details": details or {}})
 
+    def drop_finding(self, symbol: str, site: Optional[Site]) -> None:
+        """Forget the finding at a site, so that a better-proved one can take its place."""
+        if site is not None:
+            self.findings = [f for f in self.findings if (f["symbol"], f["path"], f["line"]) != (symbol, *site[:2])]
+
     @contextlib.contextmanager
     def guard(self, what: str):
         """Run a probe's bookkeeping: an error in it is the verifier's, recorded, never the target's."""
@@ -153,20 +162,23 @@ class Recorder:  # pylint: disable=too-many-instance-attributes  # one list per 
         setattr(owner, name, new)
 
     @staticmethod
-    def replace_in_api(original: Callable, new: Callable) -> int:
-        """Put ``new`` wherever TensorFlow's public API modules export ``original``; -> how many places.
+    def replace_in_api(replacements: Dict[Callable, Callable]) -> int:
+        """Put each new function wherever TensorFlow's public API modules export the original; -> how many
+        places were changed.
 
-        TensorFlow's API modules (``tf.compat.v1``, ``tf.compat.v1.nn`` ...) bind functions when they are
-        imported, so patching the defining module alone does not reach ``tf.gradients`` & co.
+        TensorFlow's API modules (``tf.compat.v1``, ``tf.compat.v1.nn``, their TFModuleWrapper copies ...) bind
+        functions when they are imported, so patching the defining module alone does not reach
+        ``tf.gradients`` & co. Its implementation modules (``tensorflow.python...``) are left alone.
         """
+        by_id = {id(original): new for original, new in replacements.items()}
         count = 0
         for name, module in list(sys.modules.items()):
-            if module is None or not (name == "tensorflow" or name.startswith("tensorflow._api.")):
+            if module is None or not name.startswith("tensorflow") or name.startswith(_TF_INTERNALS):
                 continue
             namespace = getattr(module, "__dict__", {})
             for attr, value in list(namespace.items()):
-                if value is original:
-                    setattr(module, attr, new)
+                if id(value) in by_id and value in replacements:
+                    setattr(module, attr, by_id[id(value)])
                     count += 1
         return count
 

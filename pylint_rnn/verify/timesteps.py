@@ -26,14 +26,14 @@ def check(rec: Recorder) -> None:
     if len(calls) < 2:
         return
     uses = Counter(id(unwrap(c["cell"])) for c in calls)
-    for chain in _chains(calls):
+    for chain in chains(calls):
         for run in _segments([calls[i] for i in chain], uses):
             evidence = _time_evidence(run)
             if evidence is not None:
                 _report(rec, run, evidence)
 
 
-def _chains(calls: List[dict]) -> List[List[int]]:
+def chains(calls: List[dict]) -> List[List[int]]:
     """Sequences of call indices where each call starts from the state the previous one returned."""
     produced: Dict[int, int] = {}
     previous: List[Optional[int]] = []
@@ -158,7 +158,7 @@ def _report(rec: Recorder, run: List[dict], evidence: str) -> None:
     site = next((s for s in built if s is not None), None) or run[0]["site"]
     lines = sorted({s[1] for s in built if s is not None})
     call_line = run[0]["site"][1] if run[0]["site"] else None
-    name = type(cells[0]).__name__
+    name = _cell_label(cells[0])
     rec.add_finding(
         "rnn-cell-per-timestep",
         f"{len(run)} {name} objects of one configuration (built at line {', '.join(map(str, lines)) or '?'}) are "
@@ -167,3 +167,40 @@ def _report(rec: Recorder, run: List[dict], evidence: str) -> None:
         f"across time. Build the cell once before the loop and call that one cell at every step.",
         site, True, {"cells": len(run), "cell": name, "call_line": call_line, "evidence": evidence,
                      "built_at": lines})
+
+
+def rows(rec: Recorder) -> List[dict]:
+    """One structure-table row per manual unroll (a chain of cell calls): the cell object used at each step."""
+    out = []
+    for number, chain in enumerate(chains(rec.cell_calls), start=1):
+        calls = [rec.cell_calls[i] for i in chain]
+        bases: List = []
+        per_step = []
+        for call in calls:
+            base = unwrap(call["cell"])
+            if all(b is not base for b in bases):
+                bases.append(base)
+            per_step.append(next(i for i, b in enumerate(bases) if b is base))
+        site = calls[0]["site"]
+        names = [getattr(w, "name", "?") for b in bases for w in list(getattr(b, "weights", []) or [])]
+        out.append({
+            "id": f"U{number}", "kind": "manual-unroll", "api": "cell calls",
+            "path": site[0] if site else None, "line": site[1] if site else None,
+            "cell": _cell_label(calls[0]["cell"]), "units": [_units(b) for b in bases], "depth": 1,
+            "time_steps": len(calls), "variables": names, "shares_with": [],
+            "initial_state": "given" if calls[0]["state_in"] else "none",
+            "cells_per_step": per_step,
+        })
+    return out
+
+
+def _cell_label(cell) -> str:
+    base = unwrap(cell)
+    return type(base).__name__ if base is cell else f"{type(cell).__name__}({type(base).__name__})"
+
+
+def _units(cell) -> Optional[int]:
+    value = getattr(cell, "units", None)
+    if value is None:
+        value = getattr(cell, "_num_units", None)  # the legacy cells keep their size there
+    return value if isinstance(value, int) else None
