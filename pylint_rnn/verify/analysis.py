@@ -16,7 +16,7 @@ from pylint_rnn.verify.recorder import COPY_OPS, Recorder, closure_variables, un
 def gradient_status(rec: Recorder) -> Dict[int, bool]:
     """id(var) -> whether some objective gives it a gradient, for every variable an objective trains."""
     status: Dict[int, bool] = {}
-    for objective in rec.objectives:
+    for objective in rec.train.objectives:
         for var in objective["vars"]:
             status[id(var)] = status.get(id(var), False) or objective["has_grad"].get(id(var), False)
     return status
@@ -27,7 +27,7 @@ def keras_owners(rec: Recorder) -> Dict[int, tuple]:
 
     The innermost owner wins (a cell rather than the LSTM layer around it)."""
     owners: Dict[int, tuple] = {}
-    for layer, site in list(rec.layer_sites.values()):
+    for layer, site in list(rec.keras.layer_sites.values()):
         try:
             weights = list(layer.weights)
         except Exception:  # a layer that cannot list its weights yet (not built): it owns none
@@ -44,7 +44,7 @@ def add_objective_from_loss(rec: Recorder, loss) -> None:
     tf = rec.tf
     graph = loss.graph
     with graph.as_default():
-        tvars = [r["var"] for r in rec.variables if r["graph"] is graph and r["trainable"]]
+        tvars = [r["var"] for r in rec.graph.variables if r["graph"] is graph and r["trainable"]]
         collection = graph.get_collection(tf.compat.v1.GraphKeys.TRAINABLE_VARIABLES)
         tvars = [v for v in tvars if v in collection] or tvars
         if not tvars:
@@ -53,7 +53,7 @@ def add_objective_from_loss(rec: Recorder, loss) -> None:
 
         grads = gradients_impl.gradients(loss, tvars)
     pairs = list(zip(grads, tvars))
-    rec.objectives.append({"loss": loss, "vars": tvars, "site": None, "optimizer": None, "train_ops": [],
+    rec.train.objectives.append({"loss": loss, "vars": tvars, "site": None, "optimizer": None, "train_ops": [],
                            "kind": "factory-loss", "grad_ops": [],
                            "has_grad": {id(v): g is not None for g, v in pairs}})
 
@@ -76,16 +76,16 @@ def check_no_gradient(rec: Recorder, status: Dict[int, bool]) -> None:
 
     The variables come from the objectives themselves: a variable created inside a tf.function trace is
     made by TensorFlow's own creator, which the creation probe does not see."""
-    owners = keras_owners(rec) if rec.layer_sites else {}
+    owners = keras_owners(rec) if rec.keras.layer_sites else {}
     infos = rec.records_by_id()
-    candidates = {id(v): v for o in rec.objectives for v in o["vars"]}
+    candidates = {id(v): v for o in rec.train.objectives for v in o["vars"]}
     for key, var in candidates.items():
         info = infos.get(key) or {"name": getattr(var, "name", "?"), "site": None,
                                   "trainable": bool(getattr(var, "trainable", True)),
                                   "shape": tuple(getattr(var, "shape", None) or ())}
         if not info["trainable"] or status.get(key, True):
             continue
-        trained_at = sorted({str(o["site"][1]) for o in rec.objectives if key in o["has_grad"] and o["site"]})
+        trained_at = sorted({str(o["site"][1]) for o in rec.train.objectives if key in o["has_grad"] and o["site"]})
         layer, site = owners.get(key, (None, info["site"]))
         owner = f" (layer '{layer.name}')" if layer is not None else ""
         rec.add_finding(
@@ -95,7 +95,7 @@ def check_no_gradient(rec: Recorder, status: Dict[int, bool]) -> None:
             + ": the optimizer never updates it. Connect it to the loss, or create it with trainable=False.",
             site or info["site"], True,
             {"variable": info["name"], "shape": list(info["shape"] or []),
-             "losses": sum(1 for o in rec.objectives if key in o["has_grad"]),
+             "losses": sum(1 for o in rec.train.objectives if key in o["has_grad"]),
              "layer": getattr(layer, "name", None)})
 
 
@@ -111,7 +111,7 @@ def same_rnn(first: dict, second: dict) -> bool:
 def fed_initial_states(rec: Recorder, placeholder) -> List[dict]:
     """The RNN calls whose initial state is the placeholder (possibly through copy ops)."""
     calls = []
-    for call in rec.rnn_calls:
+    for call in rec.graph.rnn_calls:
         for tensor in call["init"]:
             op = tensor.op
             for _ in range(4):
@@ -126,14 +126,14 @@ def fed_initial_states(rec: Recorder, placeholder) -> List[dict]:
 
 def is_carried_state(rec: Recorder, fetched, placeholder) -> bool:
     """Truncated back-propagation: an RNN's own final state fed back into its own initial state."""
-    producers = [call for call in rec.rnn_calls if any(t is fetched for t in call["final"])]
+    producers = [call for call in rec.graph.rnn_calls if any(t is fetched for t in call["final"])]
     consumers = fed_initial_states(rec, placeholder)
     return any(same_rnn(p, c) for p in producers for c in consumers)
 
 
 def check_roundtrip(rec: Recorder) -> None:
     """rnn-placeholder-roundtrip: a fetched value fed back into a training run through a placeholder."""
-    for run in rec.runs:
+    for run in rec.train.runs:
         if not run["objectives"]:
             continue
         trained: Dict[int, bool] = {}
@@ -178,7 +178,7 @@ def _match_fetch(rec: Recorder, run, value):
     """(tensor, run) of the earlier fetch the fed value is (the same array, or an equal one)."""
     import numpy as np
 
-    earlier = [r for r in rec.runs if r["index"] < run["index"] and r["graph"] is run["graph"]]
+    earlier = [r for r in rec.train.runs if r["index"] < run["index"] and r["graph"] is run["graph"]]
     for other in reversed(earlier):
         for tensor, fetched in other["fetched"]:
             if fetched is value:
@@ -195,7 +195,7 @@ def _match_fetch(rec: Recorder, run, value):
 def check_not_shared(rec: Recorder) -> None:
     """rnn-variable-not-shared: a second variable of one shape made at one line in a reusing scope."""
     by_key: Dict[tuple, list] = {}
-    for info in rec.variables:
+    for info in rec.graph.variables:
         if info["graph"] is None or info["site"] is None:
             continue
         key = (id(info["graph"]), info["site"][0], info["site"][1], info["shape"])
@@ -218,13 +218,13 @@ def check_not_shared(rec: Recorder) -> None:
 
 def check_layers_as_timesteps(rec: Recorder) -> None:
     """rnn-layers-as-timesteps: a stack as deep as its input is long, built where one cell was meant."""
-    for call in rec.rnn_calls:
+    for call in rec.graph.rnn_calls:
         for cell in call["cells"]:
             layers, stack = layers_of(cell)
             depth = len(layers)
             if stack is None or depth < 2 or call["time_steps"] != depth:
                 continue
-            built = rec.stacks.get(id(stack), {}).get("site") or call["site"]
+            built = rec.graph.stacks.get(id(stack), {}).get("site") or call["site"]
             rec.add_finding(
                 "rnn-layers-as-timesteps",
                 f"This stack has {depth} layers and its input has {depth} time steps: a {type(stack).__name__} "

@@ -191,8 +191,9 @@ class _AfterImport(importlib.abc.MetaPathFinder):
         self.callback = callback
         self.busy = False
 
-    def find_spec(self, fullname, path=None, target=None):  # pylint: disable=unused-argument  # the finder protocol
+    def find_spec(self, fullname, path=None, target=None):
         """The package's own spec, whose loader calls back once the package has run."""
+        del path, target  # the finder protocol's arguments: the name alone decides
         if fullname not in self.names or self.busy:
             return None
         self.busy = True
@@ -226,7 +227,7 @@ def run_target(cfg: dict, probes: Probes, result: dict) -> TargetRun:
         _load_and_run(cfg, run)
     except StopTarget:
         result["notes"].append(f"stopped when a training step was about to run more than "
-                               f"--max-train-steps {rec.max_train_steps} time(s)")
+                               f"--max-train-steps {rec.train.max_steps} time(s)")
     except TargetTimeout:
         result["status"] = "timeout"
     except (TargetExit, SystemExit) as exc:
@@ -250,9 +251,9 @@ def _watching_imports(rec: Recorder, real_import):
     """builtins.__import__ that notes when the user's code imports TensorFlow or Keras."""
 
     def tracking_import(name, globals=None, locals=None, fromlist=(), level=0):  # pylint: disable=redefined-builtin  # __import__'s own signature
-        if not rec.imported_tf and level == 0 and name.split(".", 1)[0] in _TF_PACKAGES \
+        if not rec.status.imported_tf and level == 0 and name.split(".", 1)[0] in _TF_PACKAGES \
                 and rec.is_user_file((globals or {}).get("__file__") or ""):
-            rec.imported_tf = True
+            rec.status.imported_tf = True
         return real_import(name, globals, locals, fromlist, level)
 
     return tracking_import
@@ -260,7 +261,8 @@ def _watching_imports(rec: Recorder, real_import):
 
 def _used_tensorflow(rec: Recorder, run: TargetRun) -> bool:
     """Did the target import or use TensorFlow or Keras (an import, or anything a probe recorded)?"""
-    if rec.imported_tf or any((rec.variables, rec.layer_sites, rec.runs, rec.objectives, rec.keras_models)):
+    recorded = (rec.graph.variables, rec.keras.layer_sites, rec.train.runs, rec.train.objectives, rec.keras.models)
+    if rec.status.imported_tf or any(recorded):
         return True
     values = list((run.globals or {}).values()) + ([run.returned] if run.factory_called else [])
     return any((getattr(v, "__name__", "") or "").split(".")[0] in _TF_PACKAGES
@@ -359,11 +361,11 @@ def analyse(cfg: dict, probes: Probes, run: TargetRun, result: dict) -> None:
 
     rec = probes.rec
     signal.signal(signal.SIGTERM, _raise_timeout)
-    rec.paused = True  # the checks run the user's models themselves: that is not the target's doing
+    rec.status.paused = True  # the checks run the user's models themselves: that is not the target's doing
     try:
         if run.factory_called and result["status"] == "ok":
             _classify_return(rec, probes, run.returned, result)
-        if cfg["kind"] == "script" and result["status"] == "ok" and not rec.keras_models:
+        if cfg["kind"] == "script" and result["status"] == "ok" and not rec.keras.models:
             # a Keras script that never compiled or trained: the models it left in its globals
             for value in list((run.globals or {}).values()):
                 if probes.keras.is_model(value):
@@ -372,7 +374,7 @@ def analyse(cfg: dict, probes: Probes, run: TargetRun, result: dict) -> None:
         result["layers"] = (structure.rows(rec) + timesteps.rows(rec)
                             + keras_checks.analyze(rec, probes.keras.call_inputs))
         result["checked"] = _checked_summary(rec)
-        if not rec.objectives and not rec.keras_models:
+        if not rec.train.objectives and not rec.keras.models:
             result["notes"].append("no training objective (optimizer, tf.gradients, GradientTape or returned loss) "
                                    "was built: rnn-no-gradient and rnn-placeholder-roundtrip were not checked")
     except TargetTimeout:
@@ -382,22 +384,22 @@ def analyse(cfg: dict, probes: Probes, run: TargetRun, result: dict) -> None:
         internal_error(result, "the analysis failed", exc)
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if rec.internal_errors and result["status"] == "ok":
+    if rec.status.internal_errors and result["status"] == "ok":
         result["status"] = "error"
-        result["error"] = {"kind": "internal", "message": "a probe failed: " + rec.internal_errors[0]}
-    result["notes"].extend("internal error: " + e for e in rec.internal_errors[1:5])
+        result["error"] = {"kind": "internal", "message": "a probe failed: " + rec.status.internal_errors[0]}
+    result["notes"].extend("internal error: " + e for e in rec.status.internal_errors[1:5])
     result["findings"] = sorted(rec.findings, key=lambda f: (f["path"], f["line"], f["symbol"]))
-    result["notes"].extend(rec.notes[:20])
+    result["notes"].extend(rec.status.notes[:20])
 
 
 def _checked_summary(rec: Recorder) -> dict:
     return {
         "objectives": [{"kind": o["kind"], "line": o["site"][1] if o["site"] else None,
-                        "variables": len(o["vars"])} for o in rec.objectives],
-        "variables": len(rec.variables), "rnn_calls": len(rec.rnn_calls),
-        "session_runs": len(rec.runs), "training_runs": rec.training_runs,
-        "keras_models": len(rec.keras_models), "cell_calls": len(rec.cell_calls),
-        "keras_recurrent_calls": sum(e["calls"] for e in rec.layer_calls.values()),
+                        "variables": len(o["vars"])} for o in rec.train.objectives],
+        "variables": len(rec.graph.variables), "rnn_calls": len(rec.graph.rnn_calls),
+        "session_runs": len(rec.train.runs), "training_runs": rec.train.training_runs,
+        "keras_models": len(rec.keras.models), "cell_calls": len(rec.graph.cell_calls),
+        "keras_recurrent_calls": sum(e["calls"] for e in rec.keras.layer_calls.values()),
     }
 
 
@@ -418,5 +420,5 @@ def _classify_return(rec: Recorder, probes: Probes, returned, result: dict) -> N
             f"The factory returned {type(returned).__name__} ({repr(returned)[:120]}); expected a loss tensor, "
             f"a (loss, train_op) pair, or a Keras model.")}
         return
-    if not rec.objectives:
+    if not rec.train.objectives:
         add_objective_from_loss(rec, loss)

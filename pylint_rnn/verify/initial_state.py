@@ -12,14 +12,17 @@ from __future__ import annotations
 
 from typing import Dict, Set
 
-from pylint_rnn.verify.recorder import ASSIGN_OPS, READ_OPS, VAR_OPS, Recorder, closure_variables
+from pylint_rnn.verify.recorder import (ASSIGN_OPS, COPY_OPS, READ_OPS, VAR_OPS, Recorder, closure_variables,
+                                        underlying_variable)
 
 
 def check(rec: Recorder, status: Dict[int, bool]) -> None:
-    """Both forms, for every recorded RNN call that was given an initial state."""
+    """Both forms, for every recorded RNN call that was given an initial state (and the frozen form for the
+    Keras layers whose initial state the graph -- a tf.function's or TF1's -- shows)."""
+    _check_keras(rec, status)
     infos = rec.records_by_id()
     written = _WrittenVariables(rec)
-    for call in rec.rnn_calls:
+    for call in rec.graph.rnn_calls:
         if not call["init"]:
             continue
         state_vars = closure_variables(rec, call["init"], call["graph"], copy_only=True)
@@ -94,12 +97,12 @@ class _WrittenVariables:
         self.rec = rec
         self._assigned: Dict[int, Set[str]] = {}
         self._fed: Set[str] = set()
-        for run in rec.runs:
+        for run in rec.train.runs:
             self._fed.update(tensor.op.name for tensor, _ in run["feeds"])
 
     def ever(self, var, graph) -> bool:
         """Is the variable ever assigned, fed or loaded?"""
-        if id(var) in self.rec.assigned:
+        if id(var) in self.rec.graph.assigned:
             return True
         if var.op.name in self._assigned_in(graph):
             return True
@@ -127,7 +130,7 @@ class _WrittenVariables:
         if id(graph) not in self._assigned:
             names = set()
             initializers = {getattr(getattr(info["var"], "initializer", None), "name", None)
-                            for info in self.rec.variables if info["graph"] is graph}
+                            for info in self.rec.graph.variables if info["graph"] is graph}
             for op in graph.get_operations():
                 if op.type not in ASSIGN_OPS or not op.inputs:
                     continue
@@ -138,3 +141,61 @@ class _WrittenVariables:
                     names.add(target.name)
             self._assigned[id(graph)] = names
         return self._assigned[id(graph)]
+
+
+# ---------------------------------------------------------------------------------------- Keras layers
+def _check_keras(rec: Recorder, status: Dict[int, bool]) -> None:
+    """A Keras recurrent layer started from a non-trainable variable nothing assigns: the frozen form.
+
+    The variable is found when it is passed itself, or when the call was traced (``fit``, ``tf.function``,
+    TF1): the initial-state tensor copies a variable read, whose handle the traced function captured."""
+    infos = rec.records_by_id()
+    for entry in list(rec.keras.layer_calls.values()):
+        for tensors in entry["initial_states"]:
+            for var in variables_behind(rec, tensors):
+                info = infos.get(id(var))
+                if bool(getattr(var, "trainable", True)) or id(var) in rec.graph.assigned \
+                        or status.get(id(var), False) or info is None:
+                    continue
+                rec.add_finding(
+                    "rnn-untrained-initial-state",
+                    f"Variable '{info['name']}' is the initial state of Keras layer '{entry['layer'].name}', but it "
+                    f"is not trainable and nothing assigns it: the layer always starts from its initial value, so "
+                    f"this initial state never learns. Make the weight trainable (shape [1, units], tiled to the "
+                    f"batch), or leave initial_state out if a zero state is meant.",
+                    info["site"], True, {"variable": info["name"], "layer": entry["layer"].name,
+                                         "trainable": False, "written": False})
+
+
+def variables_behind(rec: Recorder, tensors) -> list:
+    """The variables the initial-state tensors are (or copy, through reads, tiles, reshapes ...)."""
+    known = {id(underlying_variable(v)): underlying_variable(v) for o in rec.train.objectives for v in o["vars"]}
+    known.update({id(info["var"]): info["var"] for info in rec.graph.variables})
+    found = []
+    handles = {id(getattr(v, "handle", None)): v for v in known.values() if getattr(v, "handle", None) is not None}
+    for tensor in tensors:
+        var = known.get(id(underlying_variable(tensor)))
+        if var is None and hasattr(tensor, "op") and hasattr(tensor, "graph"):
+            var = _copied_variable(tensor, handles)
+        if var is not None and all(var is not f for f in found):
+            found.append(var)
+    return found
+
+
+def _copied_variable(tensor, handles: Dict[int, object]):
+    """The variable whose read a graph tensor copies; a tf.function's captured handle is followed outside."""
+    frontier = [tensor.op]
+    for _ in range(8):
+        reads = [op for op in frontier if op.type == "ReadVariableOp" and op.inputs]
+        for read in reads:
+            handle = read.inputs[0]
+            captured = dict((id(inner), outer) for outer, inner in getattr(handle.graph, "captures", []))
+            outer = captured.get(id(handle))
+            if outer is not None and id(outer) in handles:
+                return handles[id(outer)]
+        # a tile, reshape or cast copies its first input; a stack or concatenation copies them all
+        frontier = [t.op for op in frontier if op.type in COPY_OPS
+                    for t in (op.inputs if op.type in ("Pack", "ConcatV2") else op.inputs[:1])]
+        if not frontier:
+            return None
+    return None

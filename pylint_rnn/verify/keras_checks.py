@@ -62,20 +62,20 @@ def model_layers(model) -> list:
 
 def _site_of(rec: Recorder, layer):
     """(path, line, function) where the user's code built the layer, or None."""
-    entry = rec.layer_sites.get(id(layer)) if layer is not None else None
+    entry = rec.keras.layer_sites.get(id(layer)) if layer is not None else None
     return entry[1] if entry else None
 
 
 def analyze(rec: Recorder, model_inputs: Dict[int, object]) -> List[dict]:
     """Every Keras check (findings go to ``rec``); -> the structure rows of the recurrent layers."""
-    per_model = {id(m): model_layers(m) for m in rec.keras_models}
+    per_model = {id(m): model_layers(m) for m in rec.keras.models}
     recurrent, seen = [], set()
     for layer in [lay for layers in per_model.values() for lay in layers] + [
-            e["layer"] for e in rec.layer_calls.values()]:
+            e["layer"] for e in rec.keras.layer_calls.values()]:
         if is_recurrent(layer) and id(layer) not in seen:
             seen.add(id(layer))
             recurrent.append(layer)
-    for model in rec.keras_models:
+    for model in rec.keras.models:
         check_no_gradient(rec, model, per_model[id(model)], model_inputs.get(id(model)))
         check_identical_parallel_layers(rec, per_model[id(model)])
     check_cell_in_several_layers(rec, recurrent)
@@ -86,7 +86,7 @@ def analyze(rec: Recorder, model_inputs: Dict[int, object]) -> List[dict]:
 # ---------------------------------------------------------------------------------------- gradients
 def check_no_gradient(rec: Recorder, model, layers, recorded_input) -> None:
     """rnn-no-gradient for a model no objective covers (never trained): a weight the outputs do not use."""
-    covered = {id(v) for o in rec.objectives for v in o["vars"]}
+    covered = {id(v) for o in rec.train.objectives for v in o["vars"]}
     weights = list(getattr(model, "trainable_weights", []))
     if not weights or any(id(underlying_variable(w)) in covered for w in weights):
         return  # the model was trained: the objectives' own gradients decided
@@ -101,7 +101,7 @@ def check_no_gradient(rec: Recorder, model, layers, recorded_input) -> None:
     try:
         grads = _output_gradients(tf, model, x, weights)
     except Exception as exc:  # the user's model failed on our input: a limit of this check, not our error
-        rec.notes.append(f"could not run model '{getattr(model, 'name', '?')}' to check its gradients: "
+        rec.status.notes.append(f"could not run model '{getattr(model, 'name', '?')}' to check its gradients: "
                          f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}")
         return
     for weight, grad in zip(weights, grads):
@@ -218,7 +218,7 @@ def check_built_in_call(rec: Recorder) -> None:
     """A recurrent layer built inside a model's call() that the model does not track: never trained, new
     random weights on every call. Proved by calling the model twice more on the input it was first given."""
     groups: Dict[tuple, list] = {}
-    for created in rec.created_in_call:
+    for created in rec.keras.created_in_call:
         if not is_recurrent(created["layer"]):
             continue
         groups.setdefault((id(created["owner"]), created["site"][:2]), []).append(created)
@@ -241,7 +241,7 @@ def _output_difference(rec: Recorder, created: dict):
         return max(float(tf.reduce_max(tf.abs(tf.cast(a, tf.float32) - tf.cast(b, tf.float32))))
                    for a, b in zip(first, second))
     except Exception as exc:  # the user's model failed on a second call: say so, the finding stands
-        rec.notes.append(f"could not call {type(created['owner']).__name__} again to compare its outputs: "
+        rec.status.notes.append(f"could not call {type(created['owner']).__name__} again to compare its outputs: "
                          f"{type(exc).__name__}")
         return None
 
@@ -253,7 +253,7 @@ def structure_rows(rec: Recorder, layers) -> List[dict]:
     for layer in layers:
         cells, stack = _cells_of(layer)
         site = _site_of(rec, layer)
-        entry = rec.layer_calls.get(id(layer)) or {}
+        entry = rec.keras.layer_calls.get(id(layer)) or {}
         weights = {id(w) for w in getattr(layer, "weights", [])}
         shares = [o.name for o in layers if o is not layer and weights & {id(w) for w in getattr(o, "weights", [])}]
         nodes = len(_inbound_nodes(layer))
@@ -295,7 +295,7 @@ def describe_initial_state(rec: Recorder, tensors) -> str:
 
 
 def _state_source(rec: Recorder, tensor) -> str:
-    for entry in rec.layer_calls.values():
+    for entry in rec.keras.layer_calls.values():
         if any(out is tensor for out in entry["outputs"]):
             return f"state of {entry['layer'].name}"
     history = getattr(tensor, "_keras_history", None)  # Keras records the producing layer there only
@@ -306,6 +306,12 @@ def _state_source(rec: Recorder, tensor) -> str:
         if type(producer).__name__ == "InputLayer":
             return f"input {producer.name}"
         return f"computed by {producer.name}"
-    if hasattr(tensor, "assign") and hasattr(tensor, "trainable"):
-        return f"variable {tensor.name} ({'trainable' if tensor.trainable else 'non-trainable'})"
+    from pylint_rnn.verify.initial_state import variables_behind
+
+    variables = variables_behind(rec, [tensor])
+    if variables:
+        var = variables[0]
+        kind = "trainable" if getattr(var, "trainable", True) else "non-trainable"
+        return f"{'variable' if var is underlying_variable(tensor) else 'computed from variable'} " \
+               f"{var.name.split(':')[0]} ({kind})"
     return "a tensor"

@@ -115,7 +115,7 @@ class GraphProbes:
 
         def creator(next_creator=None, **kwargs):
             var = original(next_creator, **kwargs)
-            if probe.rec.paused:
+            if probe.rec.status.paused:
                 return var
             with probe.rec.guard("variable probe"):
                 probe.on_variable(var)
@@ -135,7 +135,7 @@ class GraphProbes:
         if site is None and graph_mode:
             site = self.rec.op_site(var.op)
         shape = var.shape
-        self.rec.variables.append({
+        self.rec.graph.variables.append({
             "var": var, "name": var.name,
             "shape": tuple(shape.as_list()) if shape.rank is not None else None,
             "trainable": bool(getattr(var, "trainable", True)),
@@ -149,7 +149,7 @@ class GraphProbes:
 
         @functools.wraps(original)
         def assign(var, *args, **kwargs):
-            probe.rec.assigned.setdefault(id(var), var)
+            probe.rec.graph.assigned.setdefault(id(var), var)
             return original(var, *args, **kwargs)
 
         return assign
@@ -168,7 +168,7 @@ class GraphProbes:
 
     def on_stack(self, stack, cells, site) -> None:
         """A stack of cells was built: one cell object in several layers is rnn-same-cell-stacked."""
-        self.rec.stacks[id(stack)] = {"cell": stack, "cells": cells, "site": site}
+        self.rec.graph.stacks[id(stack)] = {"cell": stack, "cells": cells, "site": site}
         report_same_cell_stacked(self.rec, stack, cells, site)
 
     # ------------------------------------------------------------------ RNN functions
@@ -178,7 +178,7 @@ class GraphProbes:
 
         @functools.wraps(original)
         def wrapper(*args, **kwargs):
-            if probe.in_rnn or probe.rec.paused:
+            if probe.in_rnn or probe.rec.status.paused:
                 return original(*args, **kwargs)
             site = probe.rec.user_site()
             try:
@@ -224,8 +224,8 @@ class GraphProbes:
         else:
             cells, init = [bound.get("cell")], [bound.get("initial_state")]
         final = flat_tensors(tf, out[1:] if kind == "static_bidirectional_rnn" else out[1])
-        self.rec.rnn_calls.append({
-            "index": len(self.rec.rnn_calls), "api": kind, "cells": cells, "site": site,
+        self.rec.graph.rnn_calls.append({
+            "index": len(self.rec.graph.rnn_calls), "api": kind, "cells": cells, "site": site,
             "time_steps": _time_steps(tf, kind, bound), "init": flat_tensors(tf, [i for i in init if i is not None]),
             "init_given": any(i is not None for i in init), "final": final,
             "variables": self._variables_read(graph, ops_before), "graph": graph,
@@ -249,7 +249,7 @@ class GraphProbes:
         probe = self
 
         def __call__(cell, inputs, state, *args, **kwargs):
-            if probe.in_rnn or probe.rec.paused or not probe.rec.called_from_user(1):
+            if probe.in_rnn or probe.rec.status.paused or not probe.rec.called_from_user(1):
                 return original(cell, inputs, state, *args, **kwargs)
             out = original(cell, inputs, state, *args, **kwargs)
             with probe.rec.guard("cell call probe"):
@@ -261,11 +261,11 @@ class GraphProbes:
 
 def record_cell_call(rec: Recorder, cell, inputs, state, out) -> None:
     """A cell called by the user's own code: ``output, new_state = cell(inputs, state)``."""
-    if len(rec.cell_calls) >= MAX_CELL_CALLS:
+    if len(rec.graph.cell_calls) >= MAX_CELL_CALLS:
         return
     tf = rec.tf
     new_state = out[1] if isinstance(out, (tuple, list)) and len(out) == 2 else None
-    rec.cell_calls.append({
+    rec.graph.cell_calls.append({
         "cell": cell, "site": rec.user_site(), "inputs": flat_tensors(tf, inputs),
         "state_in": flat_tensors(tf, state), "state_out": flat_tensors(tf, new_state),
         "output": flat_tensors(tf, out[0] if new_state is not None else out),

@@ -85,8 +85,8 @@ class KerasProbes:
         return bool(self.model_classes) and not isinstance(value, type) and isinstance(value, self.model_classes)
 
     def remember_model(self, model) -> None:
-        if not any(m is model for m in self.rec.keras_models):
-            self.rec.keras_models.append(model)
+        if not any(m is model for m in self.rec.keras.models):
+            self.rec.keras.models.append(model)
 
     def is_user_type(self, obj) -> bool:
         """Is the object's class defined in the user's code (a model or layer of theirs)?"""
@@ -105,10 +105,10 @@ class KerasProbes:
         probe = self
 
         def __init__(layer, *args, **kwargs):
-            first = id(layer) not in probe.rec.layer_sites and not probe.rec.paused
+            first = id(layer) not in probe.rec.keras.layer_sites and not probe.rec.status.paused
             if first:
                 site = probe.rec.user_site()
-                probe.rec.layer_sites[id(layer)] = (layer, site)
+                probe.rec.keras.layer_sites[id(layer)] = (layer, site)
                 with probe.rec.guard("Keras layer probe"):
                     probe.on_construction(layer, site)
             return original(layer, *args, **kwargs)
@@ -124,9 +124,9 @@ class KerasProbes:
         frame = self.rec.user_frame()
         if frame is None or frame.f_locals.get("self") is not owner or frame.f_code.co_name in ("__init__", "build"):
             return  # built by a helper of the owner, or where Keras tracks it
-        earlier = [c for c in self.rec.created_in_call
+        earlier = [c for c in self.rec.keras.created_in_call
                    if c["owner"] is owner and c["site"][:2] == site[:2] and is_recurrent(c["layer"])]
-        self.rec.created_in_call.append({"layer": layer, "owner": owner, "site": site,
+        self.rec.keras.created_in_call.append({"layer": layer, "owner": owner, "site": site,
                                          "input": self.call_inputs.get(id(owner))})
         if earlier:  # a second call of the model builds it again: proven even if the target fails next
             report_built_in_call(self.rec, earlier[0], len(earlier) + 1, None)
@@ -137,7 +137,7 @@ class KerasProbes:
         def __init__(stack, cells, *args, **kwargs):
             original(stack, cells, *args, **kwargs)
             with probe.rec.guard("Keras stacked cells probe"):
-                site = probe.rec.layer_sites.get(id(stack), (None, None))[1]
+                site = probe.rec.keras.layer_sites.get(id(stack), (None, None))[1]
                 report_same_cell_stacked(probe.rec, stack, list(cells), site)
 
         return __init__
@@ -147,7 +147,7 @@ class KerasProbes:
         probe = self
 
         def __call__(layer, *args, **kwargs):
-            if probe.rec.paused:
+            if probe.rec.status.paused:
                 return original(layer, *args, **kwargs)
             user_layer = probe.is_user_type(layer)
             recurrent = is_recurrent(layer)
@@ -178,12 +178,13 @@ class KerasProbes:
     def on_recurrent_call(self, layer, args, kwargs, out) -> None:
         """A recurrent layer was applied: input shape, initial state and outputs, for the structure table."""
         tf = self.rec.tf
-        entry = self.rec.layer_calls.setdefault(id(layer), {"layer": layer, "calls": 0, "shapes": [], "sites": [],
+        entry = self.rec.keras.layer_calls.setdefault(id(layer), {"layer": layer, "calls": 0, "shapes": [], "sites": [],
                                                             "initial_states": [], "outputs": []})
         entry["calls"] += 1
-        site = self.rec.user_site()
-        if site is not None and site[:2] not in entry["sites"]:
-            entry["sites"].append(site[:2])
+        frame = self.rec.user_frame()  # two calls on one line are two places: the bytecode offset tells them apart
+        place = (frame.f_code.co_filename, frame.f_lineno, frame.f_lasti) if frame is not None else None
+        if place is not None and place not in entry["sites"]:
+            entry["sites"].append(place)
         inputs = args[0] if args else kwargs.get("inputs")
         flat = flat_tensors(tf, inputs)
         entry["shapes"].append(_shape(flat[0]) if flat else None)
@@ -198,7 +199,7 @@ class KerasProbes:
 
         def fit(model, *args, **kwargs):
             probe.remember_model(model)
-            if probe.rec.max_train_steps <= 0:
+            if probe.rec.train.max_steps <= 0:
                 raise StopTarget()
             callback = probe.stop_callback(model)
             if callback is not None:
@@ -212,7 +213,7 @@ class KerasProbes:
 
         def method(model, *args, **kwargs):
             probe.remember_model(model)
-            if original.__name__ == "train_on_batch" and probe.rec.max_train_steps <= 0:
+            if original.__name__ == "train_on_batch" and probe.rec.train.max_steps <= 0:
                 raise StopTarget()
             return original(model, *args, **kwargs)
 
@@ -229,7 +230,7 @@ class KerasProbes:
                 from tf_keras.src.callbacks import Callback
         except ImportError:
             return None
-        limit = self.rec.max_train_steps
+        limit = self.rec.train.max_steps
         rec = self.rec
 
         class StopAfterSteps(Callback):
@@ -241,7 +242,7 @@ class KerasProbes:
 
             def on_train_batch_end(self, batch, logs=None):
                 self.batches += 1
-                rec.training_runs = max(rec.training_runs, self.batches)
+                rec.train.training_runs = max(rec.train.training_runs, self.batches)
                 if self.batches >= limit:
                     raise StopTarget()
 

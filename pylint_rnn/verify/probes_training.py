@@ -16,6 +16,7 @@ batches.
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from typing import Dict, List
 
 from pylint_rnn.verify.recorder import ASSIGN_OPS, Recorder, StopTarget, underlying_variable
@@ -30,19 +31,19 @@ def is_variable(value) -> bool:
     return hasattr(value, "handle") and hasattr(value, "assign") or type(value).__name__ == "RefVariable"
 
 
-class TrainingProbes:  # pylint: disable=too-many-instance-attributes  # the state of the step accounting
+class TrainingProbes:
     """Objectives and training steps."""
 
     def __init__(self, rec: Recorder):
         self.rec = rec
         self.step_counts: Dict[tuple, int] = {}
-        self.in_optimizer = 0  # inside compute_gradients: its own tf.gradients is not a second objective
-        self.in_apply = 0  # inside a Keras apply_gradients (subclasses call the base class's)
-        self.in_run = 0
-        self.in_function = 0  # inside a tf.function call: what happens there is traced, not a step
+        # How deep we are inside: compute_gradients (its own tf.gradients is not a second objective), a Keras
+        # apply_gradients (subclasses call the base class's), Session.run, a tf.function call (what happens
+        # there is traced, not a step).
+        self.depth: Counter = Counter()
         self.trace_events = 0  # gradients and optimizer steps seen while tracing
         self.training_functions = set()
-        self._run_cache: Dict[tuple, list] = {}
+        self._run_cache: Dict[tuple, list] = {}  # (graph, fetches, version of the train-op registry) -> objectives
         self._registry_version = 0
 
     # ------------------------------------------------------------------ install
@@ -87,17 +88,17 @@ class TrainingProbes:  # pylint: disable=too-many-instance-attributes  # the sta
     # ------------------------------------------------------------------ steps
     def eager(self) -> bool:
         """Are we outside any graph being built (so a call is a step that runs now)?"""
-        return not self.in_function and self.rec.tf.executing_eagerly()
+        return not self.depth["function"] and self.rec.tf.executing_eagerly()
 
     def before_step(self, key: tuple) -> None:
         """Stop the target when the step ``key`` already ran --max-train-steps times."""
-        if self.step_counts.get(key, 0) >= self.rec.max_train_steps:
+        if self.step_counts.get(key, 0) >= self.rec.train.max_steps:
             raise StopTarget()
 
     def after_step(self, key: tuple, counts: bool = True) -> None:
         self.step_counts[key] = self.step_counts.get(key, 0) + 1
         if counts:
-            self.rec.training_runs += 1
+            self.rec.train.training_runs += 1
 
     def site_key(self, kind: str) -> tuple:
         """A step is known by where the user's code takes it."""
@@ -116,13 +117,13 @@ class TrainingProbes:  # pylint: disable=too-many-instance-attributes  # the sta
             has_grad[id(var)] = has_grad.get(id(var), False) or grad is not None
         objective = {"loss": loss, "vars": [var for _, var in pairs], "has_grad": has_grad, "site": site,
                      "optimizer": optimizer, "train_ops": [], "kind": kind, "grad_ops": []}
-        self.rec.objectives.append(objective)
+        self.rec.train.objectives.append(objective)
         return objective
 
     def add_train_op(self, objective, op) -> None:
         """``op`` applies the objective's gradients: a Session.run that fetches it is a training run."""
         objective["train_ops"].append(op)
-        self.rec.train_ops[(id(op.graph), op.name)] = objective
+        self.rec.train.train_ops[(id(op.graph), op.name)] = objective
         self._registry_version += 1
 
     def _wrap_compute_gradients(self, original):
@@ -130,11 +131,11 @@ class TrainingProbes:  # pylint: disable=too-many-instance-attributes  # the sta
 
         def compute_gradients(opt, loss, *args, **kwargs):
             site = probe.rec.user_site()
-            probe.in_optimizer += 1
+            probe.depth["optimizer"] += 1
             try:
                 pairs = original(opt, loss, *args, **kwargs)
             finally:
-                probe.in_optimizer -= 1
+                probe.depth["optimizer"] -= 1
             with probe.rec.guard("compute_gradients probe"):
                 if not callable(loss):
                     pairs = list(pairs)
@@ -159,7 +160,7 @@ class TrainingProbes:  # pylint: disable=too-many-instance-attributes  # the sta
     def on_tf1_apply(self, opt, pairs, op) -> None:
         """Link the train op to the objective whose gradients it applies (or record a new one)."""
         variables = {id(var) for _, var in pairs}
-        objective = next((o for o in reversed(self.rec.objectives)
+        objective = next((o for o in reversed(self.rec.train.objectives)
                           if o["optimizer"] is opt and variables <= set(o["has_grad"])), None)
         if objective is None:  # gradients computed by hand (tf.gradients, clipped ...)
             objective = self.add_objective("apply_gradients", None, pairs, self.rec.user_site(), optimizer=opt)
@@ -172,7 +173,7 @@ class TrainingProbes:  # pylint: disable=too-many-instance-attributes  # the sta
         def gradients(ys, xs, *args, **kwargs):
             site = probe.rec.user_site()
             grads = original(ys, xs, *args, **kwargs)
-            if not probe.in_optimizer and not probe.rec.paused:
+            if not probe.depth["optimizer"] and not probe.rec.status.paused:
                 with probe.rec.guard("tf.gradients probe"):
                     probe.on_gradients(ys, xs, grads, site)
             return grads
@@ -201,7 +202,7 @@ class TrainingProbes:  # pylint: disable=too-many-instance-attributes  # the sta
         probe = self
 
         def gradient(tape, target, sources, *args, **kwargs):
-            if probe.rec.paused:
+            if probe.rec.status.paused:
                 return original(tape, target, sources, *args, **kwargs)
             eager = probe.eager()
             key = probe.site_key("tape") if eager else None
@@ -234,17 +235,17 @@ class TrainingProbes:  # pylint: disable=too-many-instance-attributes  # the sta
 
         def apply_gradients(opt, grads_and_vars, *args, **kwargs):
             pairs = list(grads_and_vars)  # TensorFlow would consume an iterator before we could read it
-            if probe.in_apply or probe.rec.paused:
+            if probe.depth["apply"] or probe.rec.status.paused:
                 return original(opt, pairs, *args, **kwargs)
             eager = probe.eager()
             key = probe.site_key("apply") if eager else None
             if eager:
                 probe.before_step(key)
-            probe.in_apply += 1
+            probe.depth["apply"] += 1
             try:
                 out = original(opt, pairs, *args, **kwargs)
             finally:
-                probe.in_apply -= 1
+                probe.depth["apply"] -= 1
             if eager:
                 probe.after_step(key)
             else:
@@ -258,17 +259,17 @@ class TrainingProbes:  # pylint: disable=too-many-instance-attributes  # the sta
         probe = self
 
         def __call__(function, *args, **kwargs):
-            if probe.rec.paused or not probe.eager():
+            if probe.rec.status.paused or not probe.eager():
                 return original(function, *args, **kwargs)
             key = ("function", id(function))
             if key in probe.training_functions:
                 probe.before_step(key)
             events = probe.trace_events
-            probe.in_function += 1
+            probe.depth["function"] += 1
             try:
                 out = original(function, *args, **kwargs)
             finally:
-                probe.in_function -= 1
+                probe.depth["function"] -= 1
             if probe.trace_events != events:
                 probe.training_functions.add(key)  # its trace computed gradients or applied them
             if key in probe.training_functions:
@@ -282,7 +283,7 @@ class TrainingProbes:  # pylint: disable=too-many-instance-attributes  # the sta
         probe = self
 
         def run(sess, fetches, feed_dict=None, options=None, run_metadata=None):
-            if probe.in_run or probe.rec.paused:
+            if probe.depth["run"] or probe.rec.status.paused:
                 return original(sess, fetches, feed_dict, options, run_metadata)
             site = probe.rec.user_site()
             objectives = []
@@ -290,14 +291,14 @@ class TrainingProbes:  # pylint: disable=too-many-instance-attributes  # the sta
                 objectives = probe.training_objectives(sess.graph, fetches)
             key = ("run", site[:2] if site else None, tuple(sorted(id(o) for o in objectives)))
             call = (site, sess.graph, fetches, feed_dict)
-            if objectives and probe.step_counts.get(key, 0) >= probe.rec.max_train_steps:
+            if objectives and probe.step_counts.get(key, 0) >= probe.rec.train.max_steps:
                 probe.record_run(call, None, objectives)
                 raise StopTarget()
-            probe.in_run += 1
+            probe.depth["run"] += 1
             try:
                 result = original(sess, fetches, feed_dict, options, run_metadata)
             finally:
-                probe.in_run -= 1
+                probe.depth["run"] -= 1
             probe.record_run(call, result, objectives)
             if objectives:
                 probe.after_step(key)
@@ -321,7 +322,7 @@ class TrainingProbes:  # pylint: disable=too-many-instance-attributes  # the sta
         return self._run_cache[cache_key]
 
     def _walk_for_objectives(self, graph, start) -> List[dict]:
-        grad_ops = {key: o for o in self.rec.objectives for key in o["grad_ops"]}
+        grad_ops = {key: o for o in self.rec.train.objectives for key in o["grad_ops"]}
         found, seen = [], set()
         stack = [(op, False) for op in start]
         while stack and len(seen) < _WALK_LIMIT:
@@ -329,7 +330,7 @@ class TrainingProbes:  # pylint: disable=too-many-instance-attributes  # the sta
             if (op.name, updating) in seen:
                 continue
             seen.add((op.name, updating))
-            objective = self.rec.train_ops.get((id(graph), op.name))
+            objective = self.rec.train.train_ops.get((id(graph), op.name))
             if objective is None and updating:
                 objective = grad_ops.get((id(graph), op.name))
             if objective is not None:
@@ -348,11 +349,11 @@ class TrainingProbes:  # pylint: disable=too-many-instance-attributes  # the sta
         (placeholder -> value), for the round trips."""
         site, graph, fetches, feed_dict = call
         with self.rec.guard("Session.run probe"):
-            self.rec.runs.append({"index": len(self.rec.runs), "site": site, "graph": graph,
+            self.rec.train.runs.append({"index": len(self.rec.train.runs), "site": site, "graph": graph,
                                   "fetched": self._fetched(graph, fetches, result),
                                   "feeds": self._feeds(graph, feed_dict), "objectives": objectives})
-            if len(self.rec.runs) > 200:  # keep memory bounded on long scripts
-                self.rec.runs[len(self.rec.runs) - 201]["fetched"] = []
+            if len(self.rec.train.runs) > 200:  # keep memory bounded on long scripts
+                self.rec.train.runs[len(self.rec.train.runs) - 201]["fetched"] = []
 
     def _fetched(self, graph, fetches, result) -> list:
         import numpy as np

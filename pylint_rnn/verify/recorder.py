@@ -12,6 +12,7 @@ import contextlib
 import inspect
 import os
 import sys
+from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 Site = Tuple[str, int, str]  # (real path, line, function name) of a frame in the user's code
@@ -42,39 +43,61 @@ COPY_OPS = READ_OPS | {"Reshape", "Tile", "ExpandDims", "Squeeze", "Cast", "Stop
                        "Pack", "ConcatV2", "Concat", "Transpose", "Fill", "BroadcastTo", "Const"}
 ASSIGN_OPS = frozenset({"Assign", "AssignVariableOp", "AssignAdd", "AssignSub", "AssignAddVariableOp",
                         "AssignSubVariableOp", "ScatterUpdate", "ResourceScatterUpdate"})
-MAX_CELL_CALLS = 5000
+MAX_CELL_CALLS = 5000  # manual cell calls kept (a long eager loop calls one cell many times)
 # TensorFlow's implementation packages: not API modules, and many (skipped when patching the API).
 _TF_INTERNALS = ("tensorflow.python", "tensorflow.core", "tensorflow.compiler", "tensorflow.lite",
-                 "tensorflow.tools", "tensorflow.security", "tensorflow.dtensor", "tensorflow.include")  # manual cell calls kept (a long eager loop calls one cell many times)
+                 "tensorflow.tools", "tensorflow.security", "tensorflow.dtensor", "tensorflow.include")
 
 
-class Recorder:  # pylint: disable=too-many-instance-attributes  # one list per kind of record: the point
-    """The records of one run of the target, and the user-code boundary every probe needs."""
+@dataclass
+class GraphRecords:
+    """What builds the model: variables, RNN calls, stacks of cells, cells the user's code calls."""
 
-    def __init__(self, user_root: str, max_train_steps: int):
+    variables: List[dict] = field(default_factory=list)  # var, name, shape, trainable, reuse, scope, site, graph
+    rnn_calls: List[dict] = field(default_factory=list)  # see probes_graph.GraphProbes.on_call
+    stacks: Dict[int, dict] = field(default_factory=dict)  # id(stack cell) -> {"cell", "cells", "site"}
+    cell_calls: List[dict] = field(default_factory=list)  # cells called by the user's own code (manual unrolls)
+    assigned: Dict[int, Any] = field(default_factory=dict)  # id(variable) -> variable, assigned from Python
+
+
+@dataclass
+class TrainingRecords:
+    """How the model is trained: objectives, train ops, Session.run calls, steps taken."""
+
+    max_steps: int = 1  # --max-train-steps
+    objectives: List[dict] = field(default_factory=list)  # loss, vars, has_grad{id: bool}, site, train_ops, kind
+    train_ops: Dict[tuple, dict] = field(default_factory=dict)  # (id(graph), op name) -> objective
+    runs: List[dict] = field(default_factory=list)  # Session.run records
+    training_runs: int = 0
+
+
+@dataclass
+class KerasRecords:
+    """Keras layers (where built, how called) and the models the target compiled, trained or returned."""
+
+    layer_sites: Dict[int, tuple] = field(default_factory=dict)  # id(layer or cell) -> (layer, site)
+    layer_calls: Dict[int, dict] = field(default_factory=dict)  # id(recurrent layer) -> its calls
+    created_in_call: List[dict] = field(default_factory=list)  # layers built while a user model ran call()
+    models: List[Any] = field(default_factory=list)
+
+
+@dataclass
+class RunStatus:
+    """What the run says about itself: notes, the verifier's own errors, whether TensorFlow was imported."""
+
+    notes: List[str] = field(default_factory=list)
+    internal_errors: List[str] = field(default_factory=list)
+    imported_tf: bool = False
+    paused: bool = False  # while the verifier runs the user's model itself: nothing is recorded
+
+
+class UserCode:
+    """The boundary between the user's code (files below the target's root) and everything else."""
+
+    def __init__(self, user_root: str):
         self.user_root = os.path.realpath(user_root)
-        self.max_train_steps = max_train_steps
-        self.tf: Any = None  # the real tensorflow module, once imported
         self._verify_dir = os.path.dirname(os.path.realpath(__file__))
         self._user_cache: Dict[str, bool] = {}
-        self.variables: List[dict] = []  # var, name, shape, trainable, reuse, scope, site, graph, op_name
-        self.rnn_calls: List[dict] = []  # see probes_graph.RnnProbe.on_call
-        self.stacks: Dict[int, dict] = {}  # id(stack cell) -> {"cell", "cells", "site"}
-        self.cell_calls: List[dict] = []  # cells called by the user's own code (manual unrolls)
-        self.objectives: List[dict] = []  # loss, vars, has_grad{id: bool}, site, optimizer, train_ops, kind
-        self.train_ops: Dict[tuple, dict] = {}  # (id(graph), op name) -> objective
-        self.runs: List[dict] = []  # Session.run records
-        self.training_runs = 0
-        self.layer_sites: Dict[int, tuple] = {}  # id(Keras layer or cell) -> (layer, site)
-        self.layer_calls: Dict[int, dict] = {}  # id(recurrent Keras layer) -> its calls (shapes, states)
-        self.created_in_call: List[dict] = []  # recurrent layers built while a user model ran call()
-        self.keras_models: List[Any] = []
-        self.assigned: Dict[int, Any] = {}  # id(variable) -> variable, for variables assigned in Python
-        self.findings: List[dict] = []
-        self.notes: List[str] = []
-        self.internal_errors: List[str] = []
-        self.imported_tf = False
-        self.paused = False  # while the verifier runs the user's model itself: nothing is recorded
 
     # ------------------------------------------------------------------ the user's code
     def is_user_file(self, filename: str) -> bool:
@@ -124,6 +147,20 @@ class Recorder:  # pylint: disable=too-many-instance-attributes  # one list per 
         """Where the user's code created a graph op."""
         return self.traceback_site(getattr(op, "traceback", None))
 
+
+
+class Recorder(UserCode):
+    """The records of one run of the target, by section, and the services every probe shares."""
+
+    def __init__(self, user_root: str, max_train_steps: int):
+        super().__init__(user_root)
+        self.tf: Any = None  # the real tensorflow module, once imported
+        self.graph = GraphRecords()
+        self.train = TrainingRecords(max_steps=max_train_steps)
+        self.keras = KerasRecords()
+        self.status = RunStatus()
+        self.findings: List[dict] = []
+
     # ------------------------------------------------------------------ findings and errors
     def add_finding(self, symbol: str, message: str, site: Optional[Site], confirmed: bool = True,
                     details: Optional[dict] = None) -> None:
@@ -147,7 +184,7 @@ class Recorder:  # pylint: disable=too-many-instance-attributes  # one list per 
         try:
             yield
         except Exception as exc:
-            self.internal_errors.append(f"{what}: {type(exc).__name__}: {exc}".splitlines()[0][:300])
+            self.status.internal_errors.append(f"{what}: {type(exc).__name__}: {exc}".splitlines()[0][:300])
 
     # ------------------------------------------------------------------ patching
     @staticmethod
@@ -185,7 +222,7 @@ class Recorder:  # pylint: disable=too-many-instance-attributes  # one list per 
     # ------------------------------------------------------------------ graph helpers
     def var_ops(self, graph) -> Dict[str, dict]:
         """op name -> variable record, for the variables of one graph."""
-        return {rec["op_name"]: rec for rec in self.variables if rec["graph"] is graph}
+        return {rec["op_name"]: rec for rec in self.graph.variables if rec["graph"] is graph}
 
     @staticmethod
     def variable_of(tensor, var_by_op: Dict[str, dict], hops: int = 4):
@@ -204,7 +241,7 @@ class Recorder:  # pylint: disable=too-many-instance-attributes  # one list per 
 
     def records_by_id(self) -> Dict[int, dict]:
         """id(tf.Variable) -> its creation record."""
-        return {id(rec["var"]): rec for rec in self.variables}
+        return {id(rec["var"]): rec for rec in self.graph.variables}
 
 
 def underlying_variable(variable):

@@ -18,8 +18,8 @@ _HOPS = 6
 def rows(rec: Recorder) -> List[dict]:
     """One row per recorded RNN call."""
     out = []
-    var_sets = [{id(v) for v in call["variables"]} for call in rec.rnn_calls]
-    for index, call in enumerate(rec.rnn_calls):
+    var_sets = [{id(v) for v in call["variables"]} for call in rec.graph.rnn_calls]
+    for index, call in enumerate(rec.graph.rnn_calls):
         cells, units, depth = [], [], 0
         for cell in call["cells"]:
             layers, stack = layers_of(cell)
@@ -63,7 +63,7 @@ def _final_state_of(rec: Recorder, call: dict, tensor) -> Optional[str]:
     """'final state of R<n>' when the tensor is (a copy of) another call's final state."""
     frontier = [tensor]
     for _ in range(_HOPS):
-        for other in rec.rnn_calls:
+        for other in rec.graph.rnn_calls:
             if other is not call and any(_same_tensor(t, f) for t in frontier for f in other["final"]):
                 return f"final state of R{other['index'] + 1}"
         frontier = [i for t in frontier if hasattr(t, "op") and t.op.type in COPY_OPS | {"Exit", "Merge"}

@@ -149,7 +149,7 @@ def _start_worker(cfg: dict) -> int:
 
         traceback.print_exc()
     finally:
-        os._exit(code)  # pylint: disable=protected-access  # a forked child must never return into our code
+        os._exit(code)  # a forked child must never return into the supervisor's code
     return 0
 
 

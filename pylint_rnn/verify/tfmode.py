@@ -81,16 +81,26 @@ def is_tf1_only(path: Tuple[str, ...]) -> bool:
     return False
 
 
-class _Uses(ast.NodeVisitor):
+class _Uses:
     """The TensorFlow API paths a module uses (``tf.nn.rnn_cell.LSTMCell`` -> nn.rnn_cell.LSTMCell) and the
-    local modules it imports."""
+    local modules it imports. Imports are read first, so a use above a function-level import counts too."""
 
-    def __init__(self) -> None:
+    def __init__(self, tree: ast.AST) -> None:
         self.aliases: Dict[str, Tuple[str, ...]] = {}  # local name -> its path inside tensorflow
         self.paths: Set[Tuple[str, ...]] = set()
         self.imports: List[Tuple[str, int]] = []  # (module name, relative level)
+        nodes = list(ast.walk(tree))
+        for node in nodes:
+            if isinstance(node, ast.Import):
+                self._import(node)
+            elif isinstance(node, ast.ImportFrom):
+                self._import_from(node)
+        inner = set()  # attributes inside a longer chain: prefixes of a path already found
+        for node in nodes:
+            if isinstance(node, ast.Attribute) and id(node) not in inner:
+                self._attribute(node, inner)
 
-    def visit_Import(self, node: ast.Import) -> None:  # pylint: disable=invalid-name  # ast's visitor API
+    def _import(self, node: ast.Import) -> None:
         for alias in node.names:
             parts = tuple(alias.name.split("."))
             if parts[0] == "tensorflow":
@@ -99,7 +109,7 @@ class _Uses(ast.NodeVisitor):
             else:
                 self.imports.append((alias.name, 0))
 
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:  # pylint: disable=invalid-name  # ast's visitor API
+    def _import_from(self, node: ast.ImportFrom) -> None:
         module = node.module or ""
         parts = tuple(module.split(".")) if module else ()
         if node.level == 0 and parts and parts[0] == "tensorflow":
@@ -112,16 +122,15 @@ class _Uses(ast.NodeVisitor):
         self.imports.extend((f"{module}.{alias.name}" if module else alias.name, node.level)
                             for alias in node.names)
 
-    def visit_Attribute(self, node: ast.Attribute) -> None:  # pylint: disable=invalid-name  # ast's visitor API
+    def _attribute(self, node: ast.Attribute, inner: set) -> None:
         chain = []
         current: ast.AST = node
         while isinstance(current, ast.Attribute):
             chain.append(current.attr)
+            inner.add(id(current))
             current = current.value
         if isinstance(current, ast.Name) and current.id in self.aliases:
             self.paths.add(self.aliases[current.id] + tuple(reversed(chain)))
-            return  # the inner attributes are prefixes of this path
-        self.generic_visit(node)
 
 
 def _parse(path: str) -> Optional[_Uses]:
@@ -134,12 +143,9 @@ def _parse(path: str) -> Optional[_Uses]:
 
 def _uses_in(source: str, filename: str = "<source>") -> Optional[_Uses]:
     try:
-        tree = ast.parse(source, filename)
+        return _Uses(ast.parse(source, filename))
     except (SyntaxError, ValueError):
         return None
-    uses = _Uses()
-    uses.visit(tree)
-    return uses
 
 
 def source_tf1_names(source: str) -> List[str]:

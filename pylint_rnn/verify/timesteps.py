@@ -22,7 +22,7 @@ _HOPS = 6
 
 def check(rec: Recorder) -> None:
     """Report each chain of cells built per time step."""
-    calls = rec.cell_calls
+    calls = rec.graph.cell_calls
     if len(calls) < 2:
         return
     uses = Counter(id(unwrap(c["cell"])) for c in calls)
@@ -47,7 +47,7 @@ def chains(calls: List[dict]) -> List[List[int]]:
     for index, before in enumerate(previous):
         if before is not None:
             following.setdefault(before, index)
-    chains = []
+    found = []
     for start, before in enumerate(previous):
         if before is not None and following.get(before) == start:
             continue  # inside a chain
@@ -55,8 +55,8 @@ def chains(calls: List[dict]) -> List[List[int]]:
         while chain[-1] in following:
             chain.append(following[chain[-1]])
         if len(chain) > 1:
-            chains.append(chain)
-    return chains
+            found.append(chain)
+    return found
 
 
 def _produced_through_ops(state_in, earlier: List[dict]) -> Optional[int]:
@@ -154,7 +154,7 @@ def _feeds_back(previous: dict, tensor) -> bool:
 
 def _report(rec: Recorder, run: List[dict], evidence: str) -> None:
     cells = [c["cell"] for c in run]
-    built = [rec.layer_sites.get(id(cell), (None, None))[1] for cell in cells]
+    built = [rec.keras.layer_sites.get(id(cell), (None, None))[1] for cell in cells]
     site = next((s for s in built if s is not None), None) or run[0]["site"]
     lines = sorted({s[1] for s in built if s is not None})
     call_line = run[0]["site"][1] if run[0]["site"] else None
@@ -172,8 +172,8 @@ def _report(rec: Recorder, run: List[dict], evidence: str) -> None:
 def rows(rec: Recorder) -> List[dict]:
     """One structure-table row per manual unroll (a chain of cell calls): the cell object used at each step."""
     out = []
-    for number, chain in enumerate(chains(rec.cell_calls), start=1):
-        calls = [rec.cell_calls[i] for i in chain]
+    for number, chain in enumerate(chains(rec.graph.cell_calls), start=1):
+        calls = [rec.graph.cell_calls[i] for i in chain]
         bases: List = []
         per_step = []
         for call in calls:

@@ -74,6 +74,8 @@ CASES = {
     "frozen_tuple_buggy": [f"{FIX}/state/frozen_tuple_state_compat_buggy.py", "--static"],
     "frozen_state_fixed": [f"{FIX}/state/frozen_learned_state_fixed.py"],
     "carried_state": [f"{FIX}/state/carried_state_variable_fixed.py"],
+    "keras_frozen_buggy": [f"{FIX}/state/keras_frozen_state_buggy.py", "--static"],
+    "keras_frozen_fixed": [f"{FIX}/state/keras_frozen_state_fixed.py"],
     "unknown_time": [f"{FIX}/structure/tf1_unknown_time_steps.py"],
     # a new cell per time step
     "unroll_tf1_buggy": [f"{FIX}/unroll/tf1_cell_per_step_buggy.py", "--static"],
@@ -174,3 +176,9 @@ def findings(result, symbol=None):
 def static_verdicts(result):
     """{(symbol, line): verdict} of a --static run."""
     return {(s["symbol"], s["line"]): s["verdict"] for s in result["json"]["static"]["findings"]}
+
+
+def clean(result):
+    """The run completed, found nothing, and exited 0."""
+    assert result["rc"] == 0, result["stderr"] or result["json"]
+    assert result["json"]["status"] == "ok" and result["json"]["findings"] == []

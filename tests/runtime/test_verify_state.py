@@ -8,14 +8,9 @@
 """
 from __future__ import annotations
 
-from conftest import findings, static_verdicts
+from conftest import clean, findings, static_verdicts
 
 UNTRAINED = "rnn-untrained-initial-state"
-
-
-def _clean(result):
-    assert result["rc"] == 0, result["stderr"] or result["json"]
-    assert result["json"]["status"] == "ok" and result["json"]["findings"] == []
 
 
 def test_encoder_state_fed_to_the_decoder_is_a_round_trip(results):
@@ -33,7 +28,7 @@ def test_encoder_state_fed_to_the_decoder_is_a_round_trip(results):
 
 def test_decoder_started_from_the_encoder_state_is_shown_as_such(results):
     r = results["encoder_state_fixed"]
-    _clean(r)
+    clean(r)
     encoder, decoder = r["json"]["layers"]
     assert encoder["initial_state"] == "zeros (default)"
     assert decoder["initial_state"] == "final state of R1"
@@ -41,7 +36,7 @@ def test_decoder_started_from_the_encoder_state_is_shown_as_such(results):
 
 def test_truncated_bptt_state_carried_across_runs_is_silent(results):
     r = results["truncated_bptt"]
-    _clean(r)
+    clean(r)
     assert r["json"]["checked"]["training_runs"] == 1
     assert r["json"]["layers"][0]["initial_state"].startswith("placeholder")
 
@@ -69,15 +64,29 @@ def test_frozen_tuple_state_in_tf_compat_v1(results):
     assert findings(r) == [(UNTRAINED, 9), (UNTRAINED, 10)]
 
 
+def test_keras_weight_made_non_trainable_as_initial_state(results):
+    """A subclassed model's add_weight(trainable=False) tiled into a GRU's initial_state, trained with fit():
+    followed through the traced function's captured variable handle."""
+    r = results["keras_frozen_buggy"]
+    assert r["rc"] == 1
+    assert findings(r) == [(UNTRAINED, 11)]
+    assert r["json"]["findings"][0]["details"]["layer"] == "gru"
+    assert static_verdicts(r)[(UNTRAINED, 11)] == "confirmed"
+    assert r["json"]["layers"][0]["initial_state"] == "computed from variable learned_h0 (non-trainable)"
+    fixed = results["keras_frozen_fixed"]
+    clean(fixed)
+    assert fixed["json"]["layers"][0]["initial_state"] == "computed from variable learned_h0 (trainable)"
+
+
 def test_learned_and_carried_states_are_silent(results):
-    _clean(results["frozen_state_fixed"])
+    clean(results["frozen_state_fixed"])
     assert "(trainable)" in results["frozen_state_fixed"]["json"]["layers"][0]["initial_state"]
-    _clean(results["carried_state"])  # non-trainable, but assigned the final state after every run
+    clean(results["carried_state"])  # non-trainable, but assigned the final state after every run
 
 
 def test_unknown_time_dimension_is_kept_in_the_table_as_unknown(results):
     r = results["unknown_time"]
-    _clean(r)
+    clean(r)
     rows = r["json"]["layers"]
     assert [(row["api"], row["time_steps"]) for row in rows] == [("dynamic_rnn", None), ("dynamic_rnn", None)]
     assert all(row["depth"] == 1 and len(row["variables"]) == 4 for row in rows)
