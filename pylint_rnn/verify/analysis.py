@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Dict, List
 
 from pylint_rnn.verify.probes_graph import layers_of
-from pylint_rnn.verify.recorder import COPY_OPS, Recorder, closure_variables, underlying_variable
+from pylint_rnn.verify.recorder import COPY_OPS, Recorder, closure_variables, graph_op, underlying_variable
 
 
 def gradient_status(rec: Recorder) -> Dict[int, bool]:
@@ -113,8 +113,10 @@ def fed_initial_states(rec: Recorder, placeholder) -> List[dict]:
     calls = []
     for call in rec.graph.rnn_calls:
         for tensor in call["init"]:
-            op = tensor.op
+            op = graph_op(tensor)
             for _ in range(4):
+                if op is None:
+                    break
                 if op is placeholder.op:
                     calls.append(call)
                     break

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from pylint_rnn.verify import INSTALL_HINT, shim, tfmode
-from pylint_rnn.verify.recorder import Recorder, StopTarget, TargetExit, TargetTimeout
+from pylint_rnn.verify.recorder import Recorder, StopTarget, TargetExit, TargetTimeout, graph_op
 
 _REAL_OS_EXIT = os._exit
 _TF_PACKAGES = ("tensorflow", "keras", "tf_keras")
@@ -412,7 +412,7 @@ def _classify_return(rec: Recorder, probes: Probes, returned, result: dict) -> N
         return
     items = list(returned) if isinstance(returned, (tuple, list)) else [returned]
     loss = items[0] if items else None
-    ok = (hasattr(loss, "op") and hasattr(loss, "graph") and hasattr(loss, "dtype")
+    ok = (graph_op(loss) is not None and hasattr(loss, "graph") and hasattr(loss, "dtype")
           and (len(items) == 1 or (len(items) == 2 and hasattr(items[1], "name"))))
     if not ok:
         result["status"] = "target-failed"

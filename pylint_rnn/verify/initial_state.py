@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Dict, Set
 
 from pylint_rnn.verify.recorder import (ASSIGN_OPS, COPY_OPS, READ_OPS, VAR_OPS, Recorder, closure_variables,
-                                        underlying_variable)
+                                        graph_op, underlying_variable)
 
 
 def check(rec: Recorder, status: Dict[int, bool]) -> None:
@@ -175,7 +175,7 @@ def variables_behind(rec: Recorder, tensors) -> list:
     handles = {id(getattr(v, "handle", None)): v for v in known.values() if getattr(v, "handle", None) is not None}
     for tensor in tensors:
         var = known.get(id(underlying_variable(tensor)))
-        if var is None and hasattr(tensor, "op") and hasattr(tensor, "graph"):
+        if var is None and graph_op(tensor) is not None:
             var = _copied_variable(tensor, handles)
         if var is not None and all(var is not f for f in found):
             found.append(var)

@@ -228,7 +228,7 @@ class GraphProbes:
             "index": len(self.rec.graph.rnn_calls), "api": kind, "cells": cells, "site": site,
             "time_steps": _time_steps(tf, kind, bound), "init": flat_tensors(tf, [i for i in init if i is not None]),
             "init_given": any(i is not None for i in init), "final": final,
-            "variables": self._variables_read(graph, ops_before), "graph": graph,
+            "variables": self._variables_read(graph, ops_before) or _cell_variables(cells), "graph": graph,
             "time_major": bool(bound.get("time_major")),
         })
 
@@ -304,3 +304,12 @@ def _time_steps(tf, kind, bound):
     # as_list(): TF1 behaviour gives Dimension objects from shape[i], and int(Dimension(None)) raises
     steps = flat[0].shape.as_list()[0 if bound.get("time_major") else 1]
     return int(steps) if steps is not None else None
+
+
+def _cell_variables(cells) -> list:
+    """The variables of the cells (eager mode: no graph ops to read them from)."""
+    found = []
+    for cell in cells:
+        for layer in layers_of(cell)[0] if cell is not None else []:
+            found.extend(w for w in list(getattr(layer, "weights", []) or []) if all(w is not f for f in found))
+    return found

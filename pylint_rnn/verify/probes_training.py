@@ -19,7 +19,7 @@ import functools
 from collections import Counter
 from typing import Dict, List
 
-from pylint_rnn.verify.recorder import ASSIGN_OPS, Recorder, StopTarget, underlying_variable
+from pylint_rnn.verify.recorder import ASSIGN_OPS, Recorder, StopTarget, graph_op, underlying_variable
 
 _APPLY_PREFIXES = ("Apply", "ResourceApply", "ResourceSparseApply", "SparseApply")
 _PASS_THROUGH = frozenset({"Identity", "NoOp", "Group"})
@@ -189,13 +189,13 @@ class TrainingProbes:
         pairs = []
         for x, grad in zip(tf.nest.flatten(xs), grads):
             var = underlying_variable(x) if id(underlying_variable(x)) in known else None
-            if var is None and hasattr(x, "op"):
+            if var is None and graph_op(x) is not None:
                 var = self.rec.variable_of(x, var_by_op) or var_by_op.get(x.op.name, {}).get("var")
             if var is not None:
                 pairs.append((grad, var))
         if pairs:
             objective = self.add_objective("tf.gradients", ys, pairs, site)
-            objective["grad_ops"] = [(id(g.op.graph), g.op.name) for g, _ in pairs if hasattr(g, "op")]
+            objective["grad_ops"] = [(id(g.op.graph), g.op.name) for g, _ in pairs if graph_op(g) is not None]
             self._registry_version += 1
 
     def _wrap_tape_gradient(self, original):

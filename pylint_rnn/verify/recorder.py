@@ -244,6 +244,18 @@ class Recorder(UserCode):
         return {id(rec["var"]): rec for rec in self.graph.variables}
 
 
+def graph_op(value):
+    """The graph op that produced a tensor, or None: an eager tensor, a Keras symbolic tensor (whose ``.op``
+    raises TypeError), an array, anything else."""
+    if type(value).__name__ == "EagerTensor":
+        return None
+    try:
+        op = value.op
+    except Exception:  # Keras' symbolic tensors raise TypeError, eager ones AttributeError
+        return None
+    return op if hasattr(op, "type") and hasattr(op, "inputs") else None
+
+
 def underlying_variable(variable):
     """A Keras 3 variable holds a tf.Variable (``.value``'s source); any other object is itself."""
     inner = getattr(variable, "_value", None)  # Keras 3 keeps its tf.Variable there only
@@ -257,7 +269,7 @@ def closure_variables(rec: Recorder, tensors, graph, copy_only=False, limit=2000
     that merely copy or reshape values."""
     var_by_op = rec.var_ops(graph)
     out, seen = [], set()
-    stack = [t.op for t in tensors if hasattr(t, "op")]
+    stack = [op for op in map(graph_op, tensors) if op is not None]
     while stack and len(seen) < limit:
         op = stack.pop()
         if op.name in seen:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import List, Optional
 
 from pylint_rnn.verify.probes_graph import layers_of
-from pylint_rnn.verify.recorder import COPY_OPS, READ_OPS, VAR_OPS, Recorder, closure_variables
+from pylint_rnn.verify.recorder import COPY_OPS, READ_OPS, VAR_OPS, Recorder, closure_variables, graph_op
 
 _HOPS = 6
 
@@ -66,7 +66,7 @@ def _final_state_of(rec: Recorder, call: dict, tensor) -> Optional[str]:
         for other in rec.graph.rnn_calls:
             if other is not call and any(_same_tensor(t, f) for t in frontier for f in other["final"]):
                 return f"final state of R{other['index'] + 1}"
-        frontier = [i for t in frontier if hasattr(t, "op") and t.op.type in COPY_OPS | {"Exit", "Merge"}
+        frontier = [i for t in frontier if graph_op(t) is not None and t.op.type in COPY_OPS | {"Exit", "Merge"}
                     for i in t.op.inputs][:16]
         if not frontier:
             break
@@ -80,7 +80,9 @@ def _same_tensor(first, second) -> bool:
 
 
 def _describe_source(rec: Recorder, graph, tensor) -> str:
-    op = tensor.op
+    op = graph_op(tensor)
+    if op is None:
+        return "a tensor (eager)"
     for _ in range(_HOPS):
         if op.type in READ_OPS and op.inputs:
             op = op.inputs[0].op

@@ -13,7 +13,7 @@ from collections import Counter
 from typing import Dict, List, Optional
 
 from pylint_rnn.verify.probes_graph import config_key, unwrap
-from pylint_rnn.verify.recorder import Recorder
+from pylint_rnn.verify.recorder import Recorder, graph_op
 
 _CUT_OPS = frozenset({"StridedSlice", "Slice", "GatherV2", "Gather", "Unpack", "Split", "SplitV"})
 _RESHAPE_OPS = frozenset({"Squeeze", "Reshape", "Identity"})
@@ -65,7 +65,7 @@ def _produced_through_ops(state_in, earlier: List[dict]) -> Optional[int]:
     wanted = {}
     for index, call in enumerate(earlier[-4:], start=max(len(earlier) - 4, 0)):
         for tensor in call["state_out"]:
-            if hasattr(tensor, "op") and hasattr(tensor, "graph"):
+            if graph_op(tensor) is not None:
                 wanted[tensor.name] = index
     if not wanted:
         return None
@@ -75,7 +75,7 @@ def _produced_through_ops(state_in, earlier: List[dict]) -> Optional[int]:
             found = next((wanted[t.name] for t in frontier if getattr(t, "name", None) in wanted), None)
             if found is not None:
                 return found
-            frontier = [i for t in frontier if hasattr(t, "op") for i in t.op.inputs][:16]
+            frontier = [i for t in frontier if graph_op(t) is not None for i in t.op.inputs][:16]
     return None
 
 
@@ -103,7 +103,7 @@ def _time_evidence(run: List[dict]) -> Optional[str]:
     inputs = [c["inputs"][0] if c["inputs"] else None for c in run]
     if any(t is None for t in inputs):
         return None
-    if all(hasattr(t, "op") and hasattr(t, "graph") and not _is_eager(t) for t in inputs):
+    if all(graph_op(t) is not None for t in inputs):
         sources = {_slice_source(t) for t in inputs}
         if len(sources) == 1 and None not in sources:
             return f"time slices of '{sources.pop()}'"
@@ -114,10 +114,6 @@ def _time_evidence(run: List[dict]) -> Optional[str]:
     if len({id(t) for t in inputs}) == len(inputs) and len(shapes) == 1:
         return "a different input of one shape at each step"
     return None
-
-
-def _is_eager(tensor) -> bool:
-    return type(tensor).__name__ == "EagerTensor"
 
 
 def _dims(tensor) -> list:
@@ -147,7 +143,7 @@ def _feeds_back(previous: dict, tensor) -> bool:
     for _ in range(_HOPS):
         if any(getattr(t, "name", None) in names for t in frontier):
             return True
-        frontier = [i for t in frontier if hasattr(t, "op") for i in t.op.inputs
+        frontier = [i for t in frontier if graph_op(t) is not None for i in t.op.inputs
                     if i.op.type not in ("Const", "VariableV2", "VarHandleOp")][:16]
     return False
 
