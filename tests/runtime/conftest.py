@@ -24,6 +24,8 @@ MARKER = f"pylint-rnn-test-{uuid.uuid4().hex[:8]}"  # in the command line of eve
 CASES = {
     "seed000_buggy": [f"{FIX}/seed000_roundtrip_buggy.py", "--static"],
     "seed000_fixed": [f"{FIX}/seed000_roundtrip_fixed.py"],
+    "seed000_no_step": [f"{FIX}/seed000_roundtrip_fixed.py", "--max-train-steps", "0"],
+    "tape_loop_two_steps": [f"{FIX}/training/tape_custom_loop_fixed.py", "--max-train-steps", "2"],
     "seed001_buggy": [f"{FIX}/seed001_reuse_buggy.py"],
     "seed001_fixed": [f"{FIX}/seed001_reuse_fixed.py"],
     "seed002_buggy": [f"{FIX}/seed002_layers_as_timesteps_buggy.py"],

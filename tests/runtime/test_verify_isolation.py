@@ -74,6 +74,28 @@ def test_ctrl_c_ends_everything_and_leaves_nothing(tmp_path, signum):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_killed_verifier_still_leaves_nothing(tmp_path):
+    """SIGKILL to pylint-rnn-verify: the kernel tells the supervisor (PR_SET_PDEATHSIG), which ends the target and
+    its daemons and removes the temporary directory itself."""
+    marker = f"pylint-rnn-kill-{uuid.uuid4().hex[:8]}"
+    args = [f"{FIX}/hostile/daemons.py", "--timeout", "120", "--", "hang", marker]
+    proc = subprocess.Popen(verify_cmd(args, "text"), cwd=ROOT, env=_env(tmp_path), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    for _ in range(600):
+        if len(_survivors(marker)) >= 2:
+            break
+        time.sleep(0.1)
+    assert len(_survivors(marker)) >= 2, "the target never started its daemons"
+    proc.kill()
+    proc.wait(timeout=10)
+    for _ in range(100):  # the supervisor cleans up on its own
+        if not _survivors(marker) and not list(tmp_path.iterdir()):
+            break
+        time.sleep(0.1)
+    assert _survivors(marker) == []
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_live_status_line_on_a_terminal(tmp_path):
     """stderr on a pty: one line rewritten in place with each phase and the elapsed seconds, cleared at the end."""
     master, slave = pty.openpty()

@@ -77,3 +77,10 @@ def test_docs_examples_of_rnn_no_gradient(results):
     assert bad["rc"] == 1 and findings(bad, NO_GRAD) == [(NO_GRAD, 13)]
     assert findings(bad, "rnn-placeholder-roundtrip")
     clean(results["docs_no_gradient_good"])
+
+
+def test_max_train_steps(results):
+    """0: stopped before the first training run (the graph is still analysed); 2: two optimizer steps."""
+    none = results["seed000_no_step"]["json"]
+    assert none["status"] == "ok" and none["checked"]["training_runs"] == 0 and none["layers"]
+    assert results["tape_loop_two_steps"]["json"]["checked"]["training_runs"] == 2
