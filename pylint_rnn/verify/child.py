@@ -319,7 +319,7 @@ def _record_failure(cfg: dict, rec: Recorder, result: dict, exc: BaseException) 
     text = str(exc).strip()
     result["status"] = "target-failed"
     result["error"] = {"kind": type(exc).__name__,
-                       "message": text.splitlines()[0][:500] if text else type(exc).__name__,
+                       "message": f"{type(exc).__name__}: {text.splitlines()[0][:500]}" if text else type(exc).__name__,
                        "traceback": tb_text, "path": site[0] if site else None,
                        "line": site[1] if site else None}
     if isinstance(exc, shim.UnsupportedTF1API):
