@@ -53,18 +53,25 @@ def test_nothing_extra_on_stderr_when_it_is_not_a_terminal(results):
         assert "importing TensorFlow" not in r["stderr"] and "\r" not in r["stderr"], name
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_ctrl_c_ends_everything_and_leaves_nothing(tmp_path, signum):
-    """Ctrl-C (SIGINT) or SIGTERM to pylint-rnn-verify while the target hangs after starting daemons."""
+def _verify_hanging_daemons(tmp_path):
+    """pylint-rnn-verify on a target that starts two daemons, then hangs; -> (the process, once the daemons
+    run, their marker)."""
     marker = f"pylint-rnn-stop-{uuid.uuid4().hex[:8]}"
     args = [f"{FIX}/hostile/daemons.py", "--timeout", "120", "--", "hang", marker]
     proc = subprocess.Popen(verify_cmd(args, "text"), cwd=ROOT, env=_env(tmp_path), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, start_new_session=True)
-    for _ in range(600):  # until the target has started its daemons
+    for _ in range(600):
         if len(_survivors(marker)) >= 2:
             break
         time.sleep(0.1)
     assert len(_survivors(marker)) >= 2, "the target never started its daemons"
+    return proc, marker
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_ends_everything_and_leaves_nothing(tmp_path, signum):
+    """Ctrl-C (SIGINT) or SIGTERM to pylint-rnn-verify while the target hangs after starting daemons."""
+    proc, marker = _verify_hanging_daemons(tmp_path)
     proc.send_signal(signum)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 128 + signum, err
@@ -77,15 +84,7 @@ def test_ctrl_c_ends_everything_and_leaves_nothing(tmp_path, signum):
 def test_a_killed_verifier_still_leaves_nothing(tmp_path):
     """SIGKILL to pylint-rnn-verify: the kernel tells the supervisor (PR_SET_PDEATHSIG), which ends the target and
     its daemons and removes the temporary directory itself."""
-    marker = f"pylint-rnn-kill-{uuid.uuid4().hex[:8]}"
-    args = [f"{FIX}/hostile/daemons.py", "--timeout", "120", "--", "hang", marker]
-    proc = subprocess.Popen(verify_cmd(args, "text"), cwd=ROOT, env=_env(tmp_path), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
-    for _ in range(600):
-        if len(_survivors(marker)) >= 2:
-            break
-        time.sleep(0.1)
-    assert len(_survivors(marker)) >= 2, "the target never started its daemons"
+    proc, marker = _verify_hanging_daemons(tmp_path)
     proc.kill()
     proc.wait(timeout=10)
     for _ in range(100):  # the supervisor cleans up on its own
