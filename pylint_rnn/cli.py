@@ -16,7 +16,6 @@ could not run (a crash is never reported as exit 1).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import sys
@@ -242,28 +241,25 @@ def cmd_rules(options: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------------------------------------- verify
 def runtime_available() -> bool:
-    """Whether the runtime extra is installed, without importing TensorFlow."""
-    try:
-        return importlib.util.find_spec("tensorflow") is not None
-    except (ImportError, ValueError):
-        return False
+    """Whether the runtime extra (TensorFlow) is installed, without importing TensorFlow."""
+    from pylint_rnn.verify import tensorflow_available
+
+    return tensorflow_available()
 
 
 def cmd_verify(argv: Sequence[str]) -> int:
-    if not runtime_available():
-        print(
-            "pylint-rnn verify needs TensorFlow, which is not installed.\n"
-            f"Install the runtime extra:  {RUNTIME_INSTALL_HINT}",
-            file=sys.stderr,
-        )
+    """``pylint-rnn verify ...``: the verifier with its own arguments; without TensorFlow, how to install it."""
+    from pylint_rnn.verify import runtime_missing_message
+
+    if not runtime_available() and not any(arg in ("-h", "--help", "--version") for arg in argv):
+        print(runtime_missing_message("pylint-rnn verify"), file=sys.stderr)
         return EXIT_USAGE
+    from pylint_rnn.verify.cli import main as verify_main
+
     try:
-        from pylint_rnn.verify.cli import main as verify_main
-    except ImportError as exc:
-        print(f"pylint-rnn verify is not available in this installation: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    code = verify_main(list(argv))
-    return int(code or 0)
+        return int(verify_main(list(argv)) or 0)
+    except SystemExit as exc:  # argparse: 0 for --help / --version, 2 for a usage error
+        return int(exc.code or 0) if isinstance(exc.code, int) or exc.code is None else EXIT_USAGE
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

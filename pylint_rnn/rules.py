@@ -200,7 +200,7 @@ RULES: Tuple[Rule, ...] = (
             "``if t > 0: tf.get_variable_scope().reuse_variables()``; Keras cells share by object), or "
             "let dynamic_rnn / tf.keras.layers.RNN do the unrolling."
         ),
-        family="timesteps", confidences=(HIGH, INFERENCE),
+        family="timesteps", confidences=(HIGH, INFERENCE), verifiable=True,
     ),
     Rule(
         "C7908", "rnn-time-axis-reduction",

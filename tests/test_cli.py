@@ -325,12 +325,15 @@ def test_jobs_gives_the_same_findings(project):
 
 # ---------------------------------------------------------------------------------------------- verify
 def test_verify_without_runtime_says_how_to_install(monkeypatch, capsys):
-    from pylint_rnn import cli
+    import importlib.util
 
-    monkeypatch.setattr(cli.importlib.util, "find_spec", lambda name, *a: None)
+    from pylint_rnn import cli
+    from pylint_rnn.verify import INSTALL_HINT
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None)
     assert cli.main(["verify", "some_script.py"]) == 2
     err = capsys.readouterr().err
-    assert "pip install 'pylint-rnn[runtime]'" in err
+    assert INSTALL_HINT in err and "pip install '.[runtime]'" in err
 
 
 def test_verify_delegates_to_the_verifier(monkeypatch):

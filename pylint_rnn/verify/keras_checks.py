@@ -1,145 +1,136 @@
-"""Checks on Keras models (tf.keras / tf-keras / Keras 3), child process only.
+"""Checks on Keras models and recurrent layers (tf.keras / tf-keras / Keras 3), child process only.
 
-:func:`analyze_model` runs each check on one model the target built (findings go to the recorder) and
-returns the model's rows of the structure table: weights without a gradient, one cell object in several
-recurrent layers, and identical recurrent layers built at one line for parallel inputs.
+:func:`analyze` looks at every model the target compiled, trained or returned and at every recurrent layer
+it called (inside a model or eagerly, on its own): weights no objective covers that get no gradient from
+the model's outputs, one cell object in several recurrent layers, identical recurrent layers built at one
+line for parallel inputs, and recurrent layers built inside a model's ``call()``. It returns one row of the
+structure table per recurrent layer.
 """
 from __future__ import annotations
 
-import json
+from typing import Dict, List
+
+from pylint_rnn.verify.probes_graph import config_key, flat_tensors
+from pylint_rnn.verify.probes_keras import is_recurrent, report_built_in_call
+from pylint_rnn.verify.recorder import Recorder, underlying_variable
 
 
-def _is_recurrent(layer):
-    return hasattr(layer, "cell") and hasattr(layer, "return_sequences") or hasattr(layer, "forward_layer")
+def _inbound_nodes(layer) -> list:
+    nodes = getattr(layer, "_inbound_nodes", None)  # the functional graph: Keras keeps no public handle on it
+    return list(nodes or [])
 
 
-def _parents(layer):
+def _parents(layer) -> list:
     out = []
-    for node in list(getattr(layer, "_inbound_nodes", None) or []):
-        for p in list(getattr(node, "parent_nodes", None) or []):
-            lay = getattr(p, "operation", None) or getattr(p, "layer", None)
-            if lay is not None and lay is not layer:
-                out.append(lay)
+    for node in _inbound_nodes(layer):
+        for parent in list(getattr(node, "parent_nodes", None) or []):
+            owner = getattr(parent, "operation", None) or getattr(parent, "layer", None)
+            if owner is not None and owner is not layer:
+                out.append(owner)
     return out
 
 
-def _ancestors(layer, cache):
+def _ancestors(layer, cache: Dict[int, set]) -> set:
     key = id(layer)
     if key in cache:
         return cache[key]
     cache[key] = set()
-    acc = set()
-    for p in _parents(layer):
-        acc.add(id(p))
-        acc |= _ancestors(p, cache)
-    cache[key] = acc
-    return acc
+    found = set()
+    for parent in _parents(layer):
+        found.add(id(parent))
+        found |= _ancestors(parent, cache)
+    cache[key] = found
+    return found
 
 
-def _all_layers(model):
+def model_layers(model) -> list:
+    """Every layer of a model, nested models' layers included (recurrent layers are not opened)."""
     out, seen = [], set()
 
-    def walk(m):
-        for lay in list(getattr(m, "layers", None) or []):
-            if id(lay) in seen:
+    def walk(container):
+        for layer in list(getattr(container, "layers", None) or []):
+            if id(layer) in seen:
                 continue
-            seen.add(id(lay))
-            out.append(lay)
-            if hasattr(lay, "layers") and not _is_recurrent(lay):
-                walk(lay)
+            seen.add(id(layer))
+            out.append(layer)
+            if hasattr(layer, "layers") and not is_recurrent(layer):
+                walk(layer)
 
     walk(model)
     return out
 
 
-def _config_key(layer):
-    try:
-        cfg = dict(layer.get_config())
-    except Exception:  # noqa: BLE001
-        return None
-    cfg.pop("name", None)
-    for k in list(cfg):
-        if k.endswith("name"):
-            cfg.pop(k, None)
-    return type(layer).__name__ + json.dumps(cfg, sort_keys=True, default=str)
-
-
-def _cell_layers(layer):
-    layer = getattr(layer, "forward_layer", None) or layer
-    cell = getattr(layer, "cell", None)
-    cells = getattr(cell, "cells", None)
-    if isinstance(cells, (list, tuple)) and cells:
-        return list(cells), cell
-    return ([cell] if cell is not None else []), None
-
-
-def _random_inputs(tf, model):
-    try:
-        inputs = list(getattr(model, "inputs", None) or [])
-    except Exception:  # noqa: BLE001 - subclassed models raise here
-        inputs = []
-    shapes = [(list(inp.shape), getattr(inp, "dtype", "float32")) for inp in inputs]
-    if not shapes:
-        built = getattr(model, "_build_input_shape", None) or getattr(model, "_build_shapes_dict", None)
-        if isinstance(built, dict) and len(built) == 1:
-            built = list(built.values())[0]
-        try:
-            shapes = [(list(tf.TensorShape(built).as_list()), "float32")]
-        except Exception:  # noqa: BLE001
-            return None
-    xs = []
-    for shape, dtype in shapes:
-        shape = [d if isinstance(d, int) else None for d in shape]
-        shape = [2 if i == 0 and d is None else (4 if d is None else d) for i, d in enumerate(shape)]
-        dtype = getattr(dtype, "name", None) or str(dtype)
-        if "int" in dtype:
-            xs.append(tf.zeros(shape, dtype=tf.int32))
-        else:
-            xs.append(tf.random.normal(shape))
-    return xs[0] if len(xs) == 1 else xs
-
-
-def analyze_model(rec, model):
-    """Run every Keras check on ``model`` (findings go to ``rec``); return its structure rows."""
-    layers = _all_layers(model)
-    check_no_gradient(rec, model, layers)
-    check_cell_in_several_layers(rec, layers)
-    check_identical_parallel_layers(rec, layers)
-    return structure_rows(rec, layers)
-
-
-def _site_of(rec, layer):
-    """(path, line) where the user's code built the layer, or None."""
-    entry = rec.layer_sites.get(id(layer)) if layer is not None else None
+def _site_of(rec: Recorder, layer):
+    """(path, line, function) where the user's code built the layer, or None."""
+    entry = rec.keras.layer_sites.get(id(layer)) if layer is not None else None
     return entry[1] if entry else None
 
 
-def check_no_gradient(rec, model, layers):
-    """rnn-no-gradient: a trainable weight that the model's outputs do not depend on."""
-    tf = rec.tf
+def analyze(rec: Recorder, model_inputs: Dict[int, object]) -> List[dict]:
+    """Every Keras check (findings go to ``rec``); -> the structure rows of the recurrent layers."""
+    per_model = {id(m): model_layers(m) for m in rec.keras.models}
+    recurrent, seen = [], set()
+    for layer in [lay for layers in per_model.values() for lay in layers] + [
+            e["layer"] for e in rec.keras.layer_calls.values()]:
+        if is_recurrent(layer) and id(layer) not in seen:
+            seen.add(id(layer))
+            recurrent.append(layer)
+    for model in rec.keras.models:
+        check_no_gradient(rec, model, per_model[id(model)], model_inputs.get(id(model)))
+        check_identical_parallel_layers(rec, per_model[id(model)])
+    check_cell_in_several_layers(rec, recurrent)
+    check_built_in_call(rec)
+    return structure_rows(rec, recurrent)
+
+
+# ---------------------------------------------------------------------------------------- gradients
+def check_no_gradient(rec: Recorder, model, layers, recorded_input) -> None:
+    """rnn-no-gradient for a model no objective covers (never trained): a weight the outputs do not use."""
+    covered = {id(v) for o in rec.train.objectives for v in o["vars"]}
     weights = list(getattr(model, "trainable_weights", []))
-    x = _random_inputs(tf, model)
-    if x is None or not weights:
+    if not weights or any(id(underlying_variable(w)) in covered for w in weights):
+        return  # the model was trained: the objectives' own gradients decided
+    tf = rec.tf
+    x = recorded_input if recorded_input is not None else _random_inputs(tf, model)
+    if x is None:
         return
     owner = {}
-    for lay in layers:
-        for w in list(getattr(lay, "trainable_weights", [])):
-            owner.setdefault(id(w), lay)
+    for layer in layers:
+        for weight in list(getattr(layer, "trainable_weights", [])):
+            owner.setdefault(id(weight), layer)
     try:
         grads = _output_gradients(tf, model, x, weights)
-        for w, g in zip(weights, grads):
-            if g is not None:
-                continue
-            lay = owner.get(id(w))
-            wname = getattr(w, "path", None) or w.name
-            rec.add_finding(
-                "rnn-no-gradient",
-                f"Weight '{wname}' of layer '{getattr(lay, 'name', '?')}' gets no gradient from the model's "
-                f"outputs: it is never trained (is the layer built but not connected, or cut by "
-                f"stop_gradient?).", _site_of(rec, lay), True,
-                {"variable": wname, "layer": getattr(lay, "name", None)})
-    except Exception as exc:  # noqa: BLE001
-        rec.notes.append(f"Keras gradient probe failed: {exc!r}")
+    except Exception as exc:  # the user's model failed on our input: a limit of this check, not our error
+        rec.status.notes.append(f"could not run model '{getattr(model, 'name', '?')}' to check its gradients: "
+                         f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}")
+        return
+    for weight, grad in zip(weights, grads):
+        if grad is not None:
+            continue
+        layer = owner.get(id(weight))
+        name = getattr(weight, "path", None) or weight.name
+        rec.add_finding(
+            "rnn-no-gradient",
+            f"Weight '{name}' of layer '{getattr(layer, 'name', '?')}' gets no gradient from the model's outputs: "
+            f"it is never trained (is the layer built but not connected, or cut by stop_gradient?).",
+            _site_of(rec, layer), True, {"variable": name, "layer": getattr(layer, "name", None)})
+
+
+def _random_inputs(tf, model):
+    """Random inputs of the model's input shapes (unknown dimensions: batch 2, others 4), or None."""
+    try:
+        inputs = list(getattr(model, "inputs", None) or [])
+    except Exception:  # subclassed models raise here
+        inputs = []
+    shapes = [(list(inp.shape), getattr(inp, "dtype", "float32")) for inp in inputs]
+    if not shapes:
+        return None
+    xs = []
+    for shape, dtype in shapes:
+        dims = [2 if i == 0 and d is None else (4 if d is None else int(d)) for i, d in enumerate(shape)]
+        dtype = getattr(dtype, "name", None) or str(dtype)
+        xs.append(tf.zeros(dims, dtype=tf.int32) if "int" in dtype else tf.random.normal(dims))
+    return xs[0] if len(xs) == 1 else xs
 
 
 def _output_gradients(tf, model, x, weights):
@@ -154,97 +145,173 @@ def _output_gradients(tf, model, x, weights):
     return tf.compat.v1.gradients(loss, weights)
 
 
-def check_cell_in_several_layers(rec, layers):
-    """rnn-same-cell-stacked: one cell object in several layers (of one stack or of several RNN layers)."""
-    cell_users = {}
-    for lay in layers:
-        if not _is_recurrent(lay):
+# ---------------------------------------------------------------------------------------- sharing
+def _cells_of(layer):
+    """([the cells of each layer], the stack cell or None) of a recurrent layer."""
+    layer = getattr(layer, "forward_layer", None) or layer
+    cell = getattr(layer, "cell", None)
+    cells = getattr(cell, "cells", None)
+    if isinstance(cells, (list, tuple)) and cells:
+        return list(cells), cell
+    return ([cell] if cell is not None else []), None
+
+
+def check_cell_in_several_layers(rec: Recorder, layers) -> None:
+    """rnn-same-cell-stacked: one cell object in several recurrent layers (or twice in one stack)."""
+    users: Dict[int, list] = {}
+    for layer in layers:
+        cells, stack = _cells_of(layer)
+        for cell in cells:
+            users.setdefault(id(cell), []).append((layer, cell, stack))
+    for entries in users.values():
+        if len(entries) < 2:
             continue
-        cells, stack = _cell_layers(lay)
-        for c in cells:
-            cell_users.setdefault(id(c), []).append((lay, c, stack))
-    for users in cell_users.values():
-        if len(users) < 2:
-            continue
-        lay, cell, stack = users[0]
-        names = sorted({u[0].name for u in users})
-        site = _site_of(rec, stack) or _site_of(rec, lay)
+        layer, cell, stack = entries[0]
+        names = sorted({e[0].name for e in entries})
         rec.add_finding(
             "rnn-same-cell-stacked",
-            f"One {type(cell).__name__} object serves {len(users)} recurrent layers "
-            f"({', '.join(names)}): they share one set of weights. Create a new cell for each layer.",
-            site, True, {"layers": names})
+            f"One {type(cell).__name__} object serves {len(entries)} recurrent layers ({', '.join(names)}): they "
+            f"share one set of weights. Create a new cell for each layer.",
+            _site_of(rec, stack) or _site_of(rec, layer), True, {"layers": names})
 
 
-def check_identical_parallel_layers(rec, layers):
+def check_identical_parallel_layers(rec: Recorder, layers) -> None:
     """rnn-layer-rebuilt-per-call: recurrent layers of one configuration, built at one line, applied to
     parallel inputs that are merged later: each branch has its own weights where one was meant."""
-    groups = {}
-    for lay in layers:
-        site = _site_of(rec, lay) if _is_recurrent(lay) else None
+    groups: Dict[tuple, list] = {}
+    for layer in layers:
+        site = _site_of(rec, layer) if is_recurrent(layer) else None
         if site is not None:
-            groups.setdefault((site, _config_key(lay)), []).append(lay)
-    cache = {}
+            groups.setdefault((site, config_key(layer)), []).append(layer)
+    cache: Dict[int, set] = {}
     for (site, _), group in groups.items():
         parallel = _parallel_members(group, cache) if len(group) > 1 else []
-        if len(parallel) < 2:
-            continue
-        merge = _first_merge(layers, {id(a) for a in parallel}, cache)
+        merge = _first_merge(layers, {id(a) for a in parallel}, cache) if len(parallel) > 1 else None
         if merge is None:
             continue
         names = [a.name for a in parallel]
         rec.add_finding(
             "rnn-layer-rebuilt-per-call",
             f"{len(parallel)} {type(parallel[0]).__name__} layers with identical configuration are built at this "
-            f"line ({', '.join(names)}) and applied to parallel inputs merged in '{merge.name}': each has its "
-            f"own weights, so the branches do not share weights. Build the layer once and call that one "
-            f"object on every input.", site, True, {"layers": names, "merged_in": merge.name})
+            f"line ({', '.join(names)}) and applied to parallel inputs merged in '{merge.name}': each has its own "
+            f"weights, so the branches do not share weights. Build the layer once and call that one object on "
+            f"every input.", site, True, {"layers": names, "merged_in": merge.name})
 
 
-def _parallel_members(group, cache):
+def _parallel_members(group, cache) -> list:
     """The layers of the group that neither feed nor are fed by another layer of the group."""
-    anc = {id(lay): _ancestors(lay, cache) for lay in group}
-    return [a for a in group if not any(id(b) in anc[id(a)] or id(a) in anc[id(b)]
+    ancestors = {id(lay): _ancestors(lay, cache) for lay in group}
+    return [a for a in group if not any(id(b) in ancestors[id(a)] or id(a) in ancestors[id(b)]
                                         for b in group if b is not a)]
 
 
 def _first_merge(layers, ids, cache):
     """The first layer (outside ``ids``) that two or more of the layers ``ids`` feed, or None."""
-    for lay in layers:
-        if id(lay) not in ids and len(ids & _ancestors(lay, cache)) >= 2:
-            return lay
+    for layer in layers:
+        if id(layer) not in ids and len(ids & _ancestors(layer, cache)) >= 2:
+            return layer
     return None
 
 
-def structure_rows(rec, layers):
-    """One row of the structure table per recurrent layer."""
+# ---------------------------------------------------------------------------------------- built in call()
+def check_built_in_call(rec: Recorder) -> None:
+    """A recurrent layer built inside a model's call() that the model does not track: never trained, new
+    random weights on every call. Proved by calling the model twice more on the input it was first given."""
+    groups: Dict[tuple, list] = {}
+    for created in rec.keras.created_in_call:
+        if not is_recurrent(created["layer"]):
+            continue
+        groups.setdefault((id(created["owner"]), created["site"][:2]), []).append(created)
+    for group in groups.values():
+        first = group[0]
+        owned = {id(underlying_variable(w)) for w in list(getattr(first["owner"], "weights", []))}
+        if any(id(underlying_variable(w)) in owned for w in list(getattr(first["layer"], "weights", []))):
+            continue  # assigned to the model (built lazily once): Keras tracks and trains it
+        report_built_in_call(rec, first, len(group), _output_difference(rec, first))
+
+
+def _output_difference(rec: Recorder, created: dict):
+    """The largest difference between two calls of the model on the same input (None: not measurable)."""
+    tf, x = rec.tf, created["input"]
+    if x is None or not tf.executing_eagerly() or type(x).__name__ not in ("EagerTensor", "ndarray"):
+        return None
+    try:
+        first = flat_tensors(tf, created["owner"](x, training=False))
+        second = flat_tensors(tf, created["owner"](x, training=False))
+        return max(float(tf.reduce_max(tf.abs(tf.cast(a, tf.float32) - tf.cast(b, tf.float32))))
+                   for a, b in zip(first, second))
+    except Exception as exc:  # the user's model failed on a second call: say so, the finding stands
+        rec.status.notes.append(f"could not call {type(created['owner']).__name__} again to compare its outputs: "
+                         f"{type(exc).__name__}")
+        return None
+
+
+# ---------------------------------------------------------------------------------------- table
+def structure_rows(rec: Recorder, layers) -> List[dict]:
+    """One row per recurrent layer, each layer once."""
     rows = []
-    layer_rows = [lay for lay in layers if _is_recurrent(lay)]
-    for lay in layer_rows:
-        cells, stack = _cell_layers(lay)
-        site = _site_of(rec, lay)
-        wids = {id(w) for w in getattr(lay, "weights", [])}
-        shares = [o.name for o in layer_rows if o is not lay and wids & {id(w) for w in getattr(o, "weights", [])}]
-        calls = len(getattr(lay, "_inbound_nodes", None) or [])
+    for layer in layers:
+        cells, stack = _cells_of(layer)
+        site = _site_of(rec, layer)
+        entry = rec.keras.layer_calls.get(id(layer)) or {}
+        weights = {id(w) for w in getattr(layer, "weights", [])}
+        shares = [o.name for o in layers if o is not layer and weights & {id(w) for w in getattr(o, "weights", [])}]
+        nodes = len(_inbound_nodes(layer))
+        places = len(entry.get("sites") or [])
+        if nodes > 1:
+            shares.append(f"applied to {nodes} inputs (shared)")
+        elif places > 1 and not nodes:
+            shares.append(f"called at {places} places (shared)")
         rows.append({
-            "id": lay.name, "kind": "keras-layer", "api": type(lay).__name__,
+            "id": layer.name, "kind": "keras-layer", "api": type(layer).__name__,
             "path": site[0] if site else None, "line": site[1] if site else None,
             "cell": (f"{type(stack).__name__}[" + ", ".join(type(c).__name__ for c in cells) + "]")
-            if stack is not None else (type(cells[0]).__name__ if cells else type(lay).__name__),
+            if stack is not None else (type(cells[0]).__name__ if cells else type(layer).__name__),
             "units": [getattr(c, "units", None) for c in cells], "depth": len(cells) or 1,
-            "time_steps": _time_steps(lay, calls),
-            "variables": [getattr(w, "path", None) or w.name for w in getattr(lay, "weights", [])],
-            "shares_with": shares + ([f"applied to {calls} inputs (shared)"] if calls > 1 else []),
-            "initial_state": "zeros (default)",
+            "time_steps": _time_steps(entry.get("shapes") or []),
+            "variables": [getattr(w, "path", None) or w.name for w in getattr(layer, "weights", [])],
+            "shares_with": shares,
+            "initial_state": describe_initial_state(rec, (entry.get("initial_states") or [[]])[0]),
         })
     return rows
 
 
-def _time_steps(layer, calls):
-    """The time dimension of the layer's input, when it was applied once to a known shape."""
-    try:
-        in_shape = list(layer.input.shape) if calls == 1 else None
-    except Exception:  # noqa: BLE001
-        in_shape = None
-    steps = in_shape[1] if in_shape and len(in_shape) > 2 else None
-    return steps if isinstance(steps, int) else None
+def _time_steps(shapes):
+    """The time dimension when every call agrees on it, else None (shown as '?')."""
+    steps = {shape[1] if shape and len(shape) > 2 else None for shape in shapes}
+    return steps.pop() if len(steps) == 1 else None
+
+
+def describe_initial_state(rec: Recorder, tensors) -> str:
+    """Where a Keras layer's initial state comes from: zeros, another recurrent layer's state, an input ..."""
+    if not tensors:
+        return "zeros (default)"
+    kinds = []
+    for tensor in tensors:
+        kind = _state_source(rec, tensor)
+        if kind not in kinds:
+            kinds.append(kind)
+    return ", ".join(kinds)
+
+
+def _state_source(rec: Recorder, tensor) -> str:
+    for entry in rec.keras.layer_calls.values():
+        if any(out is tensor for out in entry["outputs"]):
+            return f"state of {entry['layer'].name}"
+    history = getattr(tensor, "_keras_history", None)  # Keras records the producing layer there only
+    producer = history[0] if history else None
+    if producer is not None:
+        if is_recurrent(producer):
+            return f"state of {producer.name}"
+        if type(producer).__name__ == "InputLayer":
+            return f"input {producer.name}"
+        return f"computed by {producer.name}"
+    from pylint_rnn.verify.initial_state import variables_behind
+
+    variables = variables_behind(rec, [tensor])
+    if variables:
+        var = variables[0]
+        kind = "trainable" if getattr(var, "trainable", True) else "non-trainable"
+        return f"{'variable' if var is underlying_variable(tensor) else 'computed from variable'} " \
+               f"{var.name.split(':')[0]} ({kind})"
+    return "a tensor"

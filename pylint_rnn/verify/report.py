@@ -13,6 +13,7 @@ from pylint_rnn.reporting import Finding, SourceCache, find_root, relative_posix
 
 
 def display_path(path, cwd=None):
+    """The path relative to ``cwd`` when it lies inside it, else as it is."""
     if not path:
         return path
     cwd = cwd or os.getcwd()
@@ -24,6 +25,7 @@ def display_path(path, cwd=None):
 
 
 def relativize(result, cwd=None):
+    """Make the result's paths relative to ``cwd`` (findings, table rows, the error's site)."""
     for f in result.get("findings", []):
         f["path"] = display_path(f.get("path"), cwd)
     for row in result.get("layers", []):
@@ -34,9 +36,13 @@ def relativize(result, cwd=None):
     return result
 
 
+PUBLIC_KEYS = ("target", "status", "findings", "layers", "error", "static", "notes", "mode", "tf1_names",
+               "checked", "timings")
+
+
 def public_json(result):
-    keys = ("target", "status", "findings", "layers", "error", "static", "notes", "mode", "checked", "timings")
-    return {k: result[k] for k in keys if k in result}
+    """The result's documented keys (docs/verify.md, "JSON schema")."""
+    return {k: result[k] for k in PUBLIC_KEYS if k in result}
 
 
 def render_json(result):
@@ -88,7 +94,8 @@ def _table(rows):
     for r in rows:
         units = sorted({u for u in r.get("units") or [] if u is not None})
         body.append([
-            str(r.get("id")), f"{r.get('path') or '?'}:{r.get('line') or '?'}", str(r.get("api")), str(r.get("cell")),
+            str(r.get("id")), f"{r.get('path') or '?'}:{r.get('line') or '?'}", str(r.get("api")),
+            str(r.get("cell")),
             ",".join(str(u) for u in units) or "?", str(r.get("depth")),
             str(r.get("time_steps")) if r.get("time_steps") is not None else "?",
             str(len(r.get("variables") or [])), ", ".join(r.get("shares_with") or []) or "-",
@@ -101,54 +108,81 @@ def _table(rows):
     return "\n".join(line.rstrip() for line in lines)
 
 
+def render(fmt, result, cwd=None):
+    """The report in one of the formats of --format."""
+    if fmt == "sarif":
+        return render_sarif(result, cwd)
+    if fmt == "json":
+        return render_json(result)
+    return render_text(result)
+
+
+_FAILURE_TITLES = {"timeout": "The target timed out: ", "error": "The verifier itself failed: "}
+
+
+def one_line_status(result):
+    """``<status>: <cause>`` in one line, for stderr when the report goes elsewhere."""
+    err = result.get("error") or {}
+    return f"{result.get('status')}: {err.get('message')}"
+
+
 def render_text(result):
-    out = []
-    status = result.get("status")
+    """The text report: the status, the target's error, the findings, the static verdicts, the table, notes."""
     findings = result.get("findings", [])
-    out.append(f"pylint-rnn-verify {result.get('target')}: status {status}, {len(findings)} finding(s)"
-               + (f" [{result.get('mode')} mode]" if result.get("mode") else ""))
-    err = result.get("error")
-    if err:
-        out.append("")
-        out.append(("The target timed out: " if status == "timeout" else "The target failed: ") + str(err.get("message")))
-        if err.get("traceback"):
-            out.append(err["traceback"].rstrip())
+    out = [f"pylint-rnn-verify {result.get('target')}: status {result.get('status')}, {len(findings)} finding(s)"
+           + (f" [{result.get('mode')} mode]" if result.get("mode") else "")]
+    out += _error_lines(result)
     if findings:
-        out.append("")
-        out.append("Findings:")
+        out += ["", "Findings:"]
         for f in findings:
             tag = "confirmed" if f.get("confirmed") else "suspected"
             out.append(f"  {f.get('path')}:{f.get('line')}: {f['symbol']} ({tag}): {f['message']}")
-    static = result.get("static")
-    if static is not None:
-        out.append("")
-        out.append("Static findings (pylint --load-plugins=pylint_rnn) checked at run time:")
-        if static.get("error"):
-            out.append(f"  (static run failed: {static['error']})")
-        for s in static.get("findings", []):
-            out.append(f"  {s['path']}:{s['line']}: {s['symbol']}: {s['verdict']}")
-        if not static.get("findings") and not static.get("error"):
-            out.append("  (no static findings)")
-        extra = static.get("runtime_only", [])
-        if extra:
-            out.append("Runtime-only findings (not reported statically):")
-            for f in extra:
-                out.append(f"  {f['path']}:{f['line']}: {f['symbol']}")
+    out += _static_lines(result.get("static"))
     rows = result.get("layers") or []
     out.append("")
     if rows:
-        out.append("Recurrent layers and calls (depth = stacked layers; steps = time steps each layer is unrolled over):")
+        out.append("Recurrent layers and calls (depth = stacked layers; steps = time steps each layer is unrolled "
+                   "over):")
         out.append(_table(rows))
     else:
         out.append("No recurrent layer or RNN call was built.")
-    for note in result.get("notes") or []:
-        out.append(f"note: {note}")
+    out += [f"note: {note}" for note in result.get("notes") or []]
     return "\n".join(out) + "\n"
+
+
+def _error_lines(result):
+    err = result.get("error")
+    if not err:
+        return []
+    title = _FAILURE_TITLES.get(result.get("status"), "The target failed: ")
+    out = ["", title + str(err.get("message"))]
+    if err.get("traceback"):
+        out.append(err["traceback"].rstrip())
+    if err.get("output_tail"):
+        out += ["The last lines of the target's error output (all of it with --show-output):",
+                *("  | " + line for line in err["output_tail"].splitlines())]
+    return out
+
+
+def _static_lines(static):
+    if static is None:
+        return []
+    out = ["", "Static findings (pylint --load-plugins=pylint_rnn) checked at run time:"]
+    if static.get("error"):
+        out.append(f"  (static run failed: {static['error']})")
+    out += [f"  {s['path']}:{s['line']}: {s['symbol']}: {s['verdict']}" for s in static.get("findings", [])]
+    if not static.get("findings") and not static.get("error"):
+        out.append("  (no static findings)")
+    extra = static.get("runtime_only", [])
+    if extra:
+        out.append("Runtime-only findings (not reported statically):")
+        out += [f"  {f['path']}:{f['line']}: {f['symbol']}" for f in extra]
+    return out
 
 
 def compare_static(result, static_messages):
     """Give each static finding a verdict against the runtime findings."""
-    runtime = [f for f in result.get("findings", [])]
+    runtime = list(result.get("findings", []))
     verdicts = []
     matched = set()
     for msg in static_messages:

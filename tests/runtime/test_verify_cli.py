@@ -2,10 +2,7 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
-from conftest import ROOT
 
 from pylint_rnn.verify import report, shim
 from pylint_rnn.verify.cli import main
@@ -60,18 +57,19 @@ def test_argparse_usage_error_exit_2(capsys):
         raise AssertionError("argparse accepted --format xml")
 
 
-def test_parent_never_imports_tensorflow():
-    code = ("import sys, pylint_rnn.verify.cli, pylint_rnn.verify.report; "
-            "sys.exit(1 if any(m == 'tensorflow' or m.startswith('tensorflow.') for m in sys.modules) else 0)")
-    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode == 0
-
-
 def test_tf1_detection():
+    """TF1 mode is chosen from API only TF1 has, read from the installed TensorFlow's API files."""
     assert shim.looks_tf1("import tensorflow as tf\nx = tf.placeholder(tf.float32)")
     assert shim.looks_tf1("from tensorflow.contrib import rnn")
-    assert shim.looks_tf1("cell = tf.nn.rnn_cell.LSTMCell(3)")
+    assert shim.looks_tf1("import tensorflow as tf\ncell = tf.nn.rnn_cell.LSTMCell(3)")
+    assert shim.looks_tf1("import tensorflow as tflow\nh = tflow.layers.dense(x, 3)")
+    assert shim.looks_tf1("import tensorflow as tf\nopt = tf.train.AdamOptimizer(0.1)")
     assert not shim.looks_tf1("import tensorflow as tf\nm = tf.keras.Sequential([tf.keras.layers.LSTM(3)])")
     assert not shim.looks_tf1("import tensorflow.compat.v1 as tf\ntf.placeholder(tf.float32)")
+    # API that TF2 has too says nothing: tf.name_scope, tf.nn.relu, tf.gradients, tf.train.Checkpoint
+    assert not shim.looks_tf1("import tensorflow as tf\nwith tf.name_scope('a'):\n    y = tf.nn.relu(x)\n"
+                              "g = tf.gradients(y, x)\nck = tf.train.Checkpoint()")
+    assert not shim.looks_tf1("cell = tf.nn.rnn_cell.LSTMCell(3)")  # no TensorFlow import: not TensorFlow
 
 
 def test_compare_static_verdicts():
@@ -89,31 +87,3 @@ def test_compare_static_verdicts():
     assert out["runtime_only"] == [{"symbol": "rnn-no-gradient", "path": "a.py", "line": 3}]
     failed = report.compare_static(dict(result, status="target-failed", findings=[]), static[1:2])
     assert failed["findings"][0]["verdict"].startswith("not checkable")
-
-
-def test_stopping_the_verifier_leaves_no_child_and_no_temp_dir(tmp_path):
-    """SIGTERM to pylint-rnn-verify kills the target's process group and removes its temporary directory."""
-    import os
-    import signal
-    import time
-
-    env = dict(os.environ, TMPDIR=str(tmp_path))
-    target = ROOT / "fixtures" / "runtime" / "hostile" / "infinite_loop.py"
-    proc = subprocess.Popen([sys.executable, "-m", "pylint_rnn.verify.cli", str(target), "--timeout", "120"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    # Wait until the child exists (its temp dir appears), then stop the parent only.
-    for _ in range(600):
-        if any(tmp_path.glob("pylint-rnn-verify-*")):
-            break
-        time.sleep(0.1)
-    assert any(tmp_path.glob("pylint-rnn-verify-*")), "the verifier never started its child"
-    children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
-    assert children, "no child process to check"
-    proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 128 + signal.SIGTERM, err
-    assert b"stopped by signal" in err
-    time.sleep(0.5)
-    for pid in children:
-        assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z"
-    assert not list(tmp_path.glob("pylint-rnn-verify-*"))
