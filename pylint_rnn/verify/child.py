@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from pylint_rnn.verify import shim
+from pylint_rnn.verify.cellcalls import CellCallProbe
 from pylint_rnn.verify.probes import Recorder, StopTarget, TargetExit, TargetTimeout
 
 _REAL_OS_EXIT = os._exit
@@ -79,6 +80,8 @@ def prepare(cfg, result, started) -> Recorder:
     result["timings"]["tf_import_s"] = round(time.perf_counter() - started, 3)
     rec = Recorder(cfg["user_root"], cfg["max_train_steps"])
     rec.install(real_tf)
+    if cfg.get("picture"):
+        CellCallProbe(rec).install()  # for the HTML picture: which ops each cell call created
     if "keras" in source or cfg["kind"] != "script":
         legacy_keras = os.environ.get("TF_USE_LEGACY_KERAS") == "1"
         if legacy_keras or mode == "tf1":
@@ -238,7 +241,7 @@ def _user_traceback(is_user_file, exc):
 # ---------------------------------------------------------------------------------------- 3. analyse
 def analyse(cfg, rec, run, result):
     """Findings, the structure table and what was checked; an analysis bug becomes a note, not a crash."""
-    from pylint_rnn.verify import keras_checks
+    from pylint_rnn.verify import keras_checks, picture
     from pylint_rnn.verify.analysis import Analysis
 
     try:
@@ -260,6 +263,8 @@ def analyse(cfg, rec, run, result):
     except BaseException as exc:  # noqa: BLE001
         result["notes"].append("analysis error: " + "".join(traceback.format_exception_only(type(exc), exc)).strip())
     result["findings"] = sorted(rec.findings, key=lambda f: (f["path"], f["line"], f["symbol"]))
+    if cfg.get("picture"):
+        result["picture"] = picture.build(rec, result["findings"])  # for --format html; never raises
     result["notes"].extend(rec.notes[:20])
 
 

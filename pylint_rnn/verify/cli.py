@@ -35,7 +35,9 @@ def build_parser():
         epilog="Exit status: 0 no finding, 1 findings, 2 usage error, 3 target failed or timed out.")
     p.add_argument("target", help="train.py (run as __main__), model.py:build or package.module:build (a factory "
                                    "returning a loss tensor, (loss, train_op), or a Keras model)")
-    p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    p.add_argument("--format", choices=("text", "json", "sarif", "html"), default="text",
+                   help="html: one self-contained page that draws layers x time steps, shared weights and "
+                        "gradient flow")
     p.add_argument("--output", "-o", help="write the report to this file instead of stdout")
     p.add_argument("--max-train-steps", type=int, default=1, metavar="N",
                    help="stop a script after N training Session.run calls (default 1; Keras fit() stops at once)")
@@ -171,7 +173,8 @@ def _write_config(tmp, resolved, opts, target_label):
     """The child's configuration file; -> (its path, the path the child writes its result to)."""
     result_path = os.path.join(tmp, "result.json")
     cfg = dict(resolved, target=target_label, result=result_path, args=opts.args,
-               max_train_steps=opts.max_train_steps, compat=opts.compat, memory_mb=opts.memory_limit)
+               max_train_steps=opts.max_train_steps, compat=opts.compat, memory_mb=opts.memory_limit,
+               picture=opts.format == "html")
     cfg_path = os.path.join(tmp, "config.json")
     with open(cfg_path, "w", encoding="utf-8") as fh:
         json.dump(cfg, fh)
@@ -312,6 +315,10 @@ def main(argv=None):
 
     if opts.format == "sarif":
         text = report.render_sarif(result, cwd)
+    elif opts.format == "html":
+        from . import html
+
+        text = html.render_html(result, cwd)
     else:
         text = {"text": report.render_text, "json": report.render_json}[opts.format](result)
     if opts.output:

@@ -54,10 +54,16 @@ class Recorder:
         self.training_runs = 0
         self.layer_sites = {}        # id(keras layer/cell) -> (layer, site)
         self.keras_models = []
+        self.cell_calls = []         # dicts, one per TF1 cell call (cellcalls.py; the HTML picture reads them)
         self.notes = []
         self._in_rnn = 0
         self._in_run = 0
         self._in_opt = 0
+
+    @property
+    def inside_rnn_call(self) -> bool:
+        """Is an RNN function (dynamic_rnn, static_rnn, ...) running right now?"""
+        return self._in_rnn > 0
 
     # ------------------------------------------------------------------ user frames
     def is_user_file(self, filename: str) -> bool:
@@ -332,6 +338,8 @@ class Recorder:
             "init": init_tensors, "init_given": any(i is not None for i in init), "final": final,
             "variables": used, "graph": graph,
             "time_major": bool(bound.get("time_major")),
+            # for the HTML picture: what the call consumed and produced, and the op ids it created
+            "inputs": nest.flatten(inputs), "outputs": nest.flatten(out[0]), "op_span": (before, graph.version),
         })
 
     def var_ops(self, graph):
