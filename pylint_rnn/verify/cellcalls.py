@@ -15,6 +15,7 @@ wrappers and, in older user code, by custom cells, so every class of the hierarc
 """
 from __future__ import annotations
 
+PROBE_MARK = "_pylint_rnn_probe"  # set on every wrapper the verifier installs (probes.py uses it too)
 MAX_CALLS = 20000  # a static_rnn over thousands of steps: keep memory bounded, the picture collapses anyway
 
 
@@ -47,8 +48,10 @@ class CellCallProbe:
         def __init_subclass__(cls, **kwargs):
             if previous is not None:
                 previous.__func__(cls, **kwargs)
-            else:
-                super(base, cls).__init_subclass__(**kwargs)
+            else:  # the next __init_subclass__ up the chain, as super() would find it
+                parent = next(k for k in base.__mro__[1:] if "__init_subclass__" in vars(k))
+                if parent is not object:
+                    vars(parent)["__init_subclass__"].__func__(cls, **kwargs)
             probe.wrap_class(cls)
 
         base.__init_subclass__ = classmethod(__init_subclass__)
@@ -56,10 +59,10 @@ class CellCallProbe:
     def wrap_class(self, cls):
         """Wrap ``cls.__call__`` if the class defines its own (inherited ones are wrapped on their class)."""
         own = cls.__dict__.get("__call__")
-        if own is None or getattr(own, "_pylint_rnn_probe", False):
+        if own is None or getattr(own, PROBE_MARK, False):
             return
         wrapped = self._wrap(own)
-        wrapped._pylint_rnn_probe = True
+        setattr(wrapped, PROBE_MARK, True)
         cls.__call__ = wrapped
 
     def _wrap(self, orig):
@@ -89,12 +92,12 @@ class CellCallProbe:
             if tf.executing_eagerly() or len(self.rec.cell_calls) >= MAX_CALLS:
                 return None
             graph = tf.compat.v1.get_default_graph()
-            outer = self._open[-1] if self._open else None
-            if outer is not None and outer["cell"] is cell:
+            if self._open and self._open[-1]["cell"] is cell:
                 return None
+            parent = self._open[-1]["index"] if self._open and self._open[-1]["graph"] is graph else None
             record = {
                 "index": len(self.rec.cell_calls), "cell": cell, "graph": graph, "start": graph.version,
-                "end": None, "parent": outer["index"] if outer is not None and outer["graph"] is graph else None,
+                "end": None, "parent": parent,
                 "in_rnn": self.rec.inside_rnn_call, "inputs": _flat(tf, inputs), "state_in": _flat(tf, state),
                 "outputs": [], "state_out": [], "failed": False, "site": self.rec.user_site(3),
             }

@@ -8,7 +8,7 @@ outputs through the ops the loss is computed from.
 """
 from __future__ import annotations
 
-from .picture_graph import CONSTANT_OPS, COPY_OPS
+from .picture_graph import CONSTANT_OPS, COPY_OPS, link_same_cells
 
 NEAR = 6  # ops between one layer's output and the next layer's input (dropout, concatenation, ...)
 
@@ -20,12 +20,13 @@ def unrolled_grids(gp):
     failed = [c for c in free if c["in_rnn"]]
     if failed:
         rows, _ = gp.columns(failed[:1])
+        link_same_cells(rows)
         grids.append({"id": "R?", "source": "RNN call that failed", "loop": True, "time_steps": None,
                       "path": _site(failed[0])[0], "line": _site(failed[0])[1], "rows": rows, "reductions": [],
                       "cell": type(gp.rec.unwrap(failed[0]["cell"])).__name__,
                       "initial_state": None})  # inside the failed call's loop: not known
     hand = [c for c in free if not c["in_rnn"] and c["end"] is not None]
-    for n, group in enumerate(_stack_chains(gp, _chains(gp, hand))):
+    for n, group in enumerate(_stack_chains(_chains(gp, hand))):
         first = group[0][0]
         rows = []
         for chain in group:
@@ -33,6 +34,7 @@ def unrolled_grids(gp):
             for row in more:
                 row["initial_state"] = gp.state_source(chain[0]["state_in"], chain[0]["graph"])
             rows.extend(more)
+        link_same_cells(rows)
         grids.append({"id": f"U{n + 1}", "source": "cell calls (unrolled by hand)", "loop": False,
                       "time_steps": max(len(chain) for chain in group), "path": _site(first)[0],
                       "line": _site(first)[1], "rows": rows, "reductions": [],
@@ -65,7 +67,7 @@ def _chains(gp, calls):
     return chains
 
 
-def _stack_chains(gp, chains):
+def _stack_chains(chains):
     """Groups of chains, each group one hand-stacked RNN, its chains ordered from the bottom layer up."""
     if not chains:
         return []
@@ -143,7 +145,6 @@ def _downstream(gp, call, calls, to_loss):
     graph = call["graph"]
     position = _positions(gp, graph)
     spans = {gid: c["op_span"] for gid, c in calls.items() if c["graph"] is graph and c.get("op_span")}
-    var_by_op = gp.index.var_by_op(graph)
     variables, feeds, seen = [], [], set()
     stack = [op for t in call.get("outputs", []) + call["final"] if hasattr(t, "op") for op in t.consumers()]
     while stack and len(seen) < 20000:
@@ -151,15 +152,11 @@ def _downstream(gp, call, calls, to_loss):
         if op.name in seen or op.name not in to_loss:
             continue
         seen.add(op.name)
-        entered = [c for gid, (lo, hi) in spans.items() if lo < position[op.name] <= hi
-                   for c in [gid]]
+        entered = [gid for gid, (lo, hi) in spans.items() if lo < position[op.name] <= hi]
         if entered:  # another RNN (it feeds it), or a later step of this one (static_rnn)
             feeds.extend(g for g in entered if g not in feeds and calls[g] is not call)
             continue
-        for tensor in op.inputs:
-            var = gp.rec.variable_of(tensor, var_by_op)
-            if var is not None and all(var is not v for v in variables):
-                variables.append(var)
+        variables.extend(v for v in gp.index.variables_read(graph, [op]) if all(v is not w for w in variables))
         stack.extend(c for t in op.outputs for c in t.consumers())
     return variables, sorted(feeds)
 

@@ -161,9 +161,11 @@ class GraphPicture:
             label = next((cell_label(self.rec, lay[r]["cell"]) for lay, _ in per_step if r < len(lay)), None)
             if label is None:  # the row of a custom cell's own weights, after its layers
                 label = f"{type(self.rec.unwrap(step_calls[0]['cell'])).__name__}'s own weights"
+            first = next((lay[r]["cell"] for lay, _ in per_step if r < len(lay)), None)
             rows.append({"cell": label, "direction": direction,
                          "steps": [b[r][0] if r < len(b) else None for _, b in per_step],
-                         "failed": [bool(r < len(b) and b[r][1]) for _, b in per_step]})
+                         "failed": [bool(r < len(b) and b[r][1]) for _, b in per_step],
+                         "_cell": self.rec.unwrap(first) if first is not None else None})
         return rows, per_step
 
     # ------------------------------------------------------------------ RNN function calls
@@ -177,26 +179,26 @@ class GraphPicture:
         return grids
 
     def rnn_grid(self, grid_id, call):
-        graph = call["graph"]
+        """The grid of one RNN function call: its layers (per direction) over its time steps."""
         span = call.get("op_span")
-        tops = self.tree.top_calls(graph, span) if span else []
+        tops = self.tree.top_calls(call["graph"], span) if span else []
         loop = not call["api"].startswith("static")
         groups = self.directions(call, tops)
         rows, first_steps = [], []
         for direction, step_calls in groups:
-            step_calls = step_calls[:1] if loop else step_calls
-            more, per_step = self.columns(step_calls, direction)
+            more, per_step = self.columns(step_calls[:1] if loop else step_calls, direction)
             rows.extend(more)
             first_steps.extend(per_step[:1])
         if not rows:  # cells the probe cannot see (Keras cells in a TF1 graph): the call's variables
-            ws_id = self.ws.key(call["variables"])
             rows = [{"cell": " / ".join(cell_label(self.rec, c) for c in call["cells"] if c), "direction": None,
-                     "steps": [ws_id], "failed": [False]}]
+                     "steps": [self.ws.key(call["variables"])], "failed": [False]}]
+        site = call["site"] or (None, None)
         grid = {"id": grid_id, "source": call["api"], "loop": loop, "time_steps": call["time_steps"],
-                "path": call["site"][0] if call["site"] else None, "line": call["site"][1] if call["site"] else None,
+                "path": site[0], "line": site[1], "rows": rows,
                 "cell": " / ".join(type(self.rec.unwrap(c)).__name__ for c in call["cells"] if c is not None),
-                "rows": rows, "reductions": self.time_reductions(call) + self.layer_reductions(first_steps)}
+                "reductions": self.time_reductions(call) + self.layer_reductions(first_steps)}
         self.attach_states(grid, call, groups)
+        link_same_cells(rows)
         return grid
 
     def directions(self, call, tops):
@@ -258,7 +260,7 @@ class GraphPicture:
             for op in self.index.ops_between(graph, parent["start"], parent["end"]):
                 if op.type not in SUM_OPS:
                     continue
-                hit = self.index.ancestors([t for t in op.inputs], through=COPY_OPS | PASS_OPS, limit=200)
+                hit = self.index.ancestors(list(op.inputs), through=COPY_OPS | PASS_OPS, limit=200)
                 sources = {i for name, i in outputs.items() if name.rsplit(":", 1)[0] in hit}
                 if len(sources) >= 2:
                     found.append(self._reduction("layers", op))
@@ -363,6 +365,19 @@ class GraphPicture:
                 if info and info["trainable"] and name not in targets and info["name"] not in sources:
                     sources.append(info["name"])
         return sources
+
+
+def link_same_cells(rows):
+    """``same_cell_as``: the first row run by the same cell object (``[cell] * n``, one cell for both
+    directions); the cell objects themselves stay out of the JSON."""
+    for r, row in enumerate(rows):
+        cell = row.pop("_cell", None)
+        earlier = next((k for k in range(r) if rows[k].get("_same") is cell), None) if cell is not None else None
+        row["_same"] = cell
+        if earlier is not None:
+            row["same_cell_as"] = earlier
+    for row in rows:
+        row.pop("_same", None)
 
 
 def _unique(items):
