@@ -128,6 +128,7 @@ def check_no_gradient(rec, model, layers):
     try:
         grads = _output_gradients(tf, model, x, weights)
         for w, g in zip(weights, grads):
+            rec.keras_gradients[id(w)] = g is not None
             if g is not None:
                 continue
             lay = owner.get(id(w))

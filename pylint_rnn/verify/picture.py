@@ -101,9 +101,7 @@ def _variables(rec, status, findings):
                      "trainable": info["trainable"], "site": info["site"],
                      "gradient": status.get(id(info["var"])) if info["trainable"] else None,
                      "copy_of": copies.get(info["name"])})
-    no_gradient = {f["details"].get("variable") for f in findings
-                   if f["symbol"] == "rnn-no-gradient" and isinstance(f.get("details"), dict)}
-    for row in keras_variables(rec, no_gradient):
+    for row in keras_variables(rec):
         at = index.get(id(row["var"]))
         if at is None:
             rows.append(dict(row, copy_of=None))

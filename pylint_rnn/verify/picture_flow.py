@@ -152,7 +152,7 @@ def _downstream(gp, call, calls, to_loss):
         if op.name in seen or op.name not in to_loss:
             continue
         seen.add(op.name)
-        entered = [gid for gid, (lo, hi) in spans.items() if lo < position[op.name] <= hi]
+        entered = [gid for gid, (lo, hi) in spans.items() if lo <= position[op.name] < hi]
         if entered:  # another RNN (it feeds it), or a later step of this one (static_rnn)
             feeds.extend(g for g in entered if g not in feeds and calls[g] is not call)
             continue
@@ -162,5 +162,5 @@ def _downstream(gp, call, calls, to_loss):
 
 
 def _positions(gp, graph):
-    """op name -> op id (ids count ops in creation order from 1)."""
-    return {op.name: i + 1 for i, op in enumerate(gp.index.ops(graph))}
+    """op name -> its index in creation order (what a probe's ``graph.version`` readings count)."""
+    return {op.name: i for i, op in enumerate(gp.index.ops(graph))}

@@ -30,14 +30,15 @@ class GraphIndex:
         self._vars = {}
 
     def ops(self, graph):
-        """Every op of the graph in creation order: op ids are 1, 2, ... so ``ops[i]`` has id ``i + 1``."""
+        """Every op of the graph in creation order; ``graph.version`` is how many there are, so the ops made
+        between two readings of it are a slice of this list."""
         key = id(graph)
         if key not in self._ops:
             self._ops[key] = graph.get_operations()
         return self._ops[key]
 
     def ops_between(self, graph, start, end):
-        """The ops created after id ``start`` up to id ``end`` (a probe's ``graph.version`` readings)."""
+        """The ops created between two readings of ``graph.version`` (``start`` ops existed before)."""
         return self.ops(graph)[start:end]
 
     def var_by_op(self, graph):

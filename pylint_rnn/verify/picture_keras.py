@@ -135,13 +135,12 @@ def _feeds(tf, recurrent):
     return out
 
 
-def keras_variables(rec, no_gradient):
+def keras_variables(rec):
     """Every weight of the Keras models: name, shape, trainable, whether it gets a gradient.
 
-    ``no_gradient`` holds the names the no-gradient check reported; the check differentiates the sum of
-    the model's outputs, so a weight it did not report gets a gradient (None: the check could not run).
+    The gradient comes from keras_checks' no-gradient check (it differentiates the sum of the model's
+    outputs); None when that check did not run on the weight.
     """
-    checked = not any("Keras gradient probe" in note for note in rec.notes)
     layers = _layers(rec.keras_models)
     sites = {}
     for layer in layers:
@@ -156,7 +155,7 @@ def keras_variables(rec, no_gradient):
         trainable = bool(getattr(weight, "trainable", True))
         name = weight_name(weight)
         out.append({"var": weight, "name": name, "shape": _shape(weight), "trainable": trainable,
-                    "gradient": (name not in no_gradient) if trainable and checked else None,
+                    "gradient": rec.keras_gradients.get(id(weight)) if trainable else None,
                     "site": sites.get(id(weight))})
     return out
 

@@ -55,6 +55,7 @@ class Recorder:
         self.layer_sites = {}        # id(keras layer/cell) -> (layer, site)
         self.keras_models = []
         self.cell_calls = []         # dicts, one per TF1 cell call (cellcalls.py; the HTML picture reads them)
+        self.keras_gradients = {}    # id(Keras weight) -> gets a gradient (keras_checks; the HTML picture reads it)
         self.notes = []
         self._in_rnn = 0
         self._in_run = 0
@@ -281,20 +282,21 @@ class Recorder:
             graph = rec.tf.compat.v1.get_default_graph()
             existing = graph.get_operations()
             before = max((o._id for o in existing[-8:]), default=0)  # noqa: SLF001 - creation-order id
+            count = graph.version  # ops in the graph so far: the call's ops are get_operations()[count:]
             rec._in_rnn += 1
             try:
                 out = orig(*args, **kwargs)
             finally:
                 rec._in_rnn -= 1
             try:
-                rec._on_rnn_call(kind, bound, out, site, graph, before)
+                rec._on_rnn_call(kind, bound, out, site, graph, before, count)
             except Exception as exc:  # noqa: BLE001
                 rec.notes.append(f"RNN probe ({kind}): {exc!r}")
             return out
 
         return wrapper
 
-    def _on_rnn_call(self, kind, bound, out, site, graph, before):
+    def _on_rnn_call(self, kind, bound, out, site, graph, before, count=None):
         nest = self.tf.nest
         if "bidirectional" in kind:
             cells = [bound.get("cell_fw"), bound.get("cell_bw")]
@@ -339,7 +341,7 @@ class Recorder:
             "variables": used, "graph": graph,
             "time_major": bool(bound.get("time_major")),
             # for the HTML picture: what the call consumed and produced, and the op ids it created
-            "inputs": nest.flatten(inputs), "outputs": nest.flatten(out[0]), "op_span": (before, graph.version),
+            "inputs": nest.flatten(inputs), "outputs": nest.flatten(out[0]), "op_span": (count, graph.version),
         })
 
     def var_ops(self, graph):

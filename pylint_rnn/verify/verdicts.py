@@ -34,7 +34,7 @@ def grid_verdicts(grid, context=None):
             out.append((f"the layers' outputs are reduced at each time step{at}", "ok"))
     after = grid.get("after") or {}
     if after.get("feeds"):
-        out.append((f"its outputs feed {', '.join(after['feeds'])}", "info"))
+        out.append((f"it feeds {', '.join(after['feeds'])} (its outputs or its final state)", "info"))
     if after.get("weight_set"):
         describe = context.get("describe") or str
         out.append((f"then {after['weight_set']} ({describe(after['weight_set'])}) before the loss", "info"))
