@@ -286,7 +286,9 @@ class Page:
                           or '<div class="finding empty">not reported by the plugin</div>'))
         for i, s in enumerate(static.get("findings") or []):
             if i not in matched:
-                pairs.append(('<div class="finding empty">not found at run time</div>', self.static_finding(s)))
+                why = "not found at run time" if str(s.get("verdict")).startswith("not reproduced") else \
+                    "not checkable at run time"
+                pairs.append((f'<div class="finding empty">{why}</div>', self.static_finding(s)))
         rows = "".join(f'<div class="pair card"><div>{left}</div><div>{right}</div></div>' for left, right in pairs)
         error = f'<p class="notes">static run failed: {escape(str(static["error"]))}</p>' if static.get("error") else ""
         return ('<h2 id="findings">Findings: at run time, and statically (--static)</h2>'

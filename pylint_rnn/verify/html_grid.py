@@ -225,7 +225,7 @@ class GridDrawing:
             x = geo.x_of(last + 1) - GAP_X + 12
             y1, y2 = geo.y_of(geo.rows - 1), geo.y_of(0) + BOX_H
             self.parts.append(f'<g class="reduction" data-over="layers"><path d="M{x - 8},{y1} L{x},{y1} L{x},{y2} '
-                              f'L{x - 8},{y2}" fill="none" stroke="#0072B2" stroke-width="2"/><text class="reduce '
+                              f'L{x - 8},{y2}" fill="none" stroke="#00507d" stroke-width="2"/><text class="reduce '
                               f'layers" x="{x + 6}" y="{(y1 + y2) / 2 - 6}">Σ over layers</text><text class="reduce '
                               f'layers" x="{x + 6}" y="{(y1 + y2) / 2 + 16}">at each step{escape(_at(red))}</text></g>')
 

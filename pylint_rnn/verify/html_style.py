@@ -32,8 +32,8 @@ svg.overview .row { fill: #333; }
 .card { border: 1px solid var(--line); border-radius: 10px; padding: 12px 16px; margin: 12px 0; background: #fff;
         break-inside: avoid; }
 .card.wrong { border-left: 7px solid var(--wrong); }
-.card.note { border-left: 7px solid #E69F00; }
-.card.good { border-left: 7px solid #009E73; }
+.card.note { border-left: 7px solid var(--note); }
+.card.good { border-left: 7px solid var(--ok); }
 .where { color: var(--muted); font-weight: 400; font-size: .9rem; }
 .quote { margin: 2px 0 6px; color: #333; white-space: pre-wrap; word-break: break-word; }
 .verdicts { list-style: none; margin: 4px 0 8px; padding: 0; }
@@ -79,8 +79,8 @@ tr.copy td { background: var(--note-bg); }
 .badge { display: inline-block; border-radius: 10px; padding: 0 8px; font-size: .8rem; font-weight: 700;
          border: 1.5px solid; margin-left: 4px; }
 .badge.confirmed { color: var(--wrong-ink); border-color: var(--wrong); background: var(--wrong-bg); }
-.badge.suspected { color: var(--note); border-color: #E69F00; background: var(--note-bg); }
-.badge.static-ok { color: #00507d; border-color: #0072B2; background: #eaf4fb; }
+.badge.suspected { color: var(--note); border-color: #b07d00; background: var(--note-bg); }
+.badge.static-ok { color: #00507d; border-color: #00507d; background: #eaf4fb; }
 .badge.static-no { color: #444; border-color: #888; background: #f2f2f2; }
 .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
 .pair > div { min-width: 0; }

@@ -21,13 +21,13 @@ CHIP_W = 124
 SOURCE_W = 184  # the chip of the variables an initial state is assigned from
 STATE_STYLE = {  # initial-state kind -> (chip text, fill, border, wrong?)
     "zeros": ("zeros", "#fff", "#777", False),
-    "learned": ("learned ✓", "#d7f0e8", "#009E73", False),
+    "learned": ("learned ✓", "#d7f0e8", "#00785a", False),
     "no-gradient": ("✗ no gradient", "#fbe1d3", WRONG, True),
     "assigned-only": ("✗ assigned only", "#fbe1d3", WRONG, True),
     "non-trainable": ("non-trainable", "#eee", "#777", False),
-    "trainable": ("trainable", "#eef6fb", "#56B4E9", False),
-    "fed": ("fed", "#eef6fb", "#0072B2", False),
-    "from-rnn": ("from {}", "#fff6dd", "#E69F00", False),
+    "trainable": ("trainable", "#eef6fb", "#5a7d99", False),
+    "fed": ("fed", "#eef6fb", "#00507d", False),
+    "from-rnn": ("from {}", "#fff6dd", "#8a5a00", False),
     "computed": ("computed", "#f4f4f4", "#777", False),
 }
 
@@ -199,7 +199,7 @@ class MiniMap:
         self.after = (grid.get("after") or {}).get("weight_set")
         self.label = (" ".join(self.sets()) + (f" → {self.after}" if self.after else "")) or "—"
         width = len(self.plan) * (self.CELL + self.GAP) + (self.CELL + 10 if self.after else 0)
-        self.span = max(width, 7.5 * len(self.label), 7.5 * len(str(grid["id"])))
+        self.span = max(width, 8 * len(self.label), 8 * len(str(grid["id"])))
 
     def sets(self):
         found = []
@@ -246,5 +246,5 @@ class MiniMap:
                        'stroke-width="2.5"/>')
         if "layers" in overs:
             out.append(f'<line x1="{x + grid_w + 3}" y1="{top}" x2="{x + grid_w + 3}" y2="{self.bottom - self.GAP}" '
-                       'stroke="#0072B2" stroke-width="2.5"/>')
+                       'stroke="#00507d" stroke-width="2.5"/>')
         return "".join(out)

@@ -249,3 +249,19 @@ def _time_steps(layer, calls):
         in_shape = None
     steps = in_shape[1] if in_shape and len(in_shape) > 2 else None
     return steps if isinstance(steps, int) else None
+
+
+def is_recurrent(layer):
+    """Is the layer a Keras recurrent layer (an RNN layer or a Bidirectional wrapper)?"""
+    return _is_recurrent(layer)
+
+
+def all_layers(models):
+    """Every layer of the models, nested models included, each once (the HTML picture draws them)."""
+    out, seen = [], set()
+    for model in models:
+        for layer in _all_layers(model):
+            if id(layer) not in seen:
+                seen.add(id(layer))
+                out.append(layer)
+    return out

@@ -7,25 +7,7 @@ shows one weight set, because it is one set of objects, whatever the names.
 """
 from __future__ import annotations
 
-
-def _recurrent(layer):
-    return (hasattr(layer, "cell") and hasattr(layer, "return_sequences")) or hasattr(layer, "forward_layer")
-
-
-def _layers(models):
-    """Every layer of the models (nested models included), each once."""
-    out, seen = [], set()
-    pending = list(models)
-    while pending:
-        owner = pending.pop(0)
-        for layer in list(getattr(owner, "layers", None) or []):
-            if id(layer) in seen:
-                continue
-            seen.add(id(layer))
-            out.append(layer)
-            if hasattr(layer, "layers") and not _recurrent(layer):
-                pending.append(layer)
-    return out
+from .keras_checks import all_layers, is_recurrent
 
 
 def weight_name(weight):
@@ -75,7 +57,7 @@ def _initial_state(tf, layer):
     if not extra:
         return {"kind": "zeros", "text": "zeros (the default)", "variables": []}
     producers = [_producer(t) for t in extra]
-    rnn_states = sorted({p.name for p, index in producers if p is not None and _recurrent(p) and index})
+    rnn_states = sorted({p.name for p, index in producers if p is not None and is_recurrent(p) and index})
     if rnn_states:
         return {"kind": "from-rnn", "text": "the final state of " + ", ".join(rnn_states), "variables": [],
                 "from": rnn_states}
@@ -101,7 +83,7 @@ def keras_grids(rec, weight_sets):
     """One grid per recurrent layer of the Keras models the run built."""
     tf = rec.tf
     grids = []
-    recurrent = [lay for lay in _layers(rec.keras_models) if _recurrent(lay)]
+    recurrent = [lay for lay in all_layers(rec.keras_models) if is_recurrent(lay)]
     feeds = _feeds(tf, recurrent)
     for layer in recurrent:
         rows = []
@@ -128,7 +110,7 @@ def _feeds(tf, recurrent):
         for node in _nodes(reader):
             for tensor in _flat_inputs(tf, node):
                 layer, index = _producer(tensor)
-                if layer is not None and layer is not reader and _recurrent(layer) and not index:
+                if layer is not None and layer is not reader and is_recurrent(layer) and not index:
                     names = out.setdefault(id(layer), [])
                     if reader.name not in names:
                         names.append(reader.name)
@@ -141,7 +123,7 @@ def keras_variables(rec):
     The gradient comes from keras_checks' no-gradient check (it differentiates the sum of the model's
     outputs); None when that check did not run on the weight.
     """
-    layers = _layers(rec.keras_models)
+    layers = all_layers(rec.keras_models)
     sites = {}
     for layer in layers:
         entry = rec.layer_sites.get(id(layer))
