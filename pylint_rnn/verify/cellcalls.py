@@ -4,10 +4,11 @@ An RNN's structure (layers x time steps, and which weight set each box uses) is 
 names: a cell object may be called once per time step (``static_rnn``, a hand-written loop), once for all
 of them (the loop body of ``dynamic_rnn``), several times in one step (``MultiRNNCell([cell] * 3)``), and
 a reused scope may give two calls one weight set. So the probe records each call as it happens: the cell
-object, the graph, the ops the call created (``graph.version``, the number of ops in the graph, before
-and after: ``get_operations()`` lists ops in creation order), the call it is nested in (a ``MultiRNNCell`` calls its layers, a wrapper its cell), and the
-tensors it received and returned. :mod:`pylint_rnn.verify.picture_graph` reads the variables each range of
-ops reads. Recording never changes what the call computes.
+object, the graph, the ops the call created (``graph.version``, the number of ops in the graph, before and
+after: ``get_operations()`` lists ops in creation order), the call it is nested in (a ``MultiRNNCell`` calls
+its layers, a wrapper its cell), and the tensors it received and returned.
+:mod:`pylint_rnn.verify.picture_graph` reads the variables each range of ops reads. Recording never changes
+what the call computes.
 
 TF1 cells live in tf-keras (``legacy_cells``); ``RNNCell.__call__`` is overridden by ``LayerRNNCell``, the
 wrappers and, in older user code, by custom cells, so every class of the hierarchy that defines its own

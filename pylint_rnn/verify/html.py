@@ -18,6 +18,8 @@ from .html_grid import DrawingContext, GridDrawing, anchor_of
 from .html_svg import cut_svg, defs, overview_svg, swatch
 from .verdicts import grid_verdicts
 
+MAX_GRIDS = 60  # a page stays readable (and small); the overview still shows every RNN
+
 
 def render_html(result, cwd=None):
     """The whole page for one verifier result."""
@@ -171,9 +173,12 @@ class Page:
         if not grids:
             return ('<h2>Structure</h2><p class="notes">No RNN call, cell call or Keras recurrent layer was '
                     'built.</p>')
+        more = (f'<p class="notes">{len(grids) - MAX_GRIDS} more RNNs are not drawn (the first {MAX_GRIDS} are).</p>'
+                if len(grids) > MAX_GRIDS else "")
         return ('<h2 id="structure">Structure: layers × time steps, coloured by weight set</h2>'
                 '<p class="sub">Each box is one layer at one time step; its colour and label name the set of '
-                'variables its ops read. Same label, same weights.</p>' + "".join(self.grid_card(g) for g in grids))
+                'variables its ops read. Same label, same weights.</p>'
+                + "".join(self.grid_card(g) for g in grids[:MAX_GRIDS]) + more)
 
     def grid_card(self, grid):
         """A grid: where it was built, what it shows in words, the drawing, its weight sets."""

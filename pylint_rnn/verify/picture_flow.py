@@ -130,13 +130,15 @@ def after_rnn(gp, grids):
     RNN calls they feed. Needs a loss (an optimizer, tf.gradients or a factory's return value)."""
     losses = [o["loss"] for o in gp.rec.objectives if hasattr(o.get("loss"), "op")]
     calls = {f"R{i + 1}": c for i, c in enumerate(gp.rec.rnn_calls)}
+    to_loss = {}  # id(graph) -> names of the ops the losses are computed from (one walk per graph)
     for grid in grids:
         call = calls.get(grid["id"])
         same_graph = [t for t in losses if call is not None and t.graph is call["graph"]]
         if not same_graph:
             continue
-        to_loss = gp.index.ancestors(same_graph)
-        variables, feeds = _downstream(gp, call, calls, to_loss)
+        if id(call["graph"]) not in to_loss:
+            to_loss[id(call["graph"])] = gp.index.ancestors(same_graph)
+        variables, feeds = _downstream(gp, call, calls, to_loss[id(call["graph"])])
         grid["after"] = {"weight_set": gp.ws.key(variables) if variables else None, "feeds": feeds}
 
 
@@ -163,4 +165,4 @@ def _downstream(gp, call, calls, to_loss):
 
 def _positions(gp, graph):
     """op name -> its index in creation order (what a probe's ``graph.version`` readings count)."""
-    return {op.name: i for i, op in enumerate(gp.index.ops(graph))}
+    return gp.index.positions(graph)

@@ -27,6 +27,7 @@ class GraphIndex:
     def __init__(self, rec):
         self.rec = rec
         self._ops = {}
+        self._positions = {}
         self._vars = {}
 
     def ops(self, graph):
@@ -36,6 +37,13 @@ class GraphIndex:
         if key not in self._ops:
             self._ops[key] = graph.get_operations()
         return self._ops[key]
+
+    def positions(self, graph):
+        """op name -> its index in :meth:`ops` (built once per graph)."""
+        key = id(graph)
+        if key not in self._positions:
+            self._positions[key] = {op.name: i for i, op in enumerate(self.ops(graph))}
+        return self._positions[key]
 
     def ops_between(self, graph, start, end):
         """The ops created between two readings of ``graph.version`` (``start`` ops existed before)."""

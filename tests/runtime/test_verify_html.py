@@ -56,6 +56,8 @@ CASES = {
     "raises": ([f"{FIX}/hostile/raises.py"], 3),
     "syntax_error": ([f"{FIX}/hostile/syntax_error.py"], 3),
     "threads": ([f"{FIX}/hostile/threads.py"], 0),
+    "sys_exit": ([f"{FIX}/hostile/sys_exit.py"], 3),
+    "os_exit": ([f"{FIX}/hostile/os_exit.py"], 3),
 }
 
 # Scripts in styles the fixtures lack, written into a temporary folder: name -> (source, target suffix, exit)
@@ -329,7 +331,7 @@ def test_failed_targets_show_the_failed_call_and_the_error(pages):
     dup = pages["duplicate"]["html"]
     assert row_sets(grids(dup)["R1"]) == [{"W1"}]
     assert "out_b, _ = tf.nn.dynamic_rnn" in finding_code(dup, "rnn-duplicate-variables", 7)
-    for name in ("unsupported", "raises", "syntax_error", "factory_wrong"):
+    for name in ("unsupported", "raises", "syntax_error", "factory_wrong", "sys_exit", "os_exit"):
         assert 'class="error"' in pages[name]["html"], name
 
 
