@@ -140,6 +140,10 @@ def prepare(cfg: dict, result: dict, started: float) -> Optional[Probes]:
     probes = Probes(rec, GraphProbes(rec), TrainingProbes(rec))
     probes.graph.install()
     probes.training.install()
+    if cfg.get("picture"):
+        from pylint_rnn.verify.cellcalls import CellCallProbe
+
+        CellCallProbe(rec, probes.graph).install()  # for the HTML picture: which ops each cell call created
     _install_keras_probes(probes)
     return probes
 
@@ -389,6 +393,10 @@ def analyse(cfg: dict, probes: Probes, run: TargetRun, result: dict) -> None:
         result["error"] = {"kind": "internal", "message": "a probe failed: " + rec.status.internal_errors[0]}
     result["notes"].extend("internal error: " + e for e in rec.status.internal_errors[1:5])
     result["findings"] = sorted(rec.findings, key=lambda f: (f["path"], f["line"], f["symbol"]))
+    if cfg.get("picture"):
+        from pylint_rnn.verify import picture
+
+        result["picture"] = picture.build(rec, result["findings"])  # for --format html; never raises
     result["notes"].extend(rec.status.notes[:20])
 
 

@@ -36,7 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("target", help="train.py (run as __main__), model.py:build or package.module:build (a "
                                        "factory returning a loss tensor, (loss, train_op), or a Keras model)")
     parser.add_argument("--version", action="version", version=f"pylint-rnn-verify {__version__}")
-    parser.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    parser.add_argument("--format", choices=("text", "json", "sarif", "html"), default="text",
+                        help="html: one self-contained page that draws layers x time steps, shared weights and "
+                             "gradient flow")
     parser.add_argument("--output", "-o", help="write the report to this file instead of stdout")
     parser.add_argument("--max-train-steps", type=int, default=1, metavar="N",
                         help="run each training step (Session.run of a train op, optimizer step, fit batch) at "

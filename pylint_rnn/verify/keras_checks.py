@@ -105,6 +105,7 @@ def check_no_gradient(rec: Recorder, model, layers, recorded_input) -> None:
                          f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}")
         return
     for weight, grad in zip(weights, grads):
+        rec.keras.gradients[id(weight)] = grad is not None
         if grad is not None:
             continue
         layer = owner.get(id(weight))

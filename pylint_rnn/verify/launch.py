@@ -91,7 +91,8 @@ def run_child(resolved: dict, opts, target_label: str) -> dict:
 def _config(resolved: dict, opts, target_label: str) -> dict:
     """What the supervisor and the worker are told (the temporary paths are added by :func:`_launch`)."""
     return dict(resolved, target=target_label, args=opts.args, max_train_steps=opts.max_train_steps,
-                compat=opts.compat, memory_mb=opts.memory_limit, timeout=opts.timeout, parent_pid=os.getpid())
+                compat=opts.compat, memory_mb=opts.memory_limit, timeout=opts.timeout, parent_pid=os.getpid(),
+                picture=opts.format == "html")
 
 
 def _launch(tmp: str, cfg: dict, show_output: bool):

@@ -230,6 +230,9 @@ class GraphProbes:
             "init_given": any(i is not None for i in init), "final": final,
             "variables": self._variables_read(graph, ops_before) or _cell_variables(cells), "graph": graph,
             "time_major": bool(bound.get("time_major")),
+            # for the HTML picture: what the call consumed and produced, and the ops it created
+            "inputs": flat_tensors(tf, bound.get("inputs")), "outputs": flat_tensors(tf, out[0]),
+            "op_span": (ops_before, len(graph.get_operations())),
         })
 
     def _variables_read(self, graph, ops_before) -> list:

@@ -58,6 +58,7 @@ class GraphRecords:
     stacks: Dict[int, dict] = field(default_factory=dict)  # id(stack cell) -> {"cell", "cells", "site"}
     cell_calls: List[dict] = field(default_factory=list)  # cells called by the user's own code (manual unrolls)
     assigned: Dict[int, Any] = field(default_factory=dict)  # id(variable) -> variable, assigned from Python
+    cell_ops: List[dict] = field(default_factory=list)  # every TF1 cell call and its ops (cellcalls; --format html)
 
 
 @dataclass
@@ -79,6 +80,7 @@ class KerasRecords:
     layer_calls: Dict[int, dict] = field(default_factory=dict)  # id(recurrent layer) -> its calls
     created_in_call: List[dict] = field(default_factory=list)  # layers built while a user model ran call()
     models: List[Any] = field(default_factory=list)
+    gradients: Dict[int, bool] = field(default_factory=dict)  # id(weight) -> gets a gradient (the HTML picture)
 
 
 @dataclass

@@ -114,6 +114,10 @@ def render(fmt, result, cwd=None):
         return render_sarif(result, cwd)
     if fmt == "json":
         return render_json(result)
+    if fmt == "html":
+        from pylint_rnn.verify import html  # the page's code is only loaded when asked for
+
+        return html.render_html(result, cwd)
     return render_text(result)
 
 
