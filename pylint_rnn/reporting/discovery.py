@@ -97,29 +97,32 @@ def _skipped(path: str, is_dir: bool, stack: IgnoreStack, excludes: Optional[Ign
     return stack.ignored(path, is_dir) if decision is None else decision
 
 
-def walk_files(top: str, stack: IgnoreStack, excludes: Optional[IgnoreFile] = None) -> Iterator[str]:
+def walk_files(top: str, stack: IgnoreStack, excludes: Optional[IgnoreFile] = None,
+               absolute_top: Optional[str] = None) -> Iterator[str]:
     """Every file below ``top`` that is not skipped, as ``top`` joined with its relative path, in name order.
 
     ``stack`` holds the ignore files that apply in ``top``; each subdirectory adds its own ``.gitignore``.
+    Ignore patterns are matched against absolute paths, computed once per directory.
     """
+    absolute_top = absolute_top or os.path.abspath(top)
     try:
         with os.scandir(top) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
     except OSError:
         return
     for entry in entries:
-        path = os.path.join(top, entry.name)
+        path, absolute = os.path.join(top, entry.name), os.path.join(absolute_top, entry.name)
         try:
             is_dir = entry.is_dir(follow_symlinks=False)
             is_file = entry.is_file(follow_symlinks=True)  # a link to a file is a file; a broken one is not
         except OSError:
             continue
         if is_dir:
-            if entry.name in SKIPPED_DIR_NAMES or is_virtualenv(path) or _skipped(path, True, stack, excludes):
+            if entry.name in SKIPPED_DIR_NAMES or is_virtualenv(path) or _skipped(absolute, True, stack, excludes):
                 continue
             below = stack.pushed(read_ignore_file(os.path.join(path, ".gitignore")))
-            yield from walk_files(path, below, excludes)
-        elif is_file and not _skipped(path, False, stack, excludes):
+            yield from walk_files(path, below, excludes, absolute)
+        elif is_file and not _skipped(absolute, False, stack, excludes):
             yield path
 
 

@@ -195,10 +195,12 @@ class IgnoreFile:
     patterns: Tuple[Pattern, ...]
 
     def decide(self, path: str, is_dir: bool) -> Optional[bool]:
-        """True (ignored), False (re-included by a ``!`` pattern) or None (no pattern matches ``path``)."""
-        relpath = os.path.relpath(path, self.base).replace(os.sep, "/")
-        if relpath.startswith("../") or relpath == "..":
+        """True (ignored), False (re-included by a ``!`` pattern) or None (no pattern matches ``path``, an
+        absolute, normalized path; one outside :attr:`base` matches nothing)."""
+        prefix = self.base if self.base.endswith(os.sep) else self.base + os.sep
+        if not path.startswith(prefix):  # string slicing, not os.path.relpath: this runs for every walked file
             return None
+        relpath = path[len(prefix):].replace(os.sep, "/")
         for pattern in reversed(self.patterns):
             if pattern.matches(relpath, is_dir):
                 return not pattern.negated
@@ -232,7 +234,7 @@ class IgnoreStack:
         return self if ignore_file is None else IgnoreStack(self.files + (ignore_file,))
 
     def ignored(self, path: str, is_dir: bool) -> bool:
-        """Whether git would ignore ``path`` (its parent directories are assumed not to be ignored)."""
+        """Whether git would ignore the absolute ``path`` (its parent directories are assumed not to be)."""
         for ignore_file in reversed(self.files):
             decision = ignore_file.decide(path, is_dir)
             if decision is not None:
