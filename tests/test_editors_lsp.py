@@ -6,6 +6,7 @@ the textDocument/publishDiagnostics it answers with. The pitfalls the page warns
 pylint plugin is off by default; with `executable`, a plugin loaded only from pyproject.toml is not loaded
 (pylsp runs pylint in its own working directory); without `executable`, unsaved text is not linted.
 """
+import contextlib
 import copy
 import json
 import re
@@ -64,29 +65,29 @@ def project(tmp_path):
     return root
 
 
+@contextlib.contextmanager
 def session(project, settings, cwd=None):
     """pylsp started in ``cwd`` (default: the project folder, as most editors start it), with ``settings``."""
     client = LspClient([str(PYLSP)], cwd or project, env(project))
-    client.start(project, settings)
-    return client
+    try:
+        client.start(project, settings)
+        yield client
+    finally:
+        client.close()
 
 
 def test_nothing_shows_until_the_pylint_plugin_is_enabled(project):
     (project / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
-    client = session(project, {"pylsp": {}})
-    try:
+    with session(project, {"pylsp": {}}) as client:
         client.open(project / "model.py", STACKED)
         diagnostics = client.diagnostics(project / "model.py")
         assert not [d for d in diagnostics if d.get("source") == "pylint"]
-    finally:
-        client.close()
 
 
 def test_open_and_save_setup(project):
     plain, _ = documented_settings()
     model = project / "model.py"
-    client = session(project, plain)
-    try:
+    with session(project, plain) as client:
         client.open(model, STACKED)
         assert rnn_lines(client.diagnostics(model)) == [4]
         # unsaved edits: pylsp keeps the findings of the last save
@@ -95,8 +96,6 @@ def test_open_and_save_setup(project):
         model.write_text(EDITED, encoding="utf-8")
         client.save(model)
         assert rnn_lines(client.diagnostics(model)) == [4, 5]
-    finally:
-        client.close()
 
 
 def test_open_and_save_setup_honours_the_project_pyproject(project):
@@ -104,25 +103,19 @@ def test_open_and_save_setup_honours_the_project_pyproject(project):
     plain, _ = documented_settings()
     settings = copy.deepcopy(plain)
     pylint_settings(settings)["args"] = []
-    client = session(project, settings, cwd=project.parent)  # pylint runs in the workspace root anyway
-    try:
+    with session(project, settings, cwd=project.parent) as client:  # pylint runs in the workspace root anyway
         client.open(project / "model.py", STACKED)
         assert rnn_lines(client.diagnostics(project / "model.py")) == [4]
-    finally:
-        client.close()
 
 
 def test_executable_setup_lints_unsaved_text(project):
     _, documented = documented_settings()
     model = project / "model.py"
-    client = session(project, with_our_executable(documented), cwd=project.parent)
-    try:
+    with session(project, with_our_executable(documented), cwd=project.parent) as client:
         client.open(model, STACKED)
         assert rnn_lines(client.diagnostics(model)) == [4]
         client.change(model, EDITED, 2)  # not saved
         assert rnn_lines(client.diagnostics(model)) == [4, 5]
-    finally:
-        client.close()
 
 
 def test_executable_does_not_load_a_plugin_named_only_in_pyproject(project):
@@ -130,11 +123,8 @@ def test_executable_does_not_load_a_plugin_named_only_in_pyproject(project):
     _, documented = documented_settings()
     settings = with_our_executable(documented)
     pylint_settings(settings)["args"] = []
-    client = session(project, settings, cwd=project.parent)  # an editor that starts pylsp elsewhere
-    try:
+    with session(project, settings, cwd=project.parent) as client:  # an editor that starts pylsp elsewhere
         client.open(project / "model.py", STACKED)
         diagnostics = client.diagnostics(project / "model.py")
         assert [d for d in diagnostics if d.get("source") == "pylint"], "pylint itself ran"
         assert rnn_lines(diagnostics) == []
-    finally:
-        client.close()
