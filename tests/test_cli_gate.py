@@ -59,6 +59,8 @@ disable=bad-continuation,no-self-use,print-statement
 enable=useless-suppression,locally-disabled,suppressed-message,bad-inline-option,file-ignored
 [FORMAT]
 no-space-check=trailing-comma
+[EXCEPTIONS]
+overgeneral-exceptions=Exception
 """
 STACKED = (INPUTS / "stacked.py").read_text(encoding="utf-8")
 FAST = ["--ignored-modules=tensorflow"]  # plain pylint's own checks would load TensorFlow's modules: 20 s

@@ -21,6 +21,7 @@ import os
 import shutil
 import tempfile
 import uuid
+import warnings
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
@@ -208,8 +209,10 @@ def run_pylint(paths: Sequence[str], rcfile: Optional[str] = None, jobs: Optiona
     crash_dir = tempfile.mkdtemp(prefix="pylint-rnn-")
     RnnLinter.crash_report_dir = crash_dir
     try:
-        # pylint prints a few things of its own on stdout; keep stdout for our report.
-        with contextlib.redirect_stdout(captured):
+        # pylint prints a few things of its own on stdout (keep stdout for our report) and warns about
+        # legacy configuration values ("overgeneral-exceptions"): pylint's business, not the gate's.
+        with contextlib.redirect_stdout(captured), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", module=r"pylint(\.|$)")
             run = RnnRun(_arguments(paths, rcfile, jobs), reporter=reporter, exit=False)
         messages, crashes = sort_messages(reporter.messages, plugin_message_names(run.linter))
     except SystemExit as exc:
