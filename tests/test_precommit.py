@@ -134,9 +134,12 @@ def documented_configs():
     return [block for block in blocks if block.startswith("repos:")]
 
 
-def pre_commit(args, cwd, home):
+def pre_commit(args, cwd, home, pythonpath=True):
+    """Run pre-commit; without ``pythonpath`` the hooks see only what pre-commit installed for them."""
     assert PRE_COMMIT.exists(), "pre-commit is not installed: python -m pip install -e '.[test]'"
     environment = dict(env(cwd), PRE_COMMIT_HOME=str(home / "pre-commit-cache"), GIT_CONFIG_NOSYSTEM="1")
+    if not pythonpath:
+        environment.pop("PYTHONPATH", None)
     return subprocess.run([str(PRE_COMMIT), *args], cwd=cwd, env=environment, capture_output=True, text=True,
                           timeout=600)
 
@@ -176,3 +179,23 @@ def test_documented_local_hooks_run_in_pre_commit(git_repo, tmp_path):
     subprocess.run(["git", "add", "-A"], cwd=git_repo, check=True, env=env(git_repo))
     proc = pre_commit(["run", "pylint-rnn", "--all-files"], git_repo, tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@needs_checker
+@pytest.mark.skipif(not os.environ.get("PYLINT_RNN_NETWORK_TESTS"),
+                    reason="pre-commit installs pylint and astroid from the package index: set PYLINT_RNN_NETWORK_TESTS=1")
+def test_documented_clone_as_the_repo(tmp_path):
+    """docs/ci.md's last configuration, as written: a clone next to the project, tagged, named as the repo.
+    (The clone is of this repository's committed state.)"""
+    [config] = [c for c in documented_configs() if "repo: ../pylint-rnn" in c]
+    subprocess.run(["git", "clone", "-q", str(REPO), str(tmp_path / "pylint-rnn")], check=True)
+    subprocess.run(["git", "-C", str(tmp_path / "pylint-rnn"), "tag", f"v{__import__('pylint_rnn').__version__}"],
+                   check=True)
+    project = make_project(tmp_path / "project", probe=False)
+    subprocess.run(["git", "init", "-q", "."], cwd=project, check=True, env=env(project))
+    (project / "model.py").write_text((INPUTS / "stacked.py").read_text(encoding="utf-8"), encoding="utf-8")
+    (project / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=project, check=True, env=env(project))
+    proc = pre_commit(["run", "--all-files"], project, tmp_path, pythonpath=False)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "model.py:5:9: rnn-same-cell-stacked:" in proc.stdout
