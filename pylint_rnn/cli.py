@@ -188,7 +188,7 @@ def _crashes(run, names: Dict[str, str], root: Path) -> List[Tuple[str, str, str
     for crash in run.crashes if run is not None else []:
         shown = names.get(_key(crash.abspath), crash.path)
         out.append((shown, relative_posix(crash.abspath, root), crash.reason))
-        _warn(f"could not analyse {shown}: {crash.reason} (a limit of pylint/astroid; the file was not checked)")
+        _warn(f"could not analyse {shown}: {crash.reason} (the file was not checked)")
     return out
 
 

@@ -209,7 +209,7 @@ def test_a_crash_is_one_line_and_leaves_no_crash_report(tmp_path):
         assert proc.stdout.startswith("model.py:5:9: rnn-same-cell-stacked:")
         assert proc.stderr.splitlines() == [
             "pylint-rnn: warning: could not analyse gen/big.py: RecursionError: maximum recursion depth exceeded"
-            " (a limit of pylint/astroid; the file was not checked)",
+            " (the file was not checked)",
             "pylint-rnn: 1 finding in 1 file: 1 warning",
         ]
     for folder in (home, pylint_home, tmp):
@@ -219,6 +219,31 @@ def test_a_crash_is_one_line_and_leaves_no_crash_report(tmp_path):
     assert proc.returncode == 0 and check_sarif(log) == [] and log["runs"][0]["results"] == []
     [note] = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "gen/big.py"
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_crashing_checker_of_another_plugin_costs_one_file(tmp_path, jobs):
+    root = make_project(tmp_path / "p", probe=False)
+    write(root / "pylintrc", "[MAIN]\nload-plugins=crashing_plugin\n")
+    write(root / "boom.py", "explode()\n")
+    write(root / "model.py", STACKED)
+    proc = lint(root, "-j", jobs)
+    assert proc.returncode == 1 and proc.stdout.startswith("model.py:5:9: rnn-same-cell-stacked:"), proc.stderr
+    assert proc.stderr.splitlines()[0] == ("pylint-rnn: warning: could not analyse boom.py: RuntimeError: the "
+                                           "checker blew up (the file was not checked)")
+
+
+def test_reason_of_a_crash_report_written_by_pylint(tmp_path):
+    from types import SimpleNamespace
+
+    from pylint_rnn.reporting import runner
+
+    report = write(tmp_path / "crash.txt", "Issue title:\n```python\nTraceback (most recent call last):\n"
+                   '  File "x.py", line 1\nRecursionError: too deep\n\nThe above exception was the direct cause'
+                   " of the following exception:\n\nastroid.AstroidBuildingError: building failed\n```\n")
+    message = SimpleNamespace(msg=f"Fatal error while checking 'a.py'. Please open an issue ... in '{report}'.",
+                              path="a.py", abspath=str(tmp_path / "a.py"), msg_id="F0002", symbol="astroid-error")
+    assert runner.sort_messages([message], set())[1][0].reason == "RecursionError: too deep"
 
 
 # ------------------------------------------------------------------------------------------- paths

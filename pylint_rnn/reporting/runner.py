@@ -19,6 +19,7 @@ import glob
 import io
 import os
 import shutil
+import sys
 import tempfile
 import uuid
 import warnings
@@ -35,6 +36,7 @@ from pylint_rnn.rules import CHECKER_NAME, OPT_IN_CHECKER_NAME
 OUR_CHECKERS = (CHECKER_NAME, OPT_IN_CHECKER_NAME)
 REPORTED_PYLINT_MESSAGES = frozenset({"syntax-error"})
 CRASH_MESSAGES = frozenset({"astroid-error", "fatal", "parse-error"})
+_OWN_CRASH = "[pylint-rnn] "  # starts the reason in the astroid-error messages RnnLinter emits itself
 
 
 class PylintUsageError(Exception):
@@ -81,6 +83,16 @@ def root_cause(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+@contextlib.contextmanager
+def _stderr_unless_crash():
+    """Hold back what is written to stderr, and drop it if the block raises: pylint prints a traceback
+    (and "Exception on node ...") before it re-raises a crash, which the user gets as one line instead."""
+    held = io.StringIO()
+    with contextlib.redirect_stderr(held):
+        yield
+    sys.stderr.write(held.getvalue())
+
+
 class RnnLinter(PyLinter):
     """A PyLinter for the gate: the user's configuration decides about our messages, crashes stay quiet.
 
@@ -123,19 +135,19 @@ class RnnLinter(PyLinter):
 
     def get_ast(self, filepath, modname, data=None):
         try:
-            # pylint prints the traceback of an unexpected astroid failure before raising it.
-            with contextlib.redirect_stderr(io.StringIO()):
+            with _stderr_unless_crash():
                 return super().get_ast(filepath, modname, data)
         except astroid.AstroidBuildingError as exc:
-            self.add_message("astroid-error", args=(filepath, root_cause(exc)), confidence=HIGH)
+            self.add_message("astroid-error", args=(filepath, _OWN_CRASH + root_cause(exc)), confidence=HIGH)
             return None
 
     def check_astroid_module(self, ast_node, walker, rawcheckers, tokencheckers):
         try:
-            return super().check_astroid_module(ast_node, walker, rawcheckers, tokencheckers)
+            with _stderr_unless_crash():
+                return super().check_astroid_module(ast_node, walker, rawcheckers, tokencheckers)
         except Exception as exc:  # another plugin's checker; ours never raise (checkers/_guard.py)
-            self.add_message("astroid-error", args=(self.current_file or ast_node.file, root_cause(exc)),
-                             confidence=HIGH)
+            self.add_message("astroid-error", args=(self.current_file or ast_node.file,
+                                                    _OWN_CRASH + root_cause(exc)), confidence=HIGH)
             return None
 
 
@@ -166,9 +178,10 @@ def _crash_reason(message) -> str:
     """The reason of a crash message: our own ``astroid-error`` says it after the path; pylint's points to a
     crash report, whose innermost exception is the reason."""
     text = message.msg
-    prefix = f"{message.path}: "
+    if _OWN_CRASH in text:
+        return text.split(_OWN_CRASH, 1)[1]
     if "Fatal error while checking" not in text:
-        return text[len(prefix):] if text.startswith(prefix) else text
+        return text
     start = text.rfind("'", 0, len(text) - 2)
     report = text[start + 1 : text.rfind("'")] if start != -1 else ""
     try:
