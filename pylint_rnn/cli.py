@@ -94,7 +94,9 @@ def _add_lint_parser(sub) -> None:
     lint = sub.add_parser(
         "lint",
         help="run the static checks (pylint with only this plugin's messages)",
-        description="Run pylint with only pylint-rnn's checks. Exit 0: no findings; 1: findings; 2: usage error.",
+        description="Run pylint with only pylint-rnn's checks on the project's Python files (virtual "
+                    "environments, tool folders and what .gitignore ignores are skipped; files named are always "
+                    "checked). Exit 0: no findings; 1: findings; 2: usage error.",
     )
     lint.add_argument("paths", nargs="*", metavar="PATH",
                       help="files or directories (default: the current directory); files are always checked")
@@ -114,7 +116,7 @@ def _add_lint_parser(sub) -> None:
     )
     lint.add_argument("--color", choices=COLOURS, default="auto",
                       help="colour the text report: auto (default: on a terminal, unless NO_COLOR is set)")
-    lint.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
+    lint.add_argument("--quiet", "-q", action="store_true", help="no summary on stderr (warnings still show)")
 
 
 # --------------------------------------------------------------------------------------------- lint
