@@ -37,7 +37,13 @@ setup(
         # The runtime verifier (pylint_rnn.verify) builds the user's graph with real TensorFlow.
         # tf-keras provides the legacy (TF1) RNN cells under TF_USE_LEGACY_KERAS=1.
         "runtime": ["tensorflow-cpu>=2.16,<2.22", "tf-keras>=2.16,<2.22"],
-        "test": ["pytest>=7", "hypothesis>=6.80"],
+        # The docs' tools, exercised as users run them: a real python-lsp-server over stdio, a real
+        # pre-commit, `pip install .` of a copy of the clone (offline: setuptools and wheel, no build
+        # isolation); jsonschema validates SARIF against the OASIS schema (tests/cli_inputs/).
+        "test": [
+            "pytest>=7", "hypothesis>=6.80", "python-lsp-server>=1.12", "pre-commit>=3.2", "jsonschema>=4",
+            "setuptools>=64", "wheel",
+        ],
     },
     entry_points={
         "console_scripts": [

@@ -1,14 +1,19 @@
 """The ``pylint-rnn`` command: ``lint`` for CI and editors, ``rules`` lists the rules, ``verify`` runs the verifier.
 
-``pylint-rnn lint [PATH...]`` runs pylint in-process with only this plugin's checks
-(``--load-plugins=pylint_rnn --disable=all --enable=rnn``), reading the user's pylint configuration the
-way pylint does (pylintrc, .pylintrc, pyproject.toml ``[tool.pylint.*]``, setup.cfg; or ``--rcfile``), so
-the ``[rnn]`` options apply. A message of the plugin that the configuration disables by name
-(``disable=rnn-time-axis-reduction``) stays disabled; disabling the whole ``rnn`` checker in the
-configuration (to keep it out of a plain ``pylint`` run) does not switch this command off.
+``pylint-rnn lint [PATH...]`` checks the project's Python files (:mod:`pylint_rnn.reporting.discovery`:
+with no path the current directory, skipping virtual environments, tool folders and what ``.gitignore``
+ignores; files named on the command line always) with pylint in-process and only this plugin's checks
+(``--load-plugins=pylint_rnn --disable=all --enable=rnn``). It reads the user's pylint configuration the way
+pylint does (pylintrc, .pylintrc, pyproject.toml ``[tool.pylint.*]``, setup.cfg; or ``--rcfile``), so the
+``[rnn]`` options apply, a message of the plugin that the configuration disables by name stays disabled and
+an opt-in message it enables by name (``enable=rnn-time-axis-reduction``) is enabled; disabling the whole
+``rnn`` checker in the configuration (to keep it out of a plain ``pylint`` run) does not switch this command
+off. Only the plugin's findings and ``syntax-error`` are reported and counted: pylint's own messages about
+pragmas and configuration are not (:mod:`pylint_rnn.reporting.runner`).
 
-``pylint-rnn rules`` lists every rule of the registry (:mod:`pylint_rnn.rules`), static and runtime-only,
-with its id, symbol, whether it is on by default, whether the verifier can confirm it, and its docs page.
+``pylint-rnn rules [SYMBOL]`` lists every rule of the registry (:mod:`pylint_rnn.rules`), static and
+runtime-only, with its id, symbol, whether it is on by default, whether the verifier can confirm it, and its
+docs page; with a symbol or id it prints that rule's page.
 
 Exit codes: 0 no (new) findings at or above ``--fail-on``; 1 findings; 2 usage error, or the command
 could not run (a crash is never reported as exit 1).
@@ -19,26 +24,40 @@ import argparse
 import json
 import os
 import sys
+from collections import Counter
 from pathlib import Path
-from typing import List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
-from pylint_rnn import __version__, rules
+from pylint_rnn import __version__, rule_docs, rules
 from pylint_rnn.reporting import (
     SEVERITY_RANK,
     Finding,
     SourceCache,
     find_root,
     finding_from_message,
+    relative_posix,
     sarif,
 )
 from pylint_rnn.reporting import baseline as baseline_mod
-from pylint_rnn.reporting.formats import FORMATS, format_github, format_json, format_text
+from pylint_rnn.reporting import discovery
+from pylint_rnn.reporting.formats import (
+    BOLD,
+    COLOURS,
+    FORMATS,
+    SEVERITY_STYLE,
+    format_github,
+    format_json,
+    format_text,
+    paint,
+    use_colour,
+)
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 
 RUNTIME_INSTALL_HINT = "pip install 'pylint-rnn[runtime]'"
+SEVERITIES = ("error", "warning", "note")  # most severe first, as the summary lists them
 
 
 class UsageError(Exception):
@@ -57,8 +76,9 @@ def _parser() -> argparse.ArgumentParser:
     listing = sub.add_parser(
         "rules",
         help="list every rule: id, symbol, on by default, confirmed by the verifier, docs page",
-        description="List every rule of pylint-rnn (static and runtime-only).",
+        description="List every rule of pylint-rnn (static and runtime-only), or print one rule's page.",
     )
+    listing.add_argument("rule", nargs="?", metavar="SYMBOL", help="a rule's symbol or id: print its docs page")
     listing.add_argument("--format", "-f", choices=("text", "json"), default="text", help="output format")
     verify = sub.add_parser(
         "verify",
@@ -73,13 +93,19 @@ def _add_lint_parser(sub) -> None:
     lint = sub.add_parser(
         "lint",
         help="run the static checks (pylint with only this plugin's messages)",
-        description="Run pylint with only pylint-rnn's checks. Exit 0: no findings; 1: findings; 2: usage error.",
+        description="Run pylint with only pylint-rnn's checks on the project's Python files (virtual "
+                    "environments, tool folders and what .gitignore ignores are skipped; files named are always "
+                    "checked). Exit 0: no findings; 1: findings; 2: usage error.",
     )
-    lint.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
+    lint.add_argument("paths", nargs="*", metavar="PATH",
+                      help="files or directories (default: the current directory); files are always checked")
     lint.add_argument("--format", "-f", choices=FORMATS, default="text", help="output format (default: text)")
     lint.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     lint.add_argument("--rcfile", metavar="FILE", help="pylint configuration file (default: discovered as pylint does)")
     lint.add_argument("--jobs", "-j", type=int, metavar="N", help="parallel pylint jobs (0: one per CPU)")
+    lint.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
+                      help="also skip what PATTERN matches in directories (gitignore syntax, relative to the "
+                           "working directory); repeat it or separate patterns with commas")
     lint.add_argument("--baseline", metavar="FILE", help="report and fail only on findings not recorded in FILE")
     lint.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE and exit 0")
     lint.add_argument(
@@ -87,7 +113,9 @@ def _add_lint_parser(sub) -> None:
         choices=("warning", "error"),
         help="lowest severity that fails (exit 1); default: any finding fails",
     )
-    lint.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
+    lint.add_argument("--color", choices=COLOURS, default="auto",
+                      help="colour the text report: auto (default: on a terminal, unless NO_COLOR is set)")
+    lint.add_argument("--quiet", "-q", action="store_true", help="no summary on stderr (warnings still show)")
 
 
 # --------------------------------------------------------------------------------------------- lint
@@ -107,34 +135,62 @@ def _load_baseline(options: argparse.Namespace):
         raise UsageError(str(exc)) from exc
 
 
-def _run_pylint(options: argparse.Namespace):
-    """pylint's run on the paths (None when no check of the plugin is installed)."""
+def _warn(text: str) -> None:
+    print(f"pylint-rnn: warning: {text}", file=sys.stderr)
+
+
+def _discover(options: argparse.Namespace) -> List[str]:
+    """The files to check, as the user named them; warnings for paths that hold no Python file."""
+    try:
+        found = discovery.discover(options.paths, options.exclude)
+    except discovery.DiscoveryError as exc:
+        raise UsageError(str(exc)) from exc
+    for warning in found.warnings:
+        _warn(warning)
+    return found.files
+
+
+def _run_pylint(options: argparse.Namespace, files: Sequence[str]):
+    """pylint's run on ``files`` (None when there is nothing to check or no check of the plugin is installed)."""
     from pylint_rnn.reporting import runner
 
+    if not files:
+        return None
     try:
-        paths = runner.expand_paths(options.paths or ["."])
-        run = runner.run_pylint(paths, options.rcfile, options.jobs)
+        run = runner.run_pylint(files, options.rcfile, options.jobs)
     except runner.PylintUsageError as exc:
         raise UsageError(str(exc)) from exc
     except runner.NothingToCheck:
-        print("pylint-rnn: no check of the 'rnn' checker is installed; nothing to report", file=sys.stderr)
+        _warn("no check of the 'rnn' checker is installed; nothing to report")
         return None
     if run.stdout.strip():
         sys.stderr.write(run.stdout)
     return run
 
 
-def _findings(run, root: Path) -> List[Finding]:
-    """The run's messages about files, sorted; messages about the command line go to stderr."""
+def _key(path: str) -> str:
+    return os.path.normcase(os.path.abspath(path))
+
+
+def _findings(run, root: Path, names: Dict[str, str]) -> List[Finding]:
+    """The run's findings, sorted, each under the file's name as the user gave it."""
     sources = SourceCache()
-    findings: List[Finding] = []
-    for message in run.messages if run is not None else []:
-        abspath = message.abspath or ""
-        if not abspath or not os.path.isfile(abspath):
-            print(f"pylint-rnn: {message.path}: {message.symbol}: {message.msg}", file=sys.stderr)
-            continue
-        findings.append(finding_from_message(message, root, sources))
+    findings = [
+        finding_from_message(message, root, sources, names.get(_key(message.abspath or message.path)))
+        for message in (run.messages if run is not None else [])
+    ]
     return sorted(findings, key=Finding.sort_key)
+
+
+def _crashes(run, names: Dict[str, str], root: Path) -> List[Tuple[str, str, str]]:
+    """(name as the user gave it, path from the root, reason) of each file pylint could not analyse;
+    reported as one line each, never as a finding."""
+    out = []
+    for crash in run.crashes if run is not None else []:
+        shown = names.get(_key(crash.abspath), crash.path)
+        out.append((shown, relative_posix(crash.abspath, root), crash.reason))
+        _warn(f"could not analyse {shown}: {crash.reason} (the file was not checked)")
+    return out
 
 
 def _split_by_baseline(options: argparse.Namespace, findings: List[Finding], known):
@@ -150,14 +206,17 @@ def _split_by_baseline(options: argparse.Namespace, findings: List[Finding], kno
     return findings, []
 
 
-def _render(fmt: str, findings: List[Finding], run, root: Path) -> str:
+def _render(options: argparse.Namespace, findings: List[Finding], run, root: Path, crashes) -> str:
+    fmt = options.format
     if fmt == "text":
-        return format_text(findings)
+        return format_text(findings, colour=not options.output and use_colour(options.color, sys.stdout))
     if fmt == "json":
         return format_json(findings)
     if fmt == "github":
         return format_github(findings)
-    return sarif.render(findings, sarif.lint_descriptors(findings, run.linter if run is not None else None), root)
+    invocation = sarif.Invocation(notifications=[sarif.crash_notification(path, reason) for _, path, reason in crashes])
+    descriptors = sarif.lint_descriptors(findings, run.linter if run is not None else None)
+    return sarif.render(findings, descriptors, root, invocation=invocation)
 
 
 def _write_report(report: str, output: Optional[str]) -> None:
@@ -171,15 +230,8 @@ def _write_report(report: str, output: Optional[str]) -> None:
         raise UsageError(f"cannot write {output}: {exc}") from exc
 
 
-def _summary(options: argparse.Namespace, reported: List[Finding], forgiven: List[Finding]) -> str:
-    parts = [f"{len(reported)} finding{'s' if len(reported) != 1 else ''}"]
-    if forgiven:
-        parts.append(f"{len(forgiven)} more in the baseline")
-    if options.write_baseline:
-        parts.append(f"recorded in {options.write_baseline}")
-    if options.output:
-        parts.append(f"report written to {options.output}")
-    return "pylint-rnn: " + "; ".join(parts)
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _fails(finding: Finding, fail_on: Optional[str]) -> bool:
@@ -188,14 +240,41 @@ def _fails(finding: Finding, fail_on: Optional[str]) -> bool:
     return SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[fail_on]
 
 
+def summary_lines(options: argparse.Namespace, reported: List[Finding], forgiven: List[Finding],
+                  checked: int, colour: bool = False) -> List[str]:
+    """What the command says on stderr at the end: counts per severity, then what did not fail the gate."""
+    counts = Counter(finding.severity for finding in reported)
+    per_severity = ", ".join(paint(_plural(counts[s], s), SEVERITY_STYLE[s], colour) for s in SEVERITIES if counts[s])
+    head = f"{_plural(len(reported), 'finding')} in {_plural(checked, 'file')}"
+    parts = [paint(head, BOLD, colour) + (f": {per_severity}" if per_severity else "")]
+    if forgiven:
+        parts.append(f"{len(forgiven)} more in the baseline")
+    if options.write_baseline:
+        parts.append(f"recorded in {options.write_baseline}")
+    if options.output:
+        parts.append(f"report written to {options.output}")
+    lines = ["pylint-rnn: " + "; ".join(parts)]
+    below = [finding for finding in reported if not _fails(finding, options.fail_on)]
+    if below and not options.write_baseline:
+        lines.append(f"pylint-rnn: {_plural(len(below), 'finding')} below the --fail-on threshold "
+                     f"({options.fail_on}): they do not fail the run")
+    return lines
+
+
 def cmd_lint(options: argparse.Namespace) -> int:
+    """``pylint-rnn lint``: discover, run pylint, report; the exit code says whether the gate passes."""
     known = _load_baseline(options)
     root = find_root()
-    run = _run_pylint(options)
-    reported, forgiven = _split_by_baseline(options, _findings(run, root), known)
-    _write_report(_render(options.format, reported, run, root), options.output)
+    files = _discover(options)
+    run = _run_pylint(options, files)
+    names = {_key(name): name for name in files}
+    crashes = _crashes(run, names, root)
+    reported, forgiven = _split_by_baseline(options, _findings(run, root, names), known)
+    _write_report(_render(options, reported, run, root, crashes), options.output)
     if not options.quiet:
-        print(_summary(options, reported, forgiven), file=sys.stderr)
+        colour = use_colour(options.color, sys.stderr)
+        for line in summary_lines(options, reported, forgiven, len(files) - len(crashes), colour):
+            print(line, file=sys.stderr)
     if options.write_baseline:
         return EXIT_OK
     return EXIT_FINDINGS if any(_fails(f, options.fail_on) for f in reported) else EXIT_OK
@@ -230,7 +309,23 @@ def format_rules_text(rows: Sequence[dict]) -> str:
     return "".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() + "\n" for line in table)
 
 
+def _one_rule(name: str) -> rules.Rule:
+    for candidate in (name, name.upper()):
+        if rules.is_rule(candidate) or any(rule.msgid == candidate for rule in rules.RULES):
+            return rules.rule(candidate)
+    raise UsageError(f"no rule {name!r}; `pylint-rnn rules` lists them")
+
+
 def cmd_rules(options: argparse.Namespace) -> int:
+    """``pylint-rnn rules``: the table of every rule, or one rule's page."""
+    if options.rule:
+        rule = _one_rule(options.rule)
+        page = rule_docs.published_page(rule)
+        if options.format == "json":
+            sys.stdout.write(json.dumps(dict(rule_row(rule), page=page), indent=2, ensure_ascii=False) + "\n")
+        else:
+            sys.stdout.write(page)
+        return EXIT_OK
     rows = [rule_row(rule) for rule in all_rules()]
     if options.format == "json":
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
@@ -263,6 +358,7 @@ def cmd_verify(argv: Sequence[str]) -> int:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    """The ``pylint-rnn`` console script; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     # `verify` takes the verifier's own arguments verbatim, including --help.
     if argv and argv[0] == "verify":
@@ -281,7 +377,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except UsageError as exc:
         print(f"pylint-rnn: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except Exception:  # pylint: disable=broad-except
+    except Exception:
         # A crash must not look like "findings" (exit 1) to a CI gate or an editor.
         import traceback
 

@@ -112,6 +112,7 @@ def test_command_matches_plain_pylint():
 
 def test_sarif_has_one_rule_per_registry_rule_with_its_docs(project):
     from pylint_rnn import rule_docs, rules
+    from pylint_rnn.reporting import sarif
 
     proc = run(["pylint-rnn", "lint", "--format", "sarif", "stacked.py"], project)
     log = json.loads(proc.stdout)
@@ -122,8 +123,8 @@ def test_sarif_has_one_rule_per_registry_rule_with_its_docs(project):
         rule = rules.rule(descriptor["id"])
         assert descriptor["properties"]["pylintMessageId"] == rule.msgid
         assert descriptor["shortDescription"]["text"] == rule.summary
-        assert descriptor["fullDescription"]["text"] == rule.description
-        assert descriptor["help"]["markdown"] == rule_docs.page_markdown(rule)
+        assert descriptor["fullDescription"]["markdown"] == sarif.registry_markdown(rule.description)
+        assert descriptor["help"]["markdown"] == sarif.help_markdown(rule_docs.published_page(rule))
         assert descriptor["defaultConfiguration"]["level"] == {"E": "error", "W": "warning", "C": "note"}[rule.category]
         assert "helpUri" not in descriptor
     [result] = log["runs"][0]["results"]

@@ -49,3 +49,20 @@ def test_the_installed_command(tmp_path):
     assert proc.returncode == 2 and proc.stdout == ""
     proc = run(["pylint-rnn", "--help"], tmp_path, check_rc=0)
     assert "rules" in proc.stdout
+
+
+def test_one_rule_prints_its_page(capsys):
+    from pylint_rnn import rule_docs
+
+    assert cli.main(["rules", "rnn-same-cell-stacked"]) == 0
+    page = capsys.readouterr().out
+    assert page == rule_docs.published_page(rules.rule("rnn-same-cell-stacked"))
+    assert "## Example" in page and "## Use instead" in page
+    assert cli.main(["rules", "w7905", "--format", "json"]) == 0  # by id, any case
+    row = json.loads(capsys.readouterr().out)
+    assert row["symbol"] == "rnn-same-cell-stacked" and row["page"] == page
+
+
+def test_unknown_rule_is_a_usage_error(capsys):
+    assert cli.main(["rules", "rnn-no-such-rule"]) == 2
+    assert "no rule 'rnn-no-such-rule'" in capsys.readouterr().err

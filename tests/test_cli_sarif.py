@@ -1,13 +1,15 @@
 """Unit tests of the one SARIF writer (pylint_rnn.reporting.sarif), as `pylint-rnn lint` and the verifier use it."""
 import json
+import re
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "cli_inputs"))
 from cli_helpers import make_finding as finding  # noqa: E402
-from sarif_check import check_sarif  # noqa: E402
+from sarif_check import check_sarif, schema_problems  # noqa: E402
 
 from pylint_rnn import __version__, rule_docs, rules  # noqa: E402
 from pylint_rnn.reporting import SourceCache, sarif  # noqa: E402
@@ -24,8 +26,9 @@ def test_every_registry_rule_is_described_from_the_registry(rule):
     entry = sarif.rule_descriptor(rule)
     assert entry["id"] == rule.symbol
     assert entry["shortDescription"] == {"text": rule.summary}
-    assert entry["fullDescription"] == {"text": rule.description}
-    assert entry["help"]["markdown"] == rule_docs.page_markdown(rule)
+    assert entry["fullDescription"]["markdown"] == sarif.registry_markdown(rule.description)
+    assert entry["fullDescription"]["text"] == sarif.plain_text(sarif.registry_markdown(rule.description)).strip()
+    assert entry["help"]["markdown"] == sarif.help_markdown(rule_docs.published_page(rule))
     assert entry["help"]["text"].strip() and "``" not in entry["help"]["text"]
     assert entry["defaultConfiguration"]["level"] == {"E": "error", "W": "warning", "C": "note"}[rule.category]
     assert entry["defaultConfiguration"].get("enabled", True) is rule.default_enabled
@@ -33,6 +36,34 @@ def test_every_registry_rule_is_described_from_the_registry(rule):
     assert entry["properties"]["verifiable"] is rule.verifiable
     assert {"tensorflow", "rnn"} <= set(entry["properties"]["tags"])
     assert "helpUri" not in entry
+
+
+SENTENCE_END = re.compile(r"(?<!\.)[.!?](?!\.)(\s+|$)")
+
+
+@pytest.mark.parametrize("rule", rules.RULES, ids=lambda r: r.symbol)
+def test_descriptions_read_well_in_code_scanning(rule):
+    """shortDescription: one plain sentence; fullDescription: the explanation, without reST markup in its
+    text; help: the rule's page with its wrong and right examples, and no link that leads nowhere."""
+    entry = sarif.rule_descriptor(rule)
+    short = entry["shortDescription"]["text"]
+    assert "\n" not in short and not re.search(r"[`*_]{2}|`|\]\(", short), short
+    assert len(SENTENCE_END.findall(short)) == 1 and short.endswith("."), short
+    full = entry["fullDescription"]
+    assert "``" not in full["text"] and "``" not in full["markdown"]
+    assert len(full["text"]) > len(short)
+    page = entry["help"]["markdown"]
+    assert page.startswith(f"# {rule.symbol}")
+    assert "## What it does" in page and "## Example" in page and "## Use instead" in page
+    for target in re.findall(r"\]\(([^)]*)\)", page):
+        assert urlsplit(target).scheme in ("http", "https") or target.startswith("#"), target
+
+
+def test_help_markdown_keeps_code_blocks_and_absolute_links():
+    page = "See [a](../../x.py), [b](https://example.org/b) and [c](#c).\n```python\nx = [y](z)\n```\n"
+    assert sarif.help_markdown(page) == (
+        "See a, [b](https://example.org/b) and [c](#c).\n```python\nx = [y](z)\n```\n"
+    )
 
 
 def test_opt_in_rule_is_disabled_by_default():
@@ -110,8 +141,12 @@ def test_sarif_checker_catches_broken_logs():
     bad["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startColumn"] = 0
     bad["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] = "a b\\c.py"
     del bad["runs"][0]["tool"]["driver"]["name"]
-    problems = check_sarif(bad)
+    problems = check_sarif(bad, schema=False)
     assert len(problems) == 6, problems
+    # the OASIS schema catches the version, the level, the column and the missing driver name
+    schema = "\n".join(schema_problems(bad))
+    for where in ("version", "results/0/level", "region/startColumn", "driver: 'name'"):
+        assert where in schema, schema
 
 
 # ------------------------------------------------------------------------------------------ the verifier
@@ -151,6 +186,17 @@ def test_verifier_result_through_the_shared_writer(verified):
                         "region": {"startLine": 3}}
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == root.resolve().as_uri() + "/"
     assert run["invocations"] == [{"executionSuccessful": True, "properties": {"status": "ok"}}]
+
+
+def test_crash_notification_in_the_log(tmp_path):
+    invocation = sarif.Invocation(notifications=[sarif.crash_notification("src/big.py", "RecursionError: deep")])
+    log = json.loads(sarif.render([], sarif.lint_descriptors([], None), tmp_path, invocation=invocation))
+    assert check_sarif(log) == []
+    [note] = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert note["level"] == "warning" and "src/big.py" in note["message"]["text"]
+    assert note["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": "src/big.py",
+                                                                            "uriBaseId": "%SRCROOT%"}
+    assert log["runs"][0]["results"] == []
 
 
 def test_verifier_and_lint_agree_on_location_and_fingerprint(verified):

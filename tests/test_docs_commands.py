@@ -1,12 +1,16 @@
 """Every command, workflow and configuration shown in docs/ci.md and docs/editors.md, run on a small project.
 
-Code blocks are read from the Markdown; `sh` lines are run as written (only `pip install` lines are checked
-rather than run: the tests do not download), YAML workflows and pre-commit configurations are parsed and
-their commands run, TOML/JSON settings are applied.
+Code blocks are read from the Markdown; `sh` lines are run as written, YAML workflows and pre-commit
+configurations are parsed and their commands run (tests/test_precommit.py runs the pre-commit ones through
+pre-commit itself), TOML/JSON settings are applied. `pip install` lines name the clone, never an index or a
+URL; installing from a copy of the clone is run offline (no build isolation, no dependencies: they are in
+this environment already).
 """
 import json
+import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -66,13 +70,27 @@ def run_line(line, cwd):
     )
 
 
+INSTALL_TARGETS = {".", ".[runtime]", "./tools/pylint-rnn"}  # the clone, here or vendored in a project
+
+
 def check_install_line(line):
-    """This version of the package: from an index (pylint-rnn==X) or a repository's tag (pylint-rnn @ git+URL@vX)."""
+    """A documented install names the clone (or a copy of it), never a package index or a URL."""
     words = shlex.split(line)
     assert words[:4] == ["python", "-m", "pip", "install"], line
-    [requirement] = words[4:]
-    version = re.escape(__version__)
-    assert re.fullmatch(rf"pylint-rnn(=={version}| @ git\+\S+@v{version})", requirement), requirement
+    [target] = words[4:]
+    assert target in INSTALL_TARGETS, target
+    assert "://" not in line and "git+" not in line
+
+
+def copy_of_the_clone(destination):
+    """What `pip install .` needs of a clone: the packaging files, the package and the rule pages' sources."""
+    destination.mkdir(parents=True)
+    for name in ("setup.py", "pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, destination / name)
+    shutil.copytree(REPO / "pylint_rnn", destination / "pylint_rnn",
+                    ignore=shutil.ignore_patterns("__pycache__", "pages"))
+    shutil.copytree(REPO / "docs" / "messages", destination / "docs" / "messages")
+    return destination
 
 
 def expected_exit(words):
@@ -96,6 +114,30 @@ def check_output_file(words, cwd):
 
 
 # ------------------------------------------------------------------------------------------------ ci.md
+def test_install_from_a_clone_as_documented(tmp_path, project):
+    documented = [line for line in sh_lines(CI) if "pip install" in line]
+    assert documented == ["python -m pip install .", "python -m pip install '.[runtime]'"]
+    clone = copy_of_the_clone(tmp_path / "clone")
+    site = tmp_path / "site"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "--no-index", "--quiet",
+         "--target", str(site), "."],
+        cwd=clone, capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    installed = dict(os.environ, PYTHONPATH=str(site), HOME=str(tmp_path))
+    script = [sys.executable, str(site / "bin" / "pylint-rnn")]
+    page = subprocess.run(script + ["rules", "rnn-same-cell-stacked"], cwd=tmp_path, env=installed,
+                          capture_output=True, text=True, check=True).stdout
+    assert page.startswith("# rnn-same-cell-stacked (W7905)") and "## Use instead" in page
+    assert (site / "pylint_rnn" / "pages" / "rnn-same-cell-stacked.md").is_file()  # shipped, not read from a clone
+    proc = subprocess.run(script + ["lint"], cwd=project, env=installed, capture_output=True, text=True)
+    assert proc.returncode == 1 and "src/model.py:5:9: rnn-same-cell-stacked" in proc.stdout, proc.stderr
+    # the runtime extra the second line installs
+    metadata = next(site.glob("pylint_rnn-*.dist-info")) / "METADATA"
+    assert 'Requires-Dist: tensorflow-cpu' in metadata.read_text(encoding="utf-8")
+
+
 def test_ci_shell_commands(project):
     lines = sh_lines(CI)
     assert any(line.startswith("pylint-rnn lint") for line in lines)
@@ -132,6 +174,9 @@ def test_ci_github_workflow(project):
     [upload] = [s for s in steps if str(s.get("uses", "")).startswith("github/codeql-action/upload-sarif@")]
     assert upload["if"] == "always()"
     sarif_file = upload["with"]["sarif_file"]
+    # the vendored copy of pylint-rnn the workflow installs from is kept out of the lint
+    (project / "tools" / "pylint-rnn" / "fixtures").mkdir(parents=True)
+    shutil.copy(INPUTS / "stacked.py", project / "tools" / "pylint-rnn" / "fixtures" / "stacked.py")
     ran = []
     for step in steps:
         for line in filter(None, (l.strip() for l in str(step.get("run", "")).splitlines())):
@@ -141,7 +186,7 @@ def test_ci_github_workflow(project):
             proc = run_line(line, project)
             ran.append(line)
             assert proc.returncode == 1, (line, proc.stdout, proc.stderr)  # the project has a finding
-    assert ran == [f"pylint-rnn lint --format sarif --output {sarif_file} ."]
+    assert ran == [f"pylint-rnn lint --exclude tools/pylint-rnn --format sarif --output {sarif_file} ."]
     log = json.loads((project / sarif_file).read_text(encoding="utf-8"))
     assert check_sarif(log) == []
     [result] = log["runs"][0]["results"]
@@ -152,6 +197,7 @@ def test_ci_github_workflow(project):
 def test_ci_annotation_step(project):
     steps = [doc for doc in map(mini_yaml.loads, blocks(CI, "yaml")) if isinstance(doc, list)]
     [[step]] = steps
+    assert "--exclude tools/pylint-rnn" in step["run"]
     proc = run_line(step["run"], project)
     assert proc.returncode == 1
     [line] = proc.stdout.splitlines()
@@ -159,20 +205,25 @@ def test_ci_annotation_step(project):
     assert "title=rnn-same-cell-stacked::" in line
 
 
+def precommit_configs():
+    return [doc for doc in map(mini_yaml.loads, blocks(CI, "yaml")) if isinstance(doc, dict) and "repos" in doc]
+
+
 def test_ci_pre_commit_configurations(project):
     hooks = {h["id"]: h for h in mini_yaml.loads((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
-    configs = [doc for doc in map(mini_yaml.loads, blocks(CI, "yaml")) if isinstance(doc, dict) and "repos" in doc]
-    assert len(configs) == 2
+    configs = precommit_configs()
+    assert [config["repos"][0]["repo"] for config in configs] == ["local", "local", "../pylint-rnn"]
     subprocess.run(
         command("pylint-rnn") + ["lint", "--write-baseline", ".pylint-rnn-baseline.json", "src"],
         cwd=project, env=env(project), check=True, capture_output=True,
     )
     for config in configs:
         [repo] = config["repos"]
-        assert isinstance(repo["repo"], str) and repo["repo"]
-        assert repo["rev"] == f"v{__version__}"
+        if repo["repo"] != "local":
+            assert repo["rev"] == f"v{__version__}"  # the tag the docs have you make in the clone
         for use in repo["hooks"]:
-            hook = hooks[use["id"]]
+            hook = use if repo["repo"] == "local" else hooks[use["id"]]
+            assert hook["entry"] == "pylint-rnn lint" and hook["types"] == ["python"]
             argv = shlex.split(hook["entry"]) + list(use.get("args", [])) + ["src/model.py", "src/clean.py"]
             proc = subprocess.run(
                 command(argv[0]) + argv[1:], cwd=project, env=env(project), capture_output=True, text=True
@@ -186,7 +237,7 @@ def test_ci_pre_commit_configurations(project):
 @pytest.mark.skipif(tomllib is None, reason="needs tomllib")
 @pytest.mark.parametrize("doc", [CI, EDITORS], ids=["ci", "editors"])
 def test_pyproject_snippets(project, doc):
-    [snippet] = blocks(doc, "toml")
+    [snippet] = [block for block in blocks(doc, "toml") if "load-plugins" in block]
     tomllib.loads(snippet)
     (project / "pyproject.toml").write_text(snippet, encoding="utf-8")
     proc = run(["pylint", "--score=n", "src/model.py"], project)
@@ -197,6 +248,40 @@ def test_pyproject_snippets(project, doc):
         # the [rnn] options of the snippet reach the checker through `pylint-rnn lint` as well
         proc = run(["pylint-rnn", "lint", "src"], project)
         assert proc.returncode == 1 and not [l for l in proc.stderr.splitlines() if "unrecognized" in l]
+
+
+@pytest.mark.skipif(tomllib is None, reason="needs tomllib")
+def test_opt_in_snippet_enables_the_rule_in_the_gate(project):
+    [snippet] = [block for block in blocks(CI, "toml") if "messages control" in block]
+    assert tomllib.loads(snippet)["tool"]["pylint"]["messages control"]["enable"] == ["rnn-time-axis-reduction"]
+    (project / "src" / "pool.py").write_text(
+        (REPO / "docs" / "messages" / "rnn-time-axis-reduction" / "bad.py").read_text(encoding="utf-8"),
+        encoding="utf-8")
+    before = json.loads(run(["pylint-rnn", "lint", "-f", "json", "src/pool.py"], project).stdout)
+    assert before == []  # off by default
+    (project / "pyproject.toml").write_text(snippet, encoding="utf-8")
+    after = json.loads(run(["pylint-rnn", "lint", "-f", "json", "src/pool.py"], project).stdout)
+    assert [f["symbol"] for f in after] == ["rnn-time-axis-reduction"]
+
+
+SUMMARY = re.compile(r"pylint-rnn: \d+ findings? in \d+ files?: \d+ (errors?|warnings?|notes?)(, \d+ (errors?|warnings?|notes?))*")
+BELOW = re.compile(r"pylint-rnn: \d+ findings? below the --fail-on threshold \((warning|error)\): they do not fail the run")
+CRASH = re.compile(r"pylint-rnn: warning: could not analyse (\S+): RecursionError: maximum recursion depth exceeded "
+                   r"\(the file was not checked\)")
+
+
+def test_documented_summary_and_crash_lines(project):
+    """The lines docs/ci.md shows are the lines the command prints."""
+    text = "\n".join(blocks(CI, "text"))
+    assert SUMMARY.search(text) and BELOW.search(text) and CRASH.search(text), text
+    (project / "src" / "gen").mkdir()
+    (project / "src" / "gen" / "big.py").write_text("x = " + " + ".join(["a"] * 900) + "\n", encoding="utf-8")
+    proc = run(["pylint-rnn", "lint", "--fail-on", "error", "src"], project)
+    assert proc.returncode == 0, proc.stderr
+    crash, summary, below = proc.stderr.splitlines()
+    assert CRASH.fullmatch(crash).group(1) == "src/gen/big.py"
+    assert SUMMARY.fullmatch(summary) and summary.startswith("pylint-rnn: 1 finding in 2 files: 1 warning")
+    assert BELOW.fullmatch(below)
 
 
 def test_ci_json_examples():
@@ -256,10 +341,11 @@ def test_editors_shell_commands(project):
 
 
 def test_vscode_settings(project):
-    [settings] = [json.loads(b) for b in blocks(EDITORS, "json")]
+    [settings] = [json.loads(b) for b in blocks(EDITORS, "json") if "pylint.args" in b]
     args = settings["pylint.args"]
     assert "--load-plugins=pylint_rnn" in args
     assert settings["pylint.importStrategy"] == "fromEnvironment"
+    assert settings["pylint.lintOnChange"] is True  # unsaved text is linted only with it
     # roughly what the extension runs: its own options, the user's args, the file's contents on stdin
     proc = subprocess.run(
         command("pylint") + ["--reports=n", "--output-format=json", *args, "--from-stdin", "src/model.py"],

@@ -3,6 +3,7 @@
 pre-commit runs `entry` (split like a shell would) + the hook's `args` + the staged files that match
 `types`, from the repository root, possibly in several batches when `require_serial` is false.
 """
+import os
 import shlex
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "cli_inputs"))
 import mini_yaml  # noqa: E402
-from cli_helpers import INPUTS, REPO, command, env, make_project, real_symbols  # noqa: E402
+from cli_helpers import BIN, INPUTS, REPO, command, env, make_project, real_symbols  # noqa: E402
 
 HOOKS = mini_yaml.loads((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
 needs_checker = pytest.mark.skipif(
@@ -42,9 +43,12 @@ def test_hook_declaration():
 
 
 def _is_python(path):
-    """pre-commit's `types: [python]`: a .py/.pyi file, or a file with a python shebang."""
+    """pre-commit's `types: [python]` (the identify library): a .py/.pyi file, or an executable file with a
+    python shebang."""
     if path.suffix in (".py", ".pyi"):
         return True
+    if not os.access(path, os.X_OK):
+        return False
     try:
         first = path.read_text(encoding="utf-8").splitlines()[:1]
     except (OSError, UnicodeDecodeError):
@@ -69,6 +73,7 @@ def repo(tmp_path):
     (root / "README.md").write_text("MultiRNNCell([cell] * 3)\n", encoding="utf-8")
     (root / "train").write_text("#!/usr/bin/env python\nimport tensorflow as tf\ncell = tf.nn.rnn_cell.GRUCell(4)\n"
                                 "m = tf.nn.rnn_cell.MultiRNNCell([cell, cell])\n", encoding="utf-8")
+    (root / "train").chmod(0o755)  # pre-commit reads the shebang of executable files only
     return root
 
 
@@ -114,3 +119,83 @@ def test_hook_with_a_baseline_argument(repo):
     assert write.returncode == 0, write.stderr
     proc = run_hook(repo, ["models/stacked.py"], args=["--baseline", ".pylint-rnn-baseline.json"])
     assert proc.returncode == 0, (proc.stdout, proc.stderr)
+
+
+# ------------------------------------------------------------------------------------ real pre-commit
+PRE_COMMIT = BIN / "pre-commit"
+CI_DOC = REPO / "docs" / "ci.md"
+
+
+def documented_configs():
+    """The .pre-commit-config.yaml blocks of docs/ci.md, as written."""
+    import re
+
+    blocks = re.findall(r"```yaml\n(.*?)```", CI_DOC.read_text(encoding="utf-8"), re.S)
+    return [block for block in blocks if block.startswith("repos:")]
+
+
+def pre_commit(args, cwd, home, pythonpath=True):
+    """Run pre-commit; without ``pythonpath`` the hooks see only what pre-commit installed for them."""
+    assert PRE_COMMIT.exists(), "pre-commit is not installed: python -m pip install -e '.[test]'"
+    environment = dict(env(cwd), PRE_COMMIT_HOME=str(home / "pre-commit-cache"), GIT_CONFIG_NOSYSTEM="1")
+    if not pythonpath:
+        environment.pop("PYTHONPATH", None)
+    return subprocess.run([str(PRE_COMMIT), *args], cwd=cwd, env=environment, capture_output=True, text=True,
+                          timeout=600)
+
+
+def test_manifest_and_documented_configs_are_valid_for_pre_commit(tmp_path):
+    proc = pre_commit(["validate-manifest", str(REPO / ".pre-commit-hooks.yaml")], tmp_path, tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    configs = documented_configs()
+    assert len(configs) == 3
+    for i, config in enumerate(configs):
+        path = tmp_path / f"config{i}.yaml"
+        path.write_text(config, encoding="utf-8")
+        proc = pre_commit(["validate-config", str(path)], tmp_path, tmp_path)
+        assert proc.returncode == 0, (config, proc.stdout + proc.stderr)
+
+
+@pytest.fixture
+def git_repo(repo):
+    subprocess.run(["git", "init", "-q", "."], cwd=repo, check=True, env=env(repo))
+    return repo
+
+
+@needs_checker
+def test_documented_local_hooks_run_in_pre_commit(git_repo, tmp_path):
+    local, with_baseline = [c for c in documented_configs() if "repo: local" in c]
+    (git_repo / ".pre-commit-config.yaml").write_text(local, encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=git_repo, check=True, env=env(git_repo))
+    proc = pre_commit(["run", "--all-files"], git_repo, tmp_path)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "models/stacked.py:5:9: rnn-same-cell-stacked:" in proc.stdout
+    assert "train:4:5: rnn-same-cell-stacked:" in proc.stdout  # a script found by its shebang
+    assert "README.md" not in proc.stdout
+    # the baseline variant passes once the findings are recorded
+    assert run_hook(git_repo, [], args=["--write-baseline", ".pylint-rnn-baseline.json", "models", "train"]
+                    ).returncode == 0
+    (git_repo / ".pre-commit-config.yaml").write_text(with_baseline, encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=git_repo, check=True, env=env(git_repo))
+    proc = pre_commit(["run", "pylint-rnn", "--all-files"], git_repo, tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@needs_checker
+@pytest.mark.skipif(not os.environ.get("PYLINT_RNN_NETWORK_TESTS"),
+                    reason="pre-commit installs pylint and astroid from the package index: set PYLINT_RNN_NETWORK_TESTS=1")
+def test_documented_clone_as_the_repo(tmp_path):
+    """docs/ci.md's last configuration, as written: a clone next to the project, tagged, named as the repo.
+    (The clone is of this repository's committed state.)"""
+    [config] = [c for c in documented_configs() if "repo: ../pylint-rnn" in c]
+    subprocess.run(["git", "clone", "-q", str(REPO), str(tmp_path / "pylint-rnn")], check=True)
+    subprocess.run(["git", "-C", str(tmp_path / "pylint-rnn"), "tag", f"v{__import__('pylint_rnn').__version__}"],
+                   check=True)
+    project = make_project(tmp_path / "project", probe=False)
+    subprocess.run(["git", "init", "-q", "."], cwd=project, check=True, env=env(project))
+    (project / "model.py").write_text((INPUTS / "stacked.py").read_text(encoding="utf-8"), encoding="utf-8")
+    (project / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=project, check=True, env=env(project))
+    proc = pre_commit(["run", "--all-files"], project, tmp_path, pythonpath=False)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "model.py:5:9: rnn-same-cell-stacked:" in proc.stdout

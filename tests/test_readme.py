@@ -38,3 +38,26 @@ def test_every_option_is_documented_in_the_readme():
     assert options
     missing = sorted(o for o in options if f"`{o}`" not in README)
     assert not missing, missing
+
+
+# No index serves pylint-rnn and it has no public repository URL: nothing may point users at a guessed one.
+GUESSED_URL = re.compile(r"github\.com/pylint-rnn|gitlab\.com/pylint-rnn|pypi\.org/project/pylint-rnn|git\+https?://"
+                         r"|pip install pylint-rnn(?![\w\[-])")
+USER_FACING = ["README.md", "setup.py", ".pre-commit-hooks.yaml", "docs/*.md", "docs/messages/*.md",
+               "pylint_rnn/**/*.py"]
+
+
+def test_no_guessed_url_or_index_install():
+    offending = []
+    for pattern in USER_FACING:
+        for path in sorted(ROOT.glob(pattern)):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if GUESSED_URL.search(line) and "When pylint-rnn is published" not in line:
+                    offending.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not offending, "\n".join(offending)
+
+
+def test_readme_installs_from_a_clone():
+    using = README.split("## Using it", 1)[1].split("\n## ", 1)[0]
+    assert "python -m pip install ." in using and "'.[runtime]'" in using
+    assert "repo: local" in using and "pylsp.plugins.pylint.enabled: true" in using

@@ -121,7 +121,7 @@ class SourceCache:
 
 
 @dataclass
-class Finding:
+class Finding:  # pylint: disable=too-many-instance-attributes  # one field per fact every output format needs
     """One message, ready for any output format. ``line`` and ``column`` are 1-based."""
 
     symbol: str
@@ -163,8 +163,9 @@ class Finding:
         }
 
 
-def finding_from_message(message, root: Path, sources: SourceCache) -> Finding:
-    """Turn a ``pylint.message.Message`` into a :class:`Finding`."""
+def finding_from_message(message, root: Path, sources: SourceCache, display: Optional[str] = None) -> Finding:
+    """Turn a ``pylint.message.Message`` into a :class:`Finding`; ``display`` is the file's name as the user
+    gave it (pylint's own ``path`` is relative to the working directory, or absolute outside it)."""
     abspath = message.abspath or os.path.abspath(message.path)
     line = max(int(message.line or 1), 1)
     column = sources.char_column(abspath, line, int(message.column or 0)) + 1
@@ -177,7 +178,7 @@ def finding_from_message(message, root: Path, sources: SourceCache) -> Finding:
         msgid=message.msg_id,
         message=message.msg,
         path=relative_posix(abspath, root),
-        display_path=message.path or abspath,
+        display_path=display or message.path or abspath,
         line=line,
         column=column,
         end_line=end_line,

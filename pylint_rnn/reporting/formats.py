@@ -1,22 +1,48 @@
 """The line-oriented output formats of ``pylint-rnn lint``: text, json, github (SARIF: :mod:`.sarif`).
 
-All of them use 1-based lines and columns (pylint's own ``{column}`` is 0-based).
+All of them use 1-based lines and columns (pylint's own ``{column}`` is 0-based). The text format and the
+summary are coloured on a terminal only: ``--color auto`` (the default) colours when the stream is a
+terminal, ``NO_COLOR`` is not set (https://no-color.org) and ``TERM`` is not ``dumb``.
 """
 from __future__ import annotations
 
 import json
-from typing import Sequence
+import os
+from typing import Optional, Sequence, TextIO
 
 from pylint_rnn.reporting import Finding
 
 FORMATS = ("text", "json", "sarif", "github")
 
 
+# -------------------------------------------------------------------------------------------- colour
+COLOURS = ("auto", "always", "never")
+SEVERITY_STYLE = {"error": "1;31", "warning": "33", "note": "36"}  # bold red, yellow, cyan
+BOLD = "1"
+
+
+def use_colour(choice: str, stream: Optional[TextIO]) -> bool:
+    """Whether to colour what goes to ``stream`` for ``--color`` ``choice`` (auto, always, never)."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def paint(text: str, style: str, colour: bool) -> str:
+    """``text`` in an ANSI ``style`` (SGR codes such as ``1;31``), or unchanged without colour."""
+    return f"\x1b[{style}m{text}\x1b[0m" if colour and style else text
+
+
 # ---------------------------------------------------------------------------------------------- text
-def format_text(findings: Sequence[Finding]) -> str:
+def format_text(findings: Sequence[Finding], colour: bool = False) -> str:
     """``path:line:col: symbol: message`` per finding, path as given on the command line."""
     return "".join(
-        f"{f.display_path}:{f.line}:{f.column}: {f.symbol}: {f.message}\n" for f in findings
+        f"{paint(f.display_path, BOLD, colour)}:{f.line}:{f.column}: "
+        f"{paint(f.symbol, SEVERITY_STYLE.get(f.severity, ''), colour)}: {f.message}\n"
+        for f in findings
     )
 
 

@@ -1,20 +1,24 @@
 """The one SARIF 2.1.0 writer, for ``pylint-rnn lint --format sarif`` and ``pylint-rnn-verify --format sarif``.
 
-A log has one run. Its rules describe pylint-rnn's messages from the registry (:mod:`pylint_rnn.rules`):
-the summary, the description, the docs page as ``help.markdown``, the default level and whether the rule
-is on by default; any other pylint message that shows up in a lint run (``syntax-error``, ``fatal``, a
-third-party plugin's) gets a minimal rule from pylint's own definition. Results carry a location relative
-to the repository root (``%SRCROOT%``) and the baseline identity as a partial fingerprint, so a finding
-keeps its identity across commits that move it; the verifier's results also say whether the run
-confirmed them. No URL is guessed: the help travels inside the log.
+A log has one run. Its rules describe pylint-rnn's messages from the registry (:mod:`pylint_rnn.rules`),
+written for a code-scanning page: ``shortDescription`` is the rule's one-sentence summary,
+``fullDescription`` its explanation (plain text, and Markdown), ``help`` its docs page (what goes wrong,
+why, a wrong and a right example), plus the default level and whether the rule is on by default; any
+other pylint message that shows up in a lint run (``syntax-error``, a third-party plugin's) gets a minimal
+rule from pylint's own definition. Results carry a location relative to the repository root
+(``%SRCROOT%``) and the baseline identity as a partial fingerprint, so a finding keeps its identity across
+commits that move it; the verifier's results also say whether the run confirmed them. Files the run could
+not analyse are tool execution notifications, not results. No URL is guessed: the help travels inside
+the log, and links of the page that only work inside a checkout become plain text.
 """
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, List, Optional, Sequence
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from pylint.exceptions import UnknownMessageError
 
@@ -51,9 +55,32 @@ def plain_text(markdown: str) -> str:
     return "\n".join(lines).strip() + "\n"
 
 
+def registry_markdown(text: str) -> str:
+    """The registry's reStructuredText-style ````code```` as Markdown ```code```."""
+    return re.sub(r"``(.+?)``", r"`\1`", text)
+
+
+def _is_relative_link(target: str) -> bool:
+    return not urlsplit(target).scheme and not target.startswith("#")
+
+
+def help_markdown(page: str) -> str:
+    """A docs page as SARIF help: links to files of a checkout (``../../pylint_rnn/...``) lead nowhere in a
+    code-scanning view, so they become their text; absolute links and code blocks stay as they are."""
+    out, in_code = [], False
+    for line in page.splitlines():
+        if line.lstrip().startswith("```"):
+            in_code = not in_code
+        elif not in_code:
+            line = re.sub(r"\[([^\]]*)\]\(([^)\s]*)\)",
+                          lambda m: m.group(1) if _is_relative_link(m.group(2)) else m.group(0), line)
+        out.append(line)
+    return "\n".join(out).rstrip() + "\n"
+
+
 def rule_descriptor(rule: rules.Rule) -> dict:
     """A registry rule as a SARIF reportingDescriptor."""
-    page = rule_docs.published_page(rule)
+    page = help_markdown(rule_docs.published_page(rule))
     configuration = {"level": severity_of(rule.category)}
     if not rule.default_enabled:
         configuration["enabled"] = False
@@ -64,7 +91,8 @@ def rule_descriptor(rule: rules.Rule) -> dict:
         "id": rule.symbol,
         "name": _name(rule.symbol),
         "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": rule.description},
+        "fullDescription": {"text": plain_text(registry_markdown(rule.description)).strip(),
+                            "markdown": registry_markdown(rule.description)},
         "help": {"text": plain_text(page), "markdown": page},
         "defaultConfiguration": configuration,
         "properties": properties,
@@ -127,10 +155,11 @@ def descriptors_for_symbols(symbols: Iterable[str]) -> List[dict]:
 
 
 # ------------------------------------------------------------------------------------------- results
-def _artifact_location(finding: Finding) -> dict:
-    if Path(finding.path).is_absolute() or re.match(r"^[A-Za-z]:/", finding.path):
-        return {"uri": Path(finding.path).as_uri()}
-    return {"uri": quote(finding.path), "uriBaseId": SRCROOT}
+def _artifact_location(path: str) -> dict:
+    """A path relative to the root (under ``%SRCROOT%``), or an absolute ``file:`` URI outside it."""
+    if Path(path).is_absolute() or re.match(r"^[A-Za-z]:/", path):
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(path), "uriBaseId": SRCROOT}
 
 
 def _region(finding: Finding) -> dict:
@@ -154,13 +183,42 @@ def _result(finding: Finding, rule_index: int) -> dict:
         "level": finding.severity,
         "message": {"text": finding.message},
         "locations": [
-            {"physicalLocation": {"artifactLocation": _artifact_location(finding), "region": _region(finding)}}
+            {"physicalLocation": {"artifactLocation": _artifact_location(finding.path), "region": _region(finding)}}
         ],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
     }
     if finding.confirmed is not None:
         result["properties"] = {"confirmed": finding.confirmed}
     return result
+
+
+# ----------------------------------------------------------------------------------------- invocation
+@dataclass
+class Invocation:
+    """How the run went: whether it succeeded, free-form properties, and notifications (SARIF
+    ``toolExecutionNotifications``: files the tool could not analyse, ...)."""
+
+    successful: bool = True
+    properties: dict = field(default_factory=dict)
+    notifications: List[dict] = field(default_factory=list)
+
+    def as_sarif(self) -> dict:
+        invocation: dict = {"executionSuccessful": self.successful}
+        if self.notifications:
+            invocation["toolExecutionNotifications"] = list(self.notifications)
+        if self.properties:
+            invocation["properties"] = dict(self.properties)
+        return invocation
+
+
+def crash_notification(path: str, reason: str) -> dict:
+    """A warning that the file at ``path`` (relative to the root) could not be analysed, and why."""
+    return {
+        "level": "warning",
+        "message": {"text": f"could not analyse {path}: {reason}; the file was not checked"},
+        "locations": [{"physicalLocation": {"artifactLocation": _artifact_location(path)}}],
+        "descriptor": {"id": "astroid-error"},
+    }
 
 
 # ----------------------------------------------------------------------------------------------- log
@@ -170,17 +228,13 @@ def render(
     root: Path,
     *,
     tool_name: str = "pylint-rnn",
-    execution_successful: bool = True,
-    invocation_properties: Optional[dict] = None,
+    invocation: Optional[Invocation] = None,
 ) -> str:
     """A SARIF 2.1.0 log with one run: ``descriptors`` as its rules (every finding's symbol among them)."""
     index = {descriptor["id"]: i for i, descriptor in enumerate(descriptors)}
     root_uri = root.resolve().as_uri()
     if not root_uri.endswith("/"):
         root_uri += "/"
-    invocation = {"executionSuccessful": execution_successful}
-    if invocation_properties:
-        invocation["properties"] = dict(invocation_properties)
     driver = {"name": tool_name, "version": __version__, "semanticVersion": __version__, "rules": list(descriptors)}
     log = {
         "$schema": SARIF_SCHEMA,
@@ -190,7 +244,7 @@ def render(
                 "tool": {"driver": driver},
                 "originalUriBaseIds": {SRCROOT: {"uri": root_uri}},
                 "columnKind": "unicodeCodePoints",
-                "invocations": [invocation],
+                "invocations": [(invocation or Invocation()).as_sarif()],
                 "results": [_result(finding, index[finding.symbol]) for finding in findings],
             }
         ],

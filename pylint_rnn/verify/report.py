@@ -83,8 +83,8 @@ def render_sarif(result, cwd=None):
     findings, root = sarif_findings(result, cwd)
     return sarif.render(
         findings, sarif.descriptors_for_symbols(f.symbol for f in findings), root,
-        tool_name="pylint-rnn-verify", execution_successful=result.get("status") == "ok",
-        invocation_properties={"status": result.get("status")},
+        tool_name="pylint-rnn-verify",
+        invocation=sarif.Invocation(result.get("status") == "ok", {"status": result.get("status")}),
     )
 
 
