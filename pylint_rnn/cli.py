@@ -32,6 +32,7 @@ from pylint_rnn.reporting import (
     finding_from_message,
     sarif,
 )
+from pylint_rnn.fixes import command as fix_command
 from pylint_rnn.reporting import baseline as baseline_mod
 from pylint_rnn.reporting.formats import FORMATS, format_github, format_json, format_text
 
@@ -89,6 +90,7 @@ def _add_lint_parser(sub) -> None:
         help="lowest severity that fails (exit 1); default: any finding fails",
     )
     lint.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
+    fix_command.add_arguments(lint)  # --diff, --fix, --unsafe-fixes (issue 12)
 
 
 # --------------------------------------------------------------------------------------------- lint
@@ -158,7 +160,8 @@ def _render(fmt: str, findings: List[Finding], run, root: Path) -> str:
         return format_json(findings)
     if fmt == "github":
         return format_github(findings)
-    return sarif.render(findings, sarif.lint_descriptors(findings, run.linter if run is not None else None), root)
+    return sarif.render(findings, sarif.lint_descriptors(findings, run.linter if run is not None else None), root,
+                        fixes_of=fix_command.sarif_fixes(findings, root))
 
 
 def _write_report(report: str, output: Optional[str]) -> None:
@@ -193,7 +196,17 @@ def cmd_lint(options: argparse.Namespace) -> int:
     known = _load_baseline(options)
     root = find_root()
     run = _run_pylint(options)
-    reported, forgiven = _split_by_baseline(options, _findings(run, root), known)
+    findings = _findings(run, root)
+    if fix_command.wanted(options):  # --diff / --fix / --unsafe-fixes: pylint_rnn/fixes/command.py
+
+        def lint_again():
+            again = _run_pylint(options)
+            return again, _findings(again, root)
+
+        done, run, findings = fix_command.run(options, (run, findings), root, lint_again)
+        if done is not None:
+            return done
+    reported, forgiven = _split_by_baseline(options, findings, known)
     _write_report(_render(options.format, reported, run, root), options.output)
     if not options.quiet:
         print(_summary(options, reported, forgiven), file=sys.stderr)
