@@ -104,8 +104,12 @@ class FileFixer:
         fixer = self._fixers["cells"] if method in ("same_cell", "one_cell") else self._fixers["variables"]
         try:
             answer = getattr(fixer, method)(node)
-        except (SourceError, RecursionError, ValueError) as exc:
-            return [(None, NoFix(f"the fix failed: {exc}"))]
+        except (SourceError, RecursionError) as exc:
+            return [(None, NoFix(f"the fix could not follow this code ({exc})"))]
+        except Exception as exc:  # an internal error must cost the fix, never the lint run
+            if os.environ.get("PYLINT_RNN_DEBUG"):
+                raise
+            return [(None, NoFix(f"internal error while computing the fix: {exc!r} (please report)"))]
         return [(None, answer)] if isinstance(answer, (Fix, NoFix)) else answer
 
     def _locate(self, finding: Finding, kind: type) -> Optional[nodes.NodeNG]:
