@@ -29,7 +29,7 @@ from astroid import nodes
 from pylint_rnn.analyses import Finding, stacking
 from pylint_rnn.core import celllists, tfapi, tree
 from pylint_rnn.core.bindings import assigned_value, bindings_of, method_class
-from pylint_rnn.fixes.construction import (Constructions, NotRepeatable, check_reads, comprehension_text,
+from pylint_rnn.fixes.construction import (Constructions, NotRepeatable, Rebuilt, check_reads, comprehension_text,
                                            other_uses)
 from pylint_rnn.fixes.edits import SAFE, UNSAFE, Edit, Fix, NoFix, Outcome
 from pylint_rnn.fixes.source import SourceFile, has_comment
@@ -109,7 +109,9 @@ class CellFixer:
         if not matched:
             raise NotRepeatable("the fix cannot see where the cell is put in the list")
         # Uses of the shared cell elsewhere (another RNN running it) keep sharing only with a kept occurrence.
-        elsewhere = other_uses(self.build.fresh(matched[0].node), [site.node for site in matched])
+        chains = [self.build.fresh(site.node) for site in matched]
+        whole = Rebuilt(chains[0].text, [], [binding for chain in chains for binding in chain.followed])
+        elsewhere = other_uses(whole, [site.node for site in matched])
         literal = matched[0].literal
         if _whole_literal(matched, literal) and not elsewhere:
             texts = {_squeezed(self._fresh_at(site.node, literal, new_scope=True).text) for site in matched}
