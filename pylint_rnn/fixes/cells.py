@@ -31,7 +31,7 @@ from pylint_rnn.core import celllists, tfapi, tree
 from pylint_rnn.core.bindings import assigned_value, bindings_of, method_class
 from pylint_rnn.fixes.construction import (Constructions, NotRepeatable, Rebuilt, check_reads, comprehension_text,
                                            other_uses)
-from pylint_rnn.fixes.edits import SAFE, UNSAFE, Edit, Fix, NoFix, Outcome
+from pylint_rnn.fixes.edits import SAFE, UNSAFE, Edit, Fix, NoFix, Outcome, guarded
 from pylint_rnn.fixes.source import SourceFile, has_comment
 
 MAX_DEPTH = 6
@@ -87,7 +87,7 @@ class CellFixer:
             if duplicate.label not in str(finding.args[0]):
                 out.append((finding, NoFix("the fix could not tell which cell this finding is about")))
                 continue
-            out.append((finding, self._guarded(lambda d=duplicate: self._new_cell_per_layer(call, argument, d))))
+            out.append((finding, guarded(lambda d=duplicate: self._new_cell_per_layer(call, argument, d))))
         return out
 
     def _stacked_directions(self, call: nodes.Call, forward: Optional[nodes.NodeNG],
@@ -96,10 +96,10 @@ class CellFixer:
         found = stacking.stacked_direction_findings(call, forward, backward, where)
         for finding in found[len(out):]:  # the one about both directions, after the per-list ones
             if str(finding.args[1]) == "both directions":
-                outcome = self._guarded(lambda: self._replace(backward, self.build.fresh_list(backward), call,
+                outcome = guarded(lambda: self._replace(backward, self.build.fresh_list(backward), call,
                                                               _DIRECTION_TITLE))
             else:
-                outcome = self._guarded(lambda: self._backward_list_cells(call, forward, backward))
+                outcome = guarded(lambda: self._backward_list_cells(call, forward, backward))
             out.append((finding, outcome))
         return out
 
@@ -108,10 +108,7 @@ class CellFixer:
         matched = [site for site in sites(argument, call) if celllists.element(site.node).key == key]
         if not matched:
             raise NotRepeatable("the fix cannot see where the cell is put in the list")
-        # Uses of the shared cell elsewhere (another RNN running it) keep sharing only with a kept occurrence.
-        chains = [self.build.fresh(site.node) for site in matched]
-        whole = Rebuilt(chains[0].text, [], [binding for chain in chains for binding in chain.followed])
-        elsewhere = other_uses(whole, [site.node for site in matched])
+        elsewhere = self._used_elsewhere(matched)
         literal = matched[0].literal
         if _whole_literal(matched, literal) and not elsewhere:
             texts = {_squeezed(self._fresh_at(site.node, literal, new_scope=True).text) for site in matched}
@@ -133,6 +130,13 @@ class CellFixer:
             return self._fix(f"{_LAYER_TITLE} (the cell is also used at line {line}, which then no longer shares "
                              "weights with these layers)", edits, UNSAFE)
         return self._fix(_LAYER_TITLE, edits)
+
+    def _used_elsewhere(self, matched: List[Site]) -> list:
+        """Uses of the shared cell outside the list (another RNN running it): they keep sharing its weights
+        only with an occurrence the fix keeps."""
+        chains = [self.build.fresh(site.node) for site in matched]
+        whole = Rebuilt(chains[0].text, [], [binding for chain in chains for binding in chain.followed])
+        return other_uses(whole, [site.node for site in matched])
 
     def _repeat_as_comprehension(self, site: Site) -> str:
         if site.literal is None:
@@ -164,7 +168,7 @@ class CellFixer:
             if inner is None:
                 break
             target = inner
-        return self._guarded(lambda: self._replace(target, self._fresh_at(target, call), call, _DIRECTION_TITLE))
+        return guarded(lambda: self._replace(target, self._fresh_at(target, call), call, _DIRECTION_TITLE))
 
     def _backward_list_cells(self, call: nodes.Call, forward: nodes.NodeNG, backward: nodes.NodeNG) -> Fix:
         forward_keys = {site_key(s) for s in sites(forward, call)}
@@ -192,7 +196,7 @@ class CellFixer:
         if not (tfapi.is_cell_stack(api) or api == tfapi.KERAS_RNN):
             return NoFix("only a MultiRNNCell / StackedRNNCells / RNN([...]) stack can be replaced by one cell")
         argument = tfapi.stacked_cells_argument(call, api)
-        return self._guarded(lambda: self._one_cell(call, api, argument))
+        return guarded(lambda: self._one_cell(call, api, argument))
 
     def _one_cell(self, call: nodes.Call, api: str, argument: Optional[nodes.NodeNG]) -> Fix:
         texts = {}
@@ -223,13 +227,6 @@ class CellFixer:
         if not edits:
             raise NotRepeatable("the rewrite changes nothing")
         return Fix(title, safety, tuple(edits))
-
-    @staticmethod
-    def _guarded(make) -> Outcome:
-        try:
-            return make()
-        except NotRepeatable as exc:
-            return NoFix(str(exc))
 
 
 # --- where cells enter a list ---------------------------------------------------------------------------------

@@ -28,16 +28,13 @@ from astroid.const import Context
 from pylint_rnn.core import effects as fx
 from pylint_rnn.core import tfapi, tree
 from pylint_rnn.core.bindings import assigned_value, bindings_of, method_class
+from pylint_rnn.fixes.edits import NotRepeatable
 from pylint_rnn.fixes.source import SourceFile
 
 MAX_DEPTH = 8
 # Builtins that compute a value from their arguments and touch nothing else.
 _PURE_BUILTINS = frozenset({"int", "float", "bool", "str", "len", "min", "max", "abs", "round", "tuple"})
 _MUTATORS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"})
-
-
-class NotRepeatable(Exception):
-    """The construction cannot be repeated at the site; ``str(exc)`` says why."""
 
 
 @dataclass

@@ -9,7 +9,7 @@ code, the finding carries a :class:`NoFix` with the reason instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, List, Sequence, Tuple, Union
+from typing import Callable, Iterable, List, Sequence, Tuple, Union
 
 SAFE = "safe"
 UNSAFE = "unsafe"
@@ -52,6 +52,18 @@ class NoFix:
 
 
 Outcome = Union[Fix, NoFix]
+
+
+class NotRepeatable(Exception):
+    """Raised by a fixer that cannot derive a correct fix; ``str(exc)`` tells the user why."""
+
+
+def guarded(make: Callable[[], Fix]) -> Outcome:
+    """``make()``'s fix, or the reason it gave up (a fixer raises NotRepeatable with the user's reason)."""
+    try:
+        return make()
+    except NotRepeatable as exc:
+        return NoFix(str(exc))
 
 
 def select(fixes: Sequence[Fix]) -> Tuple[List[Fix], List[Fix]]:

@@ -26,7 +26,7 @@ from pylint_rnn.core import effects as fx
 from pylint_rnn.core import tfapi, tree
 from pylint_rnn.core.bindings import assigned_value, bindings_of
 from pylint_rnn.fixes.construction import NotRepeatable, comprehension_text
-from pylint_rnn.fixes.edits import UNSAFE, Edit, Fix, NoFix, Outcome
+from pylint_rnn.fixes.edits import UNSAFE, Edit, Fix, NoFix, Outcome, guarded
 from pylint_rnn.fixes.source import SourceFile, has_comment
 
 MAX_DEPTH = 6
@@ -37,21 +37,19 @@ _VARIABLE_POSITIONS = ("initial_value", "trainable", "collections", "validate_sh
                        "variable_def", "dtype")
 # Tensor generators whose tf.get_variable form is a shape and an initializer: canonical name ->
 # (initializer, parameters after the shape, the ones the initializer takes).
+_NORMAL = (("mean", "stddev", "dtype", "seed", "name"), ("mean", "stddev", "seed"))
+_UNIFORM = (("minval", "maxval", "dtype", "seed", "name"), ("minval", "maxval", "seed"))
+_FILLED = (("dtype", "name"), ())
 _GENERATORS: Dict[str, Tuple[str, Tuple[str, ...], Tuple[str, ...]]] = {
-    "tf.zeros": ("zeros_initializer", ("dtype", "name"), ()),
-    "tf.ones": ("ones_initializer", ("dtype", "name"), ()),
-    "tf.random_normal": ("random_normal_initializer", ("mean", "stddev", "dtype", "seed", "name"),
-                         ("mean", "stddev", "seed")),
-    "tf.random.normal": ("random_normal_initializer", ("mean", "stddev", "dtype", "seed", "name"),
-                         ("mean", "stddev", "seed")),
-    "tf.truncated_normal": ("truncated_normal_initializer", ("mean", "stddev", "dtype", "seed", "name"),
-                            ("mean", "stddev", "seed")),
-    "tf.random.truncated_normal": ("truncated_normal_initializer", ("mean", "stddev", "dtype", "seed", "name"),
-                                   ("mean", "stddev", "seed")),
-    "tf.random_uniform": ("random_uniform_initializer", ("minval", "maxval", "dtype", "seed", "name"),
-                          ("minval", "maxval", "seed")),
-    "tf.random.uniform": ("random_uniform_initializer", ("minval", "maxval", "dtype", "seed", "name"),
-                          ("minval", "maxval", "seed")),
+    api: (initializer, *parameters)
+    for apis, initializer, parameters in (
+        (("tf.zeros",), "zeros_initializer", _FILLED),
+        (("tf.ones",), "ones_initializer", _FILLED),
+        (("tf.random_normal", "tf.random.normal"), "random_normal_initializer", _NORMAL),
+        (("tf.truncated_normal", "tf.random.truncated_normal"), "truncated_normal_initializer", _NORMAL),
+        (("tf.random_uniform", "tf.random.uniform"), "random_uniform_initializer", _UNIFORM),
+    )
+    for api in apis
 }
 _SCOPE_APIS = (tfapi.GET_VARIABLE, tfapi.VARIABLE_SCOPE, tfapi.GET_VARIABLE_SCOPE)
 _TF_NAME = re.compile(r"[A-Za-z0-9.][A-Za-z0-9_.\-/]*\Z")
@@ -85,11 +83,8 @@ class VariableFixer:
     # --- rnn-variable-not-shared ---------------------------------------------------------------------------
 
     def not_shared(self, call: nodes.Call) -> List[Tuple[Finding, Outcome]]:
-        frame = call.frame()
-        if not isinstance(frame, (nodes.Module, nodes.FunctionDef, nodes.AsyncFunctionDef)):
-            return []
-        found = [f for f in reuse.frame_findings(frame) if f.symbol == reuse.NOT_SHARED and f.node is call]
-        return [(finding, self._guarded(lambda f=finding: self._get_variable_fix(f))) for finding in found]
+        """The tf.Variable-under-reuse findings at ``call``, each with its tf.get_variable fix."""
+        return [(f, guarded(lambda f=f: self._get_variable_fix(f))) for f in _frame_findings(call, reuse.NOT_SHARED)]
 
     def _get_variable_fix(self, finding: Finding) -> Fix:
         labels = set(re.findall(r"'([^']*)'", str(finding.args[0])))
@@ -147,11 +142,8 @@ class VariableFixer:
     # --- rnn-duplicate-variables ---------------------------------------------------------------------------
 
     def duplicate(self, call: nodes.Call) -> List[Tuple[Finding, Outcome]]:
-        frame = call.frame()
-        if not isinstance(frame, (nodes.Module, nodes.FunctionDef, nodes.AsyncFunctionDef)):
-            return []
-        found = [f for f in reuse.frame_findings(frame) if f.symbol == reuse.DUPLICATE and f.node is call]
-        return [(finding, self._guarded(lambda f=finding: self._own_scope(f))) for finding in found]
+        """The duplicate-variables findings at ``call``, each with its own-scope fix."""
+        return [(f, guarded(lambda f=f: self._own_scope(f))) for f in _frame_findings(call, reuse.DUPLICATE)]
 
     def _own_scope(self, finding: Finding) -> Fix:
         call = finding.node
@@ -173,12 +165,13 @@ class VariableFixer:
         end = self.source.span(last)[1]
         return Fix(f"give it its own variable scope '{name}'", UNSAFE, (Edit(end, end, f", scope={name!r}"),))
 
-    @staticmethod
-    def _guarded(make) -> Outcome:
-        try:
-            return make()
-        except NotRepeatable as exc:
-            return NoFix(str(exc))
+
+def _frame_findings(call: nodes.Call, symbol: str) -> List[Finding]:
+    """The findings of ``symbol`` the reuse analysis reports at ``call`` (it analyses whole frames)."""
+    frame = call.frame()
+    if not isinstance(frame, (nodes.Module, nodes.FunctionDef, nodes.AsyncFunctionDef)):
+        return []
+    return [f for f in reuse.frame_findings(frame) if f.symbol == symbol and f.node is call]
 
 
 def _variable_calls(call: nodes.Call, depth: int = 0) -> List[nodes.Call]:
