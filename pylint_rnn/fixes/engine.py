@@ -31,7 +31,7 @@ from pylint_rnn.fixes.variables import VariableFixer
 from pylint_rnn.reporting import Finding
 
 MAX_ROUNDS = 4
-NO_RULE_FIX = "this rule has no automatic fix"
+NO_RULE_FIX = "this rule has no automatic fix (why: {page}, 'Fix safety')"
 _NOT_FOUND = "the fix could not find this finding's code again"
 
 # symbol -> (the node class a finding of it is reported on, the fixer method that answers for that node)
@@ -84,7 +84,9 @@ class FileFixer:
     def outcome(self, finding: Finding) -> Outcome:
         """The fix of one reported finding, or why there is none."""
         if finding.symbol not in _FIXERS:
-            return NoFix(NO_RULE_FIX)
+            if not rules.is_rule(finding.symbol):
+                return NoFix("not a pylint-rnn rule")  # syntax-error and other pylint messages
+            return NoFix(NO_RULE_FIX.format(page=rules.rule(finding.symbol).docs_page))
         if self.module is None:
             return NoFix("the file does not parse")
         kind, method = _FIXERS[finding.symbol]
