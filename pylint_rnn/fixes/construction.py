@@ -33,7 +33,7 @@ from pylint_rnn.fixes.source import SourceFile
 
 MAX_DEPTH = 8
 # Builtins that compute a value from their arguments and touch nothing else.
-_PURE_BUILTINS = frozenset({"int", "float", "bool", "str", "len", "min", "max", "abs", "round", "tuple"})
+_PURE_BUILTINS = frozenset({"int", "float", "bool", "str", "len", "min", "max", "abs", "round", "tuple", "range"})
 _MUTATORS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"})
 
 
