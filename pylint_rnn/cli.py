@@ -38,6 +38,7 @@ from pylint_rnn.reporting import (
     relative_posix,
     sarif,
 )
+from pylint_rnn.fixes import command as fix_command
 from pylint_rnn.reporting import baseline as baseline_mod
 from pylint_rnn.reporting import discovery
 from pylint_rnn.reporting.formats import (
@@ -116,6 +117,7 @@ def _add_lint_parser(sub) -> None:
     lint.add_argument("--color", choices=COLOURS, default="auto",
                       help="colour the text report: auto (default: on a terminal, unless NO_COLOR is set)")
     lint.add_argument("--quiet", "-q", action="store_true", help="no summary on stderr (warnings still show)")
+    fix_command.add_arguments(lint)  # --diff, --fix, --unsafe-fixes
 
 
 # --------------------------------------------------------------------------------------------- lint
@@ -216,7 +218,8 @@ def _render(options: argparse.Namespace, findings: List[Finding], run, root: Pat
         return format_github(findings)
     invocation = sarif.Invocation(notifications=[sarif.crash_notification(path, reason) for _, path, reason in crashes])
     descriptors = sarif.lint_descriptors(findings, run.linter if run is not None else None)
-    return sarif.render(findings, descriptors, root, invocation=invocation)
+    return sarif.render(findings, descriptors, root, invocation=invocation,
+                        fixes_of=fix_command.sarif_fixes(findings, root))
 
 
 def _write_report(report: str, output: Optional[str]) -> None:
@@ -268,8 +271,18 @@ def cmd_lint(options: argparse.Namespace) -> int:
     files = _discover(options)
     run = _run_pylint(options, files)
     names = {_key(name): name for name in files}
+    findings = _findings(run, root, names)
+    if fix_command.wanted(options):  # --diff / --fix / --unsafe-fixes: pylint_rnn/fixes/command.py
+
+        def lint_again():
+            again = _run_pylint(options, files)
+            return again, _findings(again, root, names)
+
+        done, run, findings = fix_command.run(options, (run, findings), root, lint_again)
+        if done is not None:
+            return done
     crashes = _crashes(run, names, root)
-    reported, forgiven = _split_by_baseline(options, _findings(run, root, names), known)
+    reported, forgiven = _split_by_baseline(options, findings, known)
     _write_report(_render(options, reported, run, root, crashes), options.output)
     if not options.quiet:
         colour = use_colour(options.color, sys.stderr)

@@ -4,7 +4,8 @@ A page is built from :mod:`pylint_rnn.rules` (id, symbol, summary, description, 
 confidences, whether the verifier confirms it), from ``docs/messages/<symbol>/`` (``details.md``: the
 prose in depth; ``bad.py`` with its pinned pylint output ``bad.txt``; ``good.py``) and from the options the
 family's checkers declare. Its sections follow ruff's rule pages: title, summary, links, What it does, the
-details, Example, Use instead, Options, Known gaps, Confirmed at run time, Fix safety.
+details, Example, Use instead, Options, Known gaps, Confirmed at run time, Fix safety (from the registry's
+``fix_safety`` and the ``## Fix safety`` section of ``details.md``).
 
 The rendered pages are committed as ``docs/messages/<symbol>.md`` (what README links and SARIF ``helpUri``
 point at); ``python -m pylint_rnn.rule_docs --write`` regenerates them and ``--check`` fails on a stale one.
@@ -26,7 +27,7 @@ from pylint_rnn.rules import Rule
 PACKAGE_DIR = Path(__file__).resolve().parent
 UP = "../../"  # from docs/messages/<symbol>.md back to the repository root
 # Sections of details.md shown in a fixed place of the page rather than where details.md has them.
-_MOVED_SECTIONS = ("Options", "Known gaps")
+_MOVED_SECTIONS = ("Options", "Known gaps", "Fix safety")
 _PLACEHOLDER = re.compile(r"%(\([^)]*\))?[-#0 +]*\d*(\.\d+)?[sdrifgex]")
 
 
@@ -59,7 +60,7 @@ def page_markdown(rule: Rule) -> str:
         "## Confirmed at run time",
         _runtime_text(rule),
         "## Fix safety",
-        _fix_text(rule),
+        _fix_text(rule, moved["Fix safety"]),
     ]
     return "\n\n".join(part.strip() for part in parts if part.strip()) + "\n"
 
@@ -163,11 +164,22 @@ def _runtime_text(rule: Rule) -> str:
     return f"No: {verify} does not check this rule; the finding is static only."
 
 
-def _fix_text(rule: Rule) -> str:
-    fix = _PLACEHOLDER.sub("…", rule.fix)
-    if not re.search(r"\w", fix):  # the whole fix text is filled in per finding
-        return "No automatic fix yet. The message says what to do in each case."
-    return f"No automatic fix yet. The message says what to do: *{fix}*."
+def _fix_text(rule: Rule, prose: str) -> str:
+    """Whether `pylint-rnn lint --fix` fixes the rule (the registry's fix_safety), then details.md's why."""
+    if rule.fix_safety == rules.FIX_SAFE:
+        head = ("**Safe fix.** `pylint-rnn lint --fix` applies it; `pylint-rnn lint --diff` shows it first "
+                "(see [Fixes](../ci.md#fixes)).")
+    elif rule.fix_safety == rules.FIX_UNSAFE:
+        head = ("**Unsafe fix.** `pylint-rnn lint --diff` shows it; only `pylint-rnn lint --fix --unsafe-fixes` "
+                "applies it, because it is usually but not always what the code meant (see "
+                "[Fixes](../ci.md#fixes)).")
+    else:
+        fix = _PLACEHOLDER.sub("…", rule.fix)
+        if rule.runtime_only or not re.search(r"\w", fix):  # the whole fix text is filled in per finding
+            head = "**No automatic fix.** The message says what to do in each case."
+        else:
+            head = f"**No automatic fix.** The message says what to do: *{fix}*."
+    return head + ("\n\n" + prose if prose else "")
 
 
 def _split_details(text: str) -> Tuple[str, Dict[str, str]]:

@@ -32,6 +32,12 @@ OPT_IN_CHECKER_NAME = "rnn-opt-in"
 MESSAGES_DIR = Path(__file__).resolve().parent.parent / "docs" / "messages"
 DOCS_PAGES = "docs/messages"  # the rendered pages, relative to the repository root
 
+# How ``pylint-rnn lint --fix`` treats a rule's findings (see pylint_rnn/fixes): a safe fix is applied by
+# --fix; an unsafe one is shown by --diff and applied only with --unsafe-fixes; none: no automatic fix.
+FIX_SAFE = "safe"
+FIX_UNSAFE = "unsafe"
+FIX_NONE = "none"
+
 _PLACEHOLDER = re.compile(r"%(\([^)]*\))?[-#0 +]*\d*(\.\d+)?[sdrifgex]")
 
 
@@ -50,6 +56,7 @@ class Rule:  # pylint: disable=too-many-instance-attributes  # one field per fac
     default_enabled: bool = True
     verifiable: bool = False  # pylint-rnn-verify can confirm it at run time
     runtime_only: bool = False  # found by the verifier only; pylint never reports it
+    fix_safety: str = FIX_NONE  # FIX_SAFE / FIX_UNSAFE / FIX_NONE: what `pylint-rnn lint --fix` can do
 
     @property
     def category(self) -> str:
@@ -113,6 +120,7 @@ RULES: Tuple[Rule, ...] = (
             "input (sharing weights through a reused variable scope if that is what you want)."
         ),
         family="reuse",
+        fix_safety=FIX_UNSAFE,
     ),
     Rule(
         "E7903", "rnn-duplicate-variables",
@@ -131,6 +139,7 @@ RULES: Tuple[Rule, ...] = (
             "``reuse=True``, ``tf.AUTO_REUSE``) when they are meant to be shared."
         ),
         family="reuse", verifiable=True,
+        fix_safety=FIX_UNSAFE,
     ),
     Rule(
         "W7904", "rnn-variable-not-shared",
@@ -146,6 +155,7 @@ RULES: Tuple[Rule, ...] = (
             "copy: the model you meant to share is not shared and each copy trains on part of the data."
         ),
         family="reuse", verifiable=True,
+        fix_safety=FIX_UNSAFE,
     ),
     Rule(
         "W7905", "rnn-same-cell-stacked",
@@ -166,6 +176,7 @@ RULES: Tuple[Rule, ...] = (
             "one cell per direction."
         ),
         family="stacking", verifiable=True,
+        fix_safety=FIX_SAFE,
     ),
     Rule(
         "W7906", "rnn-layers-as-timesteps",
@@ -185,6 +196,7 @@ RULES: Tuple[Rule, ...] = (
             "are configured with time-step-names / layer-count-names."
         ),
         family="timesteps", confidences=(INFERENCE, HIGH), verifiable=True,
+        fix_safety=FIX_UNSAFE,
     ),
     Rule(
         "W7907", "rnn-cell-per-timestep",

@@ -17,7 +17,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, List, Optional, Sequence
+from typing import Callable, Iterable, List, Optional, Sequence
 from urllib.parse import quote, urlsplit
 
 from pylint.exceptions import UnknownMessageError
@@ -176,6 +176,15 @@ def _region(finding: Finding) -> dict:
     return region
 
 
+def _fixes(finding: Finding, proposed: Sequence[dict]) -> List[dict]:
+    """SARIF ``fix`` objects for one result: each proposed fix's description and replacements, on the
+    result's own file."""
+    return [{"description": {"text": fix["description"]},
+             "artifactChanges": [{"artifactLocation": _artifact_location(finding.path),
+                                  "replacements": list(fix["replacements"])}]}
+            for fix in proposed]
+
+
 def _result(finding: Finding, rule_index: int) -> dict:
     result = {
         "ruleId": finding.symbol,
@@ -221,6 +230,13 @@ def crash_notification(path: str, reason: str) -> dict:
     }
 
 
+def _with_fixes(result: dict, finding: Finding, fixes_of) -> dict:
+    proposed = fixes_of(finding) if fixes_of is not None else []
+    if proposed:
+        result["fixes"] = _fixes(finding, proposed)
+    return result
+
+
 # ----------------------------------------------------------------------------------------------- log
 def render(
     findings: Sequence[Finding],
@@ -229,8 +245,13 @@ def render(
     *,
     tool_name: str = "pylint-rnn",
     invocation: Optional[Invocation] = None,
+    fixes_of: Optional[Callable[[Finding], Sequence[dict]]] = None,
 ) -> str:
-    """A SARIF 2.1.0 log with one run: ``descriptors`` as its rules (every finding's symbol among them)."""
+    """A SARIF 2.1.0 log with one run: ``descriptors`` as its rules (every finding's symbol among them).
+
+    ``fixes_of`` gives a finding's proposed fixes (``{"description": text, "replacements": [...]}``, see
+    :mod:`pylint_rnn.fixes.command`); they become the result's ``fixes``.
+    """
     index = {descriptor["id"]: i for i, descriptor in enumerate(descriptors)}
     root_uri = root.resolve().as_uri()
     if not root_uri.endswith("/"):
@@ -245,7 +266,8 @@ def render(
                 "originalUriBaseIds": {SRCROOT: {"uri": root_uri}},
                 "columnKind": "unicodeCodePoints",
                 "invocations": [(invocation or Invocation()).as_sarif()],
-                "results": [_result(finding, index[finding.symbol]) for finding in findings],
+                "results": [_with_fixes(_result(finding, index[finding.symbol]), finding, fixes_of)
+                            for finding in findings],
             }
         ],
     }
