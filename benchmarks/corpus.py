@@ -146,19 +146,16 @@ def draw(rng, flavour, pitfall):
     return values, flags
 
 
-def render(style, index, seed):
-    """-> (file name, source, [(line, symbol)]) for script `index` of the corpus drawn with `seed`."""
-    template, flavour, pitfalls = STYLES[style]
-    rng = random.Random(int(hashlib.sha256(f"{seed}:{index}:{style}".encode()).hexdigest()[:16], 16))
-    pitfall = rng.choice(pitfalls) if pitfalls and index % PITFALL_EVERY == PITFALL_EVERY // 3 else None
-    values, flags = draw(rng, flavour, pitfall)
-    values.update({"style": style, "index": index})
+def assemble(template, flags):
+    """The script's text from its style's block order, before substitution."""
     common, own = read_blocks("common"), read_blocks(template)
-    order = [name.strip() for name in own.pop("order").split() if name.strip()]
-    text = "".join(preprocess((common if name.startswith("common.") else own)[name.split(".")[-1]], flags) + "\n\n"
+    order = own.pop("order").split()
+    return "".join(preprocess((common if name.startswith("common.") else own)[name.split(".")[-1]], flags) + "\n\n"
                    for name in order)
-    text = Template(text).safe_substitute(values)
-    text = re.sub(r"\n{4,}", "\n\n\n", text).rstrip() + "\n"
+
+
+def strip_tags(text):
+    """-> (source without `#@pitfall` tags, [(line, symbol)] of the tagged lines)."""
     lines, expected = [], []
     for number, line in enumerate(text.splitlines(), start=1):
         tag = PITFALL_TAG.search(line)
@@ -166,9 +163,19 @@ def render(style, index, seed):
             expected.append((number, tag.group(1)))
             line = line[:tag.start()]
         lines.append(line)
-    source = "\n".join(lines) + "\n"
-    name = f"{index:03d}_{style}_{values['project']}.py"
-    return name, source, expected
+    return "\n".join(lines) + "\n", expected
+
+
+def render(style, index, seed):
+    """-> (file name, source, [(line, symbol)]) for script `index` of the corpus drawn with `seed`."""
+    template, flavour, pitfalls = STYLES[style]
+    rng = random.Random(int(hashlib.sha256(f"{seed}:{index}:{style}".encode()).hexdigest()[:16], 16))
+    pitfall = rng.choice(pitfalls) if pitfalls and index % PITFALL_EVERY == PITFALL_EVERY // 3 else None
+    values, flags = draw(rng, flavour, pitfall)
+    values.update({"style": style, "index": index})
+    text = Template(assemble(template, flags)).safe_substitute(values)
+    source, expected = strip_tags(re.sub(r"\n{4,}", "\n\n\n", text).rstrip() + "\n")
+    return f"{index:03d}_{style}_{values['project']}.py", source, expected
 
 
 def generate(outdir, count=120, seed=2024):
@@ -187,6 +194,7 @@ def generate(outdir, count=120, seed=2024):
 
 
 def main(argv=None):
+    """Write a corpus from the command line and say how big it is."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("outdir")
     parser.add_argument("--count", type=int, default=120)

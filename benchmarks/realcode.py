@@ -14,8 +14,10 @@ one ``owner+name/repo`` git directory each) into a cache outside the repository;
 commit is missing here are skipped and listed. Nothing extracted is ever written into this repository.
 
 Files that Python 3 cannot parse (Python 2 code) are out of reach of any pylint plugin: their labels are
-listed apart and count neither for nor against the plugin. Scoring: a label is found when the plugin reports its message (or one in ``accept``) on its file within one
-line of it. A message on a "not-pitfall" label, or on no label at all, is a false alarm (messages with no
+listed apart and count neither for nor against the plugin.
+
+Scoring: a label is found when the plugin reports its message (or one in ``accept``) on its file within
+one line of it. A message on a "not-pitfall" label, or on no label at all, is a false alarm (messages with no
 label are listed separately: they need a verdict). Recall = found pitfalls / pitfalls; precision = messages
 on pitfalls / all messages.
 
@@ -68,6 +70,7 @@ PATTERNS = {
 
 # ------------------------------------------------------------------------------------------- manifest
 def load_manifest(path=MANIFEST):
+    """The manifest, with empty lists for missing sections."""
     data = json.loads(path.read_text(encoding="utf-8"))
     data.setdefault("snapshots", [])
     data.setdefault("labels", [])
@@ -75,6 +78,7 @@ def load_manifest(path=MANIFEST):
 
 
 def snapshot_key(item):
+    """(repo, commit) of a snapshot or a label."""
     return (item["repo"], item["commit"])
 
 
@@ -88,6 +92,7 @@ def gitdir(mirrors: Path, repo: str):
 
 
 def git(gdir: Path, *args, binary=False):
+    """Output of a git command on the mirror, or None if it fails."""
     proc = subprocess.run(["git", f"--git-dir={gdir}", *args], capture_output=True, check=False)
     if proc.returncode != 0:
         return None
@@ -154,6 +159,8 @@ def lint(root: Path, files, repo: Path, pylint: Path):
     env = dict(os.environ)
     env["PYTHONPATH"] = str(repo) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # compile the plugin once, not once per snapshot
+    env["PYTHONPYCACHEPREFIX"] = str(DEFAULT_CACHE.parent / "pycache")
     present = [f for f in files if (root / f).exists()]
     if not present:
         return [], [], 0.0
@@ -175,6 +182,7 @@ def lint(root: Path, files, repo: Path, pylint: Path):
 
 # --------------------------------------------------------------------------------------------- scoring
 def matches(label, finding, symbols):
+    """Same file, one of the symbols, on the label's line(s) give or take TOLERANCE."""
     if label["path"] != finding["path"] or finding["symbol"] not in symbols:
         return False
     return label["line"] - TOLERANCE <= finding["line"] <= label.get("end_line", label["line"]) + TOLERANCE
@@ -215,6 +223,7 @@ def score_snapshot(snap, labels, findings, out_of_reach=frozenset()):
 
 
 def ratio(num, den):
+    """num / den, None when there is nothing to divide."""
     return None if den == 0 else num / den
 
 
@@ -239,19 +248,21 @@ def totals(results):
 
 
 def where(snap, item):
+    """owner/name@commit:path:line."""
     return f"{snap['repo']}@{snap['commit'][:7]}:{item['path']}:{item['line']}"
 
 
 def pct(value):
+    """A ratio as a percentage, or n/a."""
     return "  n/a" if value is None else f"{100 * value:5.1f}%"
 
 
-def report(results, skipped, problems, overall, per, seconds):
+def report(results, overall, per, seconds):
+    """The score table, then every miss, false alarm, unlabelled and out-of-reach item."""
     out = sys.stdout.write
-    snaps = len(results)
     files = sum(len(r["snapshot"]["files"]) for r in results)
     repos = len({r["snapshot"]["repo"] for r in results})
-    out(f"pylint-rnn on real public RNN code: {repos} repositories, {snaps} snapshots, {files} files "
+    out(f"pylint-rnn on real public RNN code: {repos} repositories, {len(results)} snapshots, {files} files "
         f"(pylint {seconds:.0f} s in total)\n\n")
     out(f"{'message':34} {'pitfalls':>8} {'found':>5} {'recall':>7}   {'messages':>8} {'true':>4} "
         f"{'precision':>9}\n")
@@ -272,6 +283,11 @@ def report(results, skipped, problems, overall, per, seconds):
         out(f"\n{title}: {len(items)}\n")
         for snap, item, symbol, text in items:
             out(f"  {where(snap, item)}: {symbol}\n      {text}\n")
+
+
+def report_problems(skipped, problems):
+    """Snapshots not available here, and crashes."""
+    out = sys.stdout.write
     if skipped:
         out(f"\nSkipped (not available on this machine): {len(skipped)}\n")
         for snap, why in skipped:
@@ -307,6 +323,7 @@ def stubs(results, roots, grep):
 
 # ------------------------------------------------------------------------------------------------ main
 def add_snapshot(args, manifest):
+    """Extract a repository at a commit, list its RNN files and add (or replace) it in the manifest."""
     gdir = gitdir(args.mirrors, args.add_snapshot[0])
     if gdir is None:
         raise SystemExit(f"no mirror of {args.add_snapshot[0]} under {args.mirrors}")
@@ -339,8 +356,21 @@ def export(snapshots, roots, dest: Path, skipped):
     return 0
 
 
+def write_json(path: Path, repo, scored):
+    """The scores and the lists of misses and false alarms, for scripts."""
+    results, skipped = scored["results"], scored["skipped"]
+    path.write_text(json.dumps({
+        "repo": str(repo), "overall": scored["overall"], "per_message": scored["per"],
+        "skipped": [f"{s['repo']}@{s['commit'][:7]}: {why}" for s, why in skipped], "crashes": scored["problems"],
+        "misses": [where(r["snapshot"], lab) + f": {lab['symbol']}" for r in results for lab in r["missed"]],
+        "false_alarms": [where(r["snapshot"], f) + f": {f['symbol']}" for r in results
+                         for f in [x for x, _ in r["false_msgs"]] + r["unlabelled"]],
+    }, indent=1) + "\n", encoding="utf-8")
+
+
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    """The command line."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--repo", type=Path, default=ROOT, help="repository whose plugin is measured")
     parser.add_argument("--pylint", type=Path, default=Path(sys.executable).parent / "pylint")
     parser.add_argument("--mirrors", type=Path, default=DEFAULT_MIRRORS)
@@ -357,6 +387,7 @@ def parse_args(argv):
 
 
 def main(argv=None):
+    """Score the plugin (or add a snapshot, or export the files, or print label stubs)."""
     args = parse_args(argv)
     manifest = load_manifest()
     if args.add_snapshot:
@@ -381,15 +412,11 @@ def main(argv=None):
         json.dump(stubs(results, roots, args.grep), sys.stdout, indent=1, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
-    report(results, skipped, problems, overall, per, sum(s for _, _, s in linted))
+    report(results, overall, per, sum(s for _, _, s in linted))
+    report_problems(skipped, problems)
     if args.json:
-        args.json.write_text(json.dumps({
-            "repo": str(args.repo), "overall": overall, "per_message": per,
-            "skipped": [f"{s['repo']}@{s['commit'][:7]}: {why}" for s, why in skipped], "crashes": problems,
-            "misses": [where(r["snapshot"], lab) + f": {lab['symbol']}" for r in results for lab in r["missed"]],
-            "false_alarms": [where(r["snapshot"], f) + f": {f['symbol']}" for r in results
-                             for f in [x for x, _ in r["false_msgs"]] + r["unlabelled"]],
-        }, indent=1) + "\n", encoding="utf-8")
+        write_json(args.json, args.repo, {"results": results, "overall": overall, "per": per, "skipped": skipped,
+                                          "problems": problems})
     return 0
 
 
