@@ -41,8 +41,10 @@ docs: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/pylint pylint_rnn
 
+# The plugin's cost on RNN user code (generated scripts + fixtures) against pylint's parse-only floor.
+# `make bench CORPUS=path` also measures every .py file under path; `VERIFY=1` times the verifier too.
 bench: $(STAMP)
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py $(if $(CORPUS),--corpus "$(CORPUS)") $(if $(VERIFY),--verify) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,15 +1,15 @@
 """The measuring half of `make bench` (benchmarks/run.py): the corpus, the environment, running and timing
-pylint and the verifier in child processes, and the five stages whose figures run.py renders.
+pylint and the verifier in child processes, and the stages whose figures run.py renders.
 """
 from __future__ import annotations
 
 import datetime
-import hashlib
 import importlib.metadata
-import importlib.util
 import json
 import os
 import platform
+import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -20,10 +20,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks"
 PY = sys.executable
-PACKAGES = ("tensorflow", "tf_keras", "keras")
-BASE_ARGS = ["--persistent=n", "--score=n", "--disable=all", "--enable=syntax-error", "--output-format=json"]
+RCFILE = BENCH / "bench.pylintrc"  # pylint's defaults, whatever configuration the current directory has
+BASE_ARGS = [f"--rcfile={RCFILE}", "--persistent=n", "--score=n", "--disable=all", "--enable=syntax-error",
+             "--output-format=json"]
 PLUGIN_ARGS = ["--load-plugins=pylint_rnn", "--enable=rnn,rnn-time-axis-reduction"]
 CRASH_SYMBOLS = ("astroid-error", "fatal")
+SKIP_DIRS = {".git", ".hg", ".venv", "venv", "env", "__pycache__", "site-packages", "node_modules", ".tox",
+             "build", "dist"}
 
 
 def log(*args):
@@ -31,26 +34,24 @@ def log(*args):
 
 
 # ----------------------------------------------------------------------------------------------- corpus
-def package_dir(name):
-    spec = importlib.util.find_spec(name)  # does not import the package
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(list(spec.submodule_search_locations)[0])
+def python_files(folder):
+    """Every .py file under folder, skipping VCS, virtual environments and build output (sorted)."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.endswith(".egg-info"))
+        found += [os.path.join(dirpath, name) for name in sorted(filenames) if name.endswith(".py")]
+    return found
 
 
-def corpus():
-    files, per_package = [], {}
-    for name in PACKAGES:
-        folder = package_dir(name)
-        if folder is None:
-            per_package[name] = None
-            continue
-        found = sorted(str(p) for p in folder.rglob("*.py"))
-        per_package[name] = found
-        files.extend(found)
-    fixtures = sorted(str(p) for p in (ROOT / "fixtures").rglob("*.py"))
-    files.extend(fixtures)
-    return files, per_package, fixtures
+def generated_corpus(outdir, count, seed):
+    """-> (files, expected) of the generated training scripts (benchmarks/corpus.py) written into outdir."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        import corpus  # pylint: disable=import-outside-toplevel
+    finally:
+        sys.path.pop(0)
+    expected = corpus.generate(outdir, count, seed)
+    return sorted(str(Path(outdir) / name) for name in expected), expected
 
 
 def count_lines(paths):
@@ -59,20 +60,6 @@ def count_lines(paths):
         with open(path, "rb") as handle:
             total += handle.read().count(b"\n")
     return total
-
-
-def site_relative(path):
-    for name in PACKAGES:
-        folder = package_dir(name)
-        if folder and path.startswith(str(folder) + os.sep):
-            return os.path.relpath(path, folder.parent)
-    return os.path.relpath(path, ROOT)
-
-
-def deterministic_sample(files, fixtures, size):
-    tf_files = [f for f in files if f not in set(fixtures)]
-    ranked = sorted(tf_files, key=lambda f: hashlib.sha1(site_relative(f).encode()).hexdigest())
-    return sorted(ranked[:size]) + fixtures
 
 
 # ------------------------------------------------------------------------------------------ environment
@@ -86,12 +73,11 @@ def dist_version(*names):
 
 
 def machine():
+    """Date, commit, CPU, load and versions of what is measured."""
     cpu = "unknown"
     try:
-        for line in open("/proc/cpuinfo", encoding="utf-8"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            cpu = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), cpu)
     except OSError:
         cpu = platform.processor() or "unknown"
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
@@ -103,6 +89,7 @@ def machine():
         "commit": commit + ("+dirty" if dirty else ""),
         "cpu": cpu,
         "nproc": os.cpu_count(),
+        "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),
         "os": platform.platform(),
         "python": platform.python_version(),
         "pylint": dist_version("pylint"),
@@ -113,9 +100,19 @@ def machine():
     }
 
 
+PYCACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "pylint-rnn-bench" / "pycache"
+
+
 def child_env(**extra):
+    """The children measure this repository's plugin as users run it: no debug, and with compiled bytecode
+    (an installed wheel has it; a source tree under PYTHONDONTWRITEBYTECODE=1 would recompile the plugin on
+    every run, ~0.4 s that is no cost of the analysis), kept outside the repository. Fixed hash seed."""
     env = dict(os.environ)
-    env.pop("PYLINT_RNN_DEBUG", None)  # measure what users run
+    env.pop("PYLINT_RNN_DEBUG", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["PYTHONHASHSEED"] = "0"
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("TF_USE_LEGACY_KERAS", "1")
     env.update(extra)
@@ -123,32 +120,36 @@ def child_env(**extra):
 
 
 # --------------------------------------------------------------------------------------------- running
-def run_measured(cmd, workdir, tag, cwd=ROOT, timeout=3600, env=None):
+def run_measured(cmd, workdir, tag, cwd=ROOT, timeout=3600):
     """Run cmd; -> dict(wall, cpu, rss_mb, rc, out, err). CPU and peak RSS come from wait4 (includes workers)."""
     out_path, err_path = Path(workdir) / f"{tag}.out", Path(workdir) / f"{tag}.err"
     start = time.perf_counter()
-    with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd, env=env or child_env(),
-                                start_new_session=True)
-        timed_out = False
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() - start > timeout and not timed_out:
-                timed_out = True
-                os.killpg(proc.pid, signal.SIGKILL)
-            time.sleep(0.02)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    return {
-        "wall": time.perf_counter() - start,
-        "cpu": usage.ru_utime + usage.ru_stime,
-        "rss_mb": usage.ru_maxrss / 1024.0,
-        "rc": proc.returncode,
-        "timed_out": timed_out,
-        "out": str(out_path),
-        "err": str(err_path),
-    }
+    with open(out_path, "wb") as out, open(err_path, "wb") as err, \
+            subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd, env=child_env(), start_new_session=True) as proc:
+        status, usage, timed_out = _wait(proc, start, timeout)
+    return {"wall": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime,
+            "rss_mb": usage.ru_maxrss / 1024.0, "rc": os.waitstatus_to_exitcode(status), "timed_out": timed_out,
+            "out": str(out_path), "err": str(err_path)}
+
+
+def _wait(proc, start, timeout):
+    """Reap proc with wait4 (its rusage covers its children), killing its process group after timeout."""
+    timed_out = False
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
+            return status, usage, timed_out
+        if time.perf_counter() - start > timeout and not timed_out:
+            timed_out = True
+            os.killpg(proc.pid, signal.SIGKILL)
+        time.sleep(0.02)
+
+
+def warm_up(files, workdir):
+    """One baseline and one plugin run before any timing: fills the bytecode cache and the OS file cache."""
+    for plugin in (False, True):
+        run_measured(pylint_cmd(files[:5], plugin, 1), workdir, f"warm-up-{int(plugin)}")
 
 
 def pylint_cmd(files, plugin, jobs):
@@ -156,6 +157,7 @@ def pylint_cmd(files, plugin, jobs):
 
 
 def parse_pylint(result):
+    """Add pylint's JSON messages, ours, crashes and tracebacks to a run_measured result."""
     text = Path(result["out"]).read_text(encoding="utf-8", errors="replace")
     try:
         messages = json.loads(text) if text.strip() else []
@@ -169,7 +171,6 @@ def parse_pylint(result):
     result["syntax_errors"] = [m for m in messages if m["symbol"] == "syntax-error"]
     result["tracebacks"] = stderr.count("Traceback (most recent call last)")
     result["internal_errors"] = [line for line in stderr.splitlines() if "pylint-rnn: internal error" in line]
-    result["stderr_tail"] = stderr[-3000:]
     return result
 
 
@@ -181,49 +182,89 @@ def median(values):
     return statistics.median(values) if values else float("nan")
 
 
+def spread(values):
+    """(max - min) / median: how far apart repetitions of one measurement landed."""
+    return (max(values) - min(values)) / median(values) if values and median(values) else float("nan")
+
+
 # ----------------------------------------------------------------------------------------------- stages
-def full_corpus(files, workdir):
-    runs = {}
-    for name, plugin, jobs in (("base-j1", False, 1), ("plugin-j1", True, 1), ("plugin-j2", True, 2)):
-        log(f"  full corpus: {name} ({len(files)} files) ...")
-        runs[name] = parse_pylint(run_measured(pylint_cmd(files, plugin, jobs), workdir, f"full-{name}"))
-        r = runs[name]
-        log(f"    cpu {r['cpu']:.1f}s wall {r['wall']:.1f}s rss {r['rss_mb']:.0f}MB rc {r['rc']} "
-            f"ours {len(r['ours'])} crashes {len(r['crashes'])} tracebacks {r['tracebacks']} "
-            f"internal {len(r['internal_errors'])}")
-    j1 = sorted(message_key(m) for m in runs["plugin-j1"]["messages"])
-    j2 = sorted(message_key(m) for m in runs["plugin-j2"]["messages"])
-    return runs, {"plugin_j1_eq_j2": j1 == j2,
-                  "only_j1": [k for k in j1 if k not in set(j2)][:20],
-                  "only_j2": [k for k in j2 if k not in set(j1)][:20]}
-
-
-def sample_timing(sample, workdir, reps, jobs):
+def timing(files, workdir, reps, jobs, tag):
+    """Interleaved baseline/plugin runs; -> medians, ratios, noise, peak RSS and the last plugin run's findings."""
     series = {"base": [], "plugin": []}
+    last_plugin = None
     for rep in range(reps):
         order = (("base", False), ("plugin", True)) if rep % 2 == 0 else (("plugin", True), ("base", False))
         for name, plugin in order:
-            r = run_measured(pylint_cmd(sample, plugin, jobs), workdir, f"sample-j{jobs}-{name}-{rep}")
-            parse_pylint(r)
-            series[name].append({k: r[k] for k in ("cpu", "wall", "rss_mb", "rc")} |
-                                {"crashes": len(r["crashes"]), "ours": len(r["ours"])})
-            log(f"  sample -j{jobs} rep {rep + 1}/{reps} {name:6s} cpu {r['cpu']:6.1f}s wall {r['wall']:6.1f}s "
-                f"rss {r['rss_mb']:.0f}MB")
-    base_cpu = median([s["cpu"] for s in series["base"]])
-    plug_cpu = median([s["cpu"] for s in series["plugin"]])
-    base_wall = median([s["wall"] for s in series["base"]])
-    plug_wall = median([s["wall"] for s in series["plugin"]])
+            r = parse_pylint(run_measured(pylint_cmd(files, plugin, jobs), workdir, f"{tag}-j{jobs}-{name}-{rep}"))
+            series[name].append({k: r[k] for k in ("cpu", "wall", "rss_mb", "rc")})
+            if plugin:
+                last_plugin = r
+            log(f"  {tag} -j{jobs} rep {rep + 1}/{reps} {name:6s} cpu {r['cpu']:6.2f}s wall {r['wall']:6.2f}s "
+                f"rss {r['rss_mb']:.0f}MB load {os.getloadavg()[0]:.1f}")
+    base = [s["cpu"] for s in series["base"]]
+    plug = [s["cpu"] for s in series["plugin"]]
+    paired = [p / b for p, b in zip(plug, base)]
     return {
-        "jobs": jobs, "reps": reps, "series": series,
-        "base_cpu": base_cpu, "plugin_cpu": plug_cpu, "ratio_cpu": plug_cpu / base_cpu,
-        "ratio_cpu_min": min(s["cpu"] for s in series["plugin"]) / min(s["cpu"] for s in series["base"]),
-        "base_wall": base_wall, "plugin_wall": plug_wall, "ratio_wall": plug_wall / base_wall,
+        "jobs": jobs, "reps": reps, "files": len(files), "lines": count_lines(files), "series": series,
+        "base_cpu": median(base), "plugin_cpu": median(plug), "ratio_cpu": median(plug) / median(base),
+        "ratio_cpu_min": min(plug) / min(base), "paired_min": min(paired), "paired_max": max(paired),
+        "base_spread": spread(base), "plugin_spread": spread(plug),
+        "base_wall": median([s["wall"] for s in series["base"]]),
+        "plugin_wall": median([s["wall"] for s in series["plugin"]]),
         "base_rss": max(s["rss_mb"] for s in series["base"]),
         "plugin_rss": max(s["rss_mb"] for s in series["plugin"]),
+        "findings": last_plugin,
     }
 
 
-def probe(mode, filelist, workdir, *extra):
+def instructions(files, workdir, tag):
+    """Instructions executed (valgrind callgrind, one run each, PYTHONHASHSEED=0): a ratio free of the noise
+    other processes put on CPU time; None when valgrind is missing."""
+    if shutil.which("valgrind") is None:
+        return None
+    out = {}
+    for name, plugin in (("base", False), ("plugin", True)):
+        cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={Path(workdir) / f'{tag}-{name}.cg'}",
+               *pylint_cmd(files, plugin, 1)]
+        r = run_measured(cmd, workdir, f"{tag}-cg-{name}", timeout=7200)
+        found = re.search(r"Collected\s*:\s*(\d+)", Path(r["err"]).read_text(encoding="utf-8", errors="replace"))
+        out[name] = int(found.group(1)) if found else None
+        log(f"  instructions {tag} {name}: {out[name]} ({r['wall']:.0f}s under valgrind)")
+    if out["base"] and out["plugin"]:
+        out["ratio"] = out["plugin"] / out["base"]
+    return out | {"files": len(files), "lines": count_lines(files)}
+
+
+def parallel(files, workdir, j1_run):
+    """One plugin run with -j2 on files; are its messages those of the -j1 run?"""
+    r = parse_pylint(run_measured(pylint_cmd(files, True, 2), workdir, "parallel-j2"))
+    j1 = sorted(message_key(m) for m in j1_run["messages"])
+    j2 = sorted(message_key(m) for m in r["messages"])
+    log(f"  -j2: cpu {r['cpu']:.1f}s wall {r['wall']:.1f}s; same messages as -j1: {j1 == j2}")
+    return {"equal": j1 == j2, "messages": len(j2), "cpu": r["cpu"], "wall": r["wall"], "rss_mb": r["rss_mb"],
+            "only_j1": [k for k in j1 if k not in set(j2)][:20], "only_j2": [k for k in j2 if k not in set(j1)][:20]}
+
+
+def score_generated(expected, run, root):
+    """Injected pitfalls the plugin found (same file and message, within 3 lines) and its other messages."""
+    found, missed, other = [], [], []
+    ours = [m for m in run["ours"] if Path(m["path"]).resolve().parent == Path(root).resolve()]
+    used = set()
+    for name, wanted in sorted(expected.items()):
+        for line, symbol in wanted:
+            hit = [i for i, m in enumerate(ours) if Path(m["path"]).name == name and m["symbol"] == symbol
+                   and abs(m["line"] - line) <= 3 and i not in used]
+            (found if hit else missed).append(f"{name}:{line}: {symbol}")
+            used.update(hit[:1])
+    other = [f"{Path(m['path']).name}:{m['line']}: {m['symbol']}: {m['message'][:140]}"
+             for i, m in enumerate(ours) if i not in used]
+    return {"pitfalls": sum(len(v) for v in expected.values()), "found": found, "missed": missed, "other": other}
+
+
+def probe(mode, files, workdir, *extra):
+    """Run benchmarks/_probe.py MODE on files in a fresh interpreter; -> its JSON (or {"error": stderr})."""
+    filelist = Path(workdir) / f"probe-{mode}{''.join(extra)}.txt"
+    filelist.write_text("\n".join(files) + "\n", encoding="utf-8")
     out = Path(workdir) / f"probe-{mode}{''.join(extra)}.json"
     result = run_measured([PY, str(BENCH / "_probe.py"), mode, str(filelist), str(out), *extra],
                           workdir, f"probe-{mode}{''.join(extra)}")
@@ -235,46 +276,34 @@ def probe(mode, filelist, workdir, *extra):
 
 
 def summarize_profile(prof):
-    """Per plugin module: time entered from pylint (checkers) and self time (core), as share of the run."""
+    """Time entered from pylint per checker module, self time per core module, hottest functions."""
     if "error" in prof:
         return prof
     total = prof["total_s"]
+    per_checker = {mod: s for mod, s in prof["entry_cumulative_s"].items() if mod.startswith("checkers.")}
     load = 0.0
-    per_checker = {}
-    entries = dict(prof["entry_cumulative_s"])
-    # Registration and module import are start-up cost, not per-file cost.
-    for func, seconds in prof["top_entry_functions"]:
-        name = func.rsplit(".", 1)[1]
+    for func, seconds in prof["top_entry_functions"]:  # import and registration: start-up, not per file
+        mod, name = func.rsplit(".", 1)
         if name in ("<module>", "register") or name[:1].isupper():
             load += seconds
-    for mod, seconds in entries.items():
-        if mod.startswith("checkers."):
-            per_checker[mod] = seconds
-    # subtract import-time entries from the checker modules they belong to
-    for func, seconds in prof["top_entry_functions"]:
-        mod, name = func.rsplit(".", 1)
-        if mod in per_checker and (name == "<module>" or name[:1].isupper()):
-            per_checker[mod] -= seconds
+            if mod in per_checker:
+                per_checker[mod] -= seconds
     plugin_total = sum(per_checker.values())
-    core_self = {m: s for m, s in prof["self_time_s"].items() if m.startswith("core.")}
     return {
-        "total_s": total,
-        "plugin_visit_s": plugin_total,
+        "total_s": total, "files": prof["files"], "plugin_visit_s": plugin_total, "load_s": load,
         "plugin_share": plugin_total / total if total else float("nan"),
-        "load_s": load,
         "per_checker": dict(sorted(per_checker.items(), key=lambda kv: -kv[1])),
-        "core_self": dict(sorted(core_self.items(), key=lambda kv: -kv[1])),
-        "hot_entries": [(f, s) for f, s in prof["top_entry_functions"]
-                        if not f.endswith(("<module>", ".register"))][:8],
-        "hot_self": prof["top_self_functions"][:10],
-        "calls": prof.get("calls", {}),
+        "own_self": dict(sorted(prof["self_time_s"].items(), key=lambda kv: -kv[1])),
+        "top_self": prof["top_self"][:15], "top_cumulative": prof["top_cumulative"][:15],
+        "top_external": prof.get("top_external", [])[:12],
+        "guard_calls": prof.get("guard_calls"),
     }
 
 
+# --------------------------------------------------------------------------------------------- verifier
 def runnable_script(path):
     """A runtime fixture that runs as `python script.py`: top level of fixtures/runtime (hostile/ targets are
-    the verifier's own robustness tests: infinite loops, unbounded allocation...), and code at module level
-    (factory modules that only define functions are targets of `pylint-rnn-verify file.py:FUNCTION`)."""
+    the verifier's own robustness tests), with code at module level (factory modules only define functions)."""
     import ast  # pylint: disable=import-outside-toplevel
 
     path = Path(path)
@@ -286,10 +315,8 @@ def runnable_script(path):
         return False
     quiet = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
     for stmt in tree.body:
-        if isinstance(stmt, quiet):
+        if isinstance(stmt, quiet) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
             continue
-        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
-            continue  # docstring
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and not any(
                 isinstance(n, ast.Call) for n in ast.walk(stmt)):
             continue  # constants and aliases such as `layers = tf.keras.layers`
@@ -297,52 +324,57 @@ def runnable_script(path):
     return False
 
 
-def verifier(workdir, reps):
-    scripts = [p for p in sorted((ROOT / "fixtures" / "runtime").glob("*.py")) if runnable_script(p)]
+def _verify_pair(script, plain_cmd, verify, workdir, reps):
+    plain, verified, timings = [], [], []
+    for rep in range(reps):
+        report = Path(workdir) / f"verify-{script.stem}-{rep}.json"
+        pair = ((plain, plain_cmd, "plain"),
+                (verified, verify + ["--format", "json", "-o", str(report), str(script)], "verify"))
+        for store, cmd, kind in (pair if rep % 2 == 0 else pair[::-1]):
+            store.append(run_measured(cmd, workdir, f"{kind}-{script.stem}-{rep}", cwd=script.parent, timeout=900))
+        if report.exists():
+            try:
+                timings.append(json.loads(report.read_text(encoding="utf-8")).get("timings", {}))
+            except json.JSONDecodeError:
+                pass
+    return plain, verified, timings
+
+
+def _verify_command():
+    """(the verifier's command line, the TF1-detection function or None)."""
     verify_bin = Path(PY).parent / "pylint-rnn-verify"
     verify = [str(verify_bin)] if verify_bin.exists() else [PY, "-m", "pylint_rnn.verify.cli"]
     try:
-        from pylint_rnn.verify import shim  # pylint: disable=import-outside-toplevel
-        looks_tf1 = shim.looks_tf1
-    except Exception:  # pylint: disable=broad-exception-caught
-        looks_tf1 = None
-    rows = []
+        from pylint_rnn.verify import shim
+        return verify, shim.looks_tf1
+    except Exception:
+        return verify, None
+
+
+def _verify_row(script, looks_tf1, verify, workdir, reps):
+    """Plain and verified wall times of one script, and the verifier's own breakdown."""
+    tf1 = bool(looks_tf1 and looks_tf1(script.read_text(encoding="utf-8", errors="replace")))
+    plain_cmd = [PY, str(BENCH / "_tf1_run.py"), str(script)] if tf1 else [PY, str(script)]
+    plain, verified, timings = _verify_pair(script, plain_cmd, verify, workdir, reps)
+    row = {"script": str(script.relative_to(ROOT)), "baseline": "python + TF1 facade" if tf1 else "python",
+           "plain_wall": median([r["wall"] for r in plain]), "verify_wall": median([r["wall"] for r in verified]),
+           "plain_rc": sorted({r["rc"] for r in plain}), "verify_rc": sorted({r["rc"] for r in verified})}
+    row["ratio"] = row["verify_wall"] / row["plain_wall"] if row["plain_wall"] else float("nan")
+    for key in ("tf_import_s", "target_s", "child_total_s"):
+        vals = [t[key] for t in timings if isinstance(t.get(key), (int, float))]
+        row[key] = median(vals) if vals else None
+    return row
+
+
+def verifier(workdir, reps):
+    """Each runnable runtime fixture alone vs under pylint-rnn-verify (wall time, interleaved repetitions)."""
+    scripts = [p for p in sorted((ROOT / "fixtures" / "runtime").glob("*.py")) if runnable_script(p)]
+    verify, looks_tf1 = _verify_command()
     tf_import = [run_measured([PY, "-c", "import tensorflow"], workdir, f"tfimport-{i}")["wall"]
                  for i in range(max(1, min(reps, 3)))]
+    rows = []
     for script in scripts:
-        source = script.read_text(encoding="utf-8", errors="replace")
-        tf1 = bool(looks_tf1 and looks_tf1(source))
-        plain_cmd = [PY, str(BENCH / "_tf1_run.py"), str(script)] if tf1 else [PY, str(script)]
-        plain, verified, timings = [], [], []
-        for rep in range(reps):
-            report = Path(workdir) / f"verify-{script.stem}-{rep}.json"
-            pair = ((plain, plain_cmd, "plain"),
-                    (verified, verify + ["--format", "json", "-o", str(report), str(script)], "verify"))
-            for store, cmd, kind in (pair if rep % 2 == 0 else pair[::-1]):
-                r = run_measured(cmd, workdir, f"{kind}-{script.stem}-{rep}", cwd=script.parent, timeout=900)
-                store.append(r)
-            if report.exists():
-                try:
-                    timings.append(json.loads(report.read_text(encoding="utf-8")).get("timings", {}))
-                except json.JSONDecodeError:
-                    pass
-        row = {
-            "script": str(script.relative_to(ROOT)),
-            "baseline": "python + TF1 facade" if tf1 else "python",
-            "plain_wall": median([r["wall"] for r in plain]),
-            "verify_wall": median([r["wall"] for r in verified]),
-            "plain_rc": sorted({r["rc"] for r in plain}),
-            "verify_rc": sorted({r["rc"] for r in verified}),
-            "plain_rss": max(r["rss_mb"] for r in plain),
-            "verify_rss": max(r["rss_mb"] for r in verified),
-        }
-        row["ratio"] = row["verify_wall"] / row["plain_wall"] if row["plain_wall"] else float("nan")
-        for key in ("tf_import_s", "target_s", "child_total_s", "wall_s"):
-            vals = [t[key] for t in timings if isinstance(t.get(key), (int, float))]
-            row[key] = median(vals) if vals else None
-        if plain and plain[0]["rc"] != 0:
-            row["plain_stderr"] = Path(plain[0]["err"]).read_text(encoding="utf-8", errors="replace")[-400:]
-        rows.append(row)
-        log(f"  verify {row['script']}: plain {row['plain_wall']:.2f}s (rc {row['plain_rc']}) "
-            f"verify {row['verify_wall']:.2f}s (rc {row['verify_rc']}) ratio {row['ratio']:.2f}")
+        rows.append(_verify_row(script, looks_tf1, verify, workdir, reps))
+        log(f"  verify {rows[-1]['script']}: plain {rows[-1]['plain_wall']:.2f}s "
+            f"verify {rows[-1]['verify_wall']:.2f}s ratio {rows[-1]['ratio']:.2f}")
     return {"tf_import_s": median(tf_import), "rows": rows}

@@ -1,423 +1,381 @@
-"""`make bench`: what the plugin costs on real code, and what the runtime verifier costs per script.
+"""`make bench`: what the plugin costs on RNN user code, compared with pylint's parse-only floor.
 
-Corpus: every .py file of the installed tensorflow, tf_keras and keras packages, plus fixtures/.
+Corpus (never TensorFlow's own sources, never someone else's code in this repository):
+  generated  training scripts written at bench time by benchmarks/corpus.py (deterministic: same seed, same
+             files): TF1 graph scripts, compat.v1, tf.contrib seq2seq, Keras functional / subclassed / custom
+             loops, char-rnn, PTB, siamese, taggers; one in twenty carries a pitfall;
+  fixtures   every .py file under fixtures/ (checkers, seeds, accuracy, runtime);
+  corpus     any directory given with --corpus (`make bench CORPUS=path`), e.g. a checkout of your project.
 
-1. Full corpus, one run each, in this order: pylint -j1 baseline, plugin -j1, plugin -j2.
-   Gives CPU time, wall time and peak RSS of each, the findings (ours, triaged by hand from
-   benchmarks/corpus_findings.txt), crashes (astroid-error, fatal, tracebacks, "pylint-rnn: internal error"),
-   and whether -j2 finds exactly what -j1 finds.
-2. Repeated, interleaved timing on a deterministic sample (the first N corpus files by SHA-1 of their path
-   relative to site-packages, plus every fixture): baseline vs plugin, -j1 and -j2, several repetitions.
-   The overhead ratio is computed on the median CPU time (user+sys of the process and its workers), which is
-   robust to other load on the machine; wall-time ratios are reported too.
-3. In-process cProfile of the plugin run on the sample: time per checker module (visit/leave methods entered
-   from pylint) and self time per core module, and the hottest functions.
-4. Inference check on the sample: astroid inference calls made from our code, and TF/Keras modules astroid
-   loads because of our code, against the baseline run.
-5. Verifier: for each runtime fixture, the script alone vs pylint-rnn-verify, interleaved repetitions.
+Stages:
+1. Interleaved timing per part: baseline `pylint --disable=all --enable=syntax-error` (the parse-only floor:
+   pylint 4 refuses a bare --disable=all, and syntax-error comes from the parser, so no checker runs) and the
+   same plus the plugin, -j1, several repetitions. The overhead is the ratio of the median CPU times
+   (user+sys, children included); the paired per-repetition ratios and the spread of the baseline say how
+   noisy the machine was. Peak RSS comes from the same runs.
+2. Instructions executed (valgrind callgrind, one deterministic run each) on the first --instr-files
+   generated scripts: the same ratio without the noise of a shared machine (skipped without valgrind).
+3. -j2: one plugin run on all parts; its messages must equal the -j1 run's. Crashes are counted.
+4. The generated corpus's injected pitfalls: found and missed; every other message is a false alarm.
+5. cProfile of the plugin on the generated corpus (and --corpus): time per checker, per plugin module,
+   hottest functions (cumulative and self).
+6. Astroid probe: inference calls from our code, TensorFlow modules loaded because of it, and the project
+   modules our code made astroid parse (module_uses_tensorflow looking for subclasses of TF cells).
+7. With --verify: the runtime verifier's wall time per runtime fixture against the plain script.
 
-Baseline is `pylint --disable=all --enable=syntax-error`: pylint 4 refuses a bare `--disable=all` ("No files
-to lint"), and syntax-error is emitted by the parser step, so no checker runs in the baseline.
-
-Writes benchmarks/results.md (latest figures, machine and versions, plus a history table), appends a line to
-benchmarks/history.jsonl and writes benchmarks/corpus_findings.txt; prints a summary. The measuring itself
-(corpus, child processes, the stages) lives in benchmarks/_measure.py; this file renders and records it.
+Writes benchmarks/results.md (figures, then the hand-written benchmarks/analysis.md), results.json, appends to
+history.jsonl and writes corpus_findings.txt (every message on the corpus).
 """
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
+import math
 import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _measure import (
-    BENCH,
-    ROOT,
-    corpus,
-    count_lines,
-    deterministic_sample,
-    full_corpus,
-    log,
-    machine,
-    probe,
-    runnable_script,
-    sample_timing,
-    site_relative,
-    summarize_profile,
-    verifier,
-)
+from _measure import (BENCH, ROOT, count_lines, generated_corpus, instructions, log, machine, parallel,
+                      parse_pylint, probe, pylint_cmd, python_files, run_measured, score_generated,
+                      summarize_profile, timing, verifier, warm_up)
 
 GOAL_RATIO = 1.10
 
 
-# ---------------------------------------------------------------------------------------------- report
 def fmt(value, spec=".2f"):
-    if value is None or (isinstance(value, float) and value != value):
+    """A number for the tables; n/a for None and NaN."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
     return format(value, spec)
 
 
-def _by_symbol(messages):
-    counts = {}
-    for m in messages:
-        if m:
-            counts[m["symbol"]] = counts.get(m["symbol"], 0) + 1
-    return counts
+def doc_of(key):
+    """First docstring line of a pylint_rnn function named "module.func:line" (what the function does)."""
+    name = key.split(":")[0]
+    mod, func = name.rsplit(".", 1)
+    try:
+        obj = getattr(importlib.import_module(f"pylint_rnn.{mod}"), func)
+    except (ImportError, AttributeError):
+        return "(nested helper)" if func in ("compute", "<genexpr>", "<listcomp>", "<lambda>") else ""
+    doc = (getattr(obj, "__doc__", None) or "").strip().splitlines()
+    return doc[0] if doc else ""
 
 
-def write_findings(runs):
-    if not runs:
-        return
-    lines = []
-    for m in sorted(runs["plugin-j1"]["ours"], key=lambda m: (m["path"], m["line"], m["symbol"])):
-        lines.append(f"{site_relative(os.path.abspath(m['path']))}:{m['line']}: {m['symbol']}: {m['message']}")
-    (BENCH / "corpus_findings.txt").write_text(
-        "# Our messages on the benchmark corpus (tensorflow, tf_keras, keras, fixtures), from `make bench`.\n"
-        + "\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
-
-
-def _render_header(info, corpus_info):
+# ---------------------------------------------------------------------------------------------- render
+def render_header(info, parts):
     """Title, method, machine and corpus."""
-    out = []
-    out.append("# Benchmark results\n")
-    out.append("Written by `make bench` (`benchmarks/run.py`); the method is described in that file's docstring. "
-               "Overhead ratios are medians of CPU time (user+sys, workers included) over interleaved "
-               "repetitions; wall-time ratios are given beside them. Baseline: `pylint --disable=all "
-               "--enable=syntax-error` (pylint 4 refuses a bare `--disable=all`); plugin: the same plus "
-               "`--load-plugins=pylint_rnn --enable=rnn,rnn-time-axis-reduction`.\n")
-    out.append("## Machine and versions\n")
-    out.append("| | |\n|---|---|")
-    for key in ("date", "commit", "cpu", "nproc", "os", "python", "pylint", "astroid", "tensorflow",
-                "tf-keras", "keras"):
-        out.append(f"| {key} | {info[key]} |")
-    out.append("")
-    out.append("## Corpus\n")
-    out.append("| part | files | lines |\n|---|---:|---:|")
-    for name, (nfiles, nlines) in corpus_info["parts"].items():
-        out.append(f"| {name} | {nfiles} | {nlines} |")
-    out.append(f"| **total** | **{corpus_info['files']}** | **{corpus_info['lines']}** |")
-    out.append(f"\nTiming sample: {corpus_info['sample_files']} files, {corpus_info['sample_lines']} lines "
-               f"({corpus_info['sample_size']} corpus files chosen by SHA-1 of their path, plus every fixture).\n")
+    out = ["# Benchmark results\n",
+           "Written by `make bench` (`benchmarks/run.py`, whose docstring gives the method). Baseline: `pylint "
+           "--disable=all --enable=syntax-error` (the parse-only floor); plugin: the same plus `--load-plugins="
+           "pylint_rnn --enable=rnn,rnn-time-axis-reduction`. Ratios are of median CPU time (user+sys) over "
+           "interleaved repetitions, on the same files in the same run, with compiled bytecode as an installed "
+           "package has it, and with pylint's default configuration (`benchmarks/bench.pylintrc`).\n",
+           "## Machine\n", "| | |\n|---|---|"]
+    out += [f"| {key} | {info[key]} |" for key in ("date", "commit", "cpu", "nproc", "load", "os", "python",
+                                                   "pylint", "astroid", "tensorflow", "tf-keras", "keras")]
+    out += ["", "## Corpus\n", "| part | files | lines | what |\n|---|---:|---:|---|"]
+    for name, part in parts.items():
+        out.append(f"| {name} | {part['files']} | {part['lines']} | {part['what']} |")
+    return out + [""]
+
+
+def render_overhead(timings, instr):
+    """The overhead table per part, and the instruction-count ratio."""
+    out = ["## Plugin overhead (goal: ratio ≤ 1.10)\n",
+           "| part | reps | baseline CPU s | plugin CPU s | **ratio** | paired ratios | baseline spread | wall ratio "
+           "| peak RSS MB (base → plugin) |\n|---|---:|---:|---:|---:|---|---:|---:|---|"]
+    for name, t in timings.items():
+        out.append(f"| {name} | {t['reps']} | {fmt(t['base_cpu'])} | {fmt(t['plugin_cpu'])} | "
+                   f"**{fmt(t['ratio_cpu'], '.3f')}** | {fmt(t['paired_min'], '.3f')}–{fmt(t['paired_max'], '.3f')} | "
+                   f"{fmt(100 * t['base_spread'], '.0f')} % | {fmt(t['plugin_wall'] / t['base_wall'], '.3f')} | "
+                   f"{fmt(t['base_rss'], '.0f')} → {fmt(t['plugin_rss'], '.0f')} |")
+    if instr and instr.get("ratio"):
+        out.append(f"\nInstructions executed (valgrind callgrind, one run each, first {instr['files']} generated "
+                   f"scripts, {instr['lines']} lines): baseline {instr['base'] / 1e9:.2f} G, plugin "
+                   f"{instr['plugin'] / 1e9:.2f} G, **ratio {instr['ratio']:.3f}** (deterministic: no noise).")
+    out.append("\n*paired ratios*: plugin/baseline CPU of each repetition (lowest–highest); *baseline spread*: "
+               "(max − min) / median of the baseline's CPU times, the machine's noise during the run.\n")
     return out
 
 
-def _render_overhead(timing1, timing2, runs):
-    """The plugin's CPU overhead over pylint alone, sample and full corpus."""
-    out = []
-    out.append("## Plugin overhead (goal: ratio ≤ 1.10)\n")
-    out.append("| measurement | baseline CPU s | plugin CPU s | ratio (CPU) | ratio (wall) | baseline peak RSS MB | "
-               "plugin peak RSS MB |\n|---|---:|---:|---:|---:|---:|---:|")
-    for t in (timing1, timing2):
-        if t:
-            out.append(f"| sample, -j{t['jobs']}, median of {t['reps']} | {fmt(t['base_cpu'], '.1f')} | "
-                       f"{fmt(t['plugin_cpu'], '.1f')} | **{fmt(t['ratio_cpu'], '.3f')}** | "
-                       f"{fmt(t['ratio_wall'], '.3f')} | {fmt(t['base_rss'], '.0f')} | {fmt(t['plugin_rss'], '.0f')} |")
-    if runs:
-        b, p, p2 = runs["base-j1"], runs["plugin-j1"], runs["plugin-j2"]
-        out.append(f"| full corpus, -j1, one run | {fmt(b['cpu'], '.1f')} | {fmt(p['cpu'], '.1f')} | "
-                   f"**{fmt(p['cpu'] / b['cpu'], '.3f')}** | {fmt(p['wall'] / b['wall'], '.3f')} | "
-                   f"{fmt(b['rss_mb'], '.0f')} | {fmt(p['rss_mb'], '.0f')} |")
-        out.append(f"| full corpus, plugin -j2, one run | - | {fmt(p2['cpu'], '.1f')} (wall {fmt(p2['wall'], '.0f')} "
-                   f"vs {fmt(p['wall'], '.0f')} at -j1) | - | - | - | {fmt(p2['rss_mb'], '.0f')} |")
-        out.append("\nWith -j2, peak RSS is that of the largest single process (the parent or one worker).\n")
-    return out
-
-
-def _render_full_corpus(runs, jequal):
-    """Parallel runs and crashes on the full corpus."""
-    out = []
-    out.append("## Parallel and crashes (full corpus)\n")
-    out.append(f"- -j2 findings identical to -j1 (all messages, plugin run): "
-               f"**{'yes' if jequal['plugin_j1_eq_j2'] else 'NO'}**.")
-    if not jequal["plugin_j1_eq_j2"]:
-        out.append(f"  - only in -j1: {jequal['only_j1']}\n  - only in -j2: {jequal['only_j2']}")
-    for name in ("plugin-j1", "plugin-j2"):
-        r = runs[name]
+def render_checks(par, runs, gen_score):
+    """-j2 equality, crashes, and the generated corpus's pitfalls and false alarms."""
+    out = ["## Parallel runs, crashes, messages\n",
+           f"- `-j2` messages identical to `-j1` on all parts: **{'yes' if par['equal'] else 'NO'}** "
+           f"({par['messages']} messages)."]
+    if not par["equal"]:
+        out.append(f"  - only in -j1: {par['only_j1']}\n  - only in -j2: {par['only_j2']}")
+    for name, r in runs.items():
         out.append(f"- {name}: {len(r['crashes'])} astroid-error/fatal, {r['tracebacks']} tracebacks, "
-                   f"{len(r['internal_errors'])} `pylint-rnn: internal error` lines, "
-                   f"{len(r['syntax_errors'])} syntax-error (pylint's own), {len(r['ours'])} rnn-* messages.")
-    counts = _by_symbol(runs["plugin-j1"]["ours"])
-    outside = [m for m in runs["plugin-j1"]["ours"] if m and "fixtures/" not in m["path"]]
-    out.append(f"- Our messages by symbol: {counts or 'none'} (listed in `benchmarks/corpus_findings.txt`); "
-               f"**{len(outside)}** of them on the tensorflow/tf_keras/keras sources, the rest on our own "
-               f"fixtures (where they are expected).\n")
+                   f"{len(r['internal_errors'])} `pylint-rnn: internal error`, {len(r['ours'])} rnn-* messages.")
+    if gen_score:
+        out.append(f"- Generated corpus: {len(gen_score['found'])} of {gen_score['pitfalls']} injected pitfalls "
+                   f"found; {len(gen_score['other'])} other messages (false alarms on correct code).")
+        for line in gen_score["missed"]:
+            out.append(f"  - missed: `{line}`")
+        for line in gen_score["other"]:
+            out.append(f"  - false alarm: `{line}`")
+    return out + ["", "Every message: `benchmarks/corpus_findings.txt`.\n"]
+
+
+def render_profile(name, prof):
+    """Where the plugin's time goes, with what each hot function does (its docstring)."""
+    out = [f"## Profile: {name} (cProfile, CPU time, in-process)\n"]
+    if "error" in prof:
+        return out + ["profile failed:\n```", prof["error"], "```\n"]
+    share = fmt(100 * prof["plugin_share"], ".1f")
+    out.append(f"{fmt(prof['total_s'], '.1f')} s CPU for {prof['files']} files; the plugin's visits (entered "
+               f"from pylint's walker) took {fmt(prof['plugin_visit_s'])} s = **{share} %** "
+               f"({prof['guard_calls']} guarded visits), plus {fmt(prof['load_s'])} s of plugin import. "
+               "cProfile inflates call-heavy code, so these shares are upper bounds.\n")
+    out.append("| checker | s |\n|---|---:|")
+    out += [f"| {mod} | {fmt(s, '.3f')} |" for mod, s in prof["per_checker"].items()]
+    out.append("\n| plugin module (self time) | s |\n|---|---:|")
+    out += [f"| {mod} | {fmt(s, '.3f')} |" for mod, s in list(prof["own_self"].items())[:12]]
+    for title, rows in (("cumulative", prof["top_cumulative"]), ("self", prof["top_self"])):
+        out.append(f"\nHottest plugin functions by {title} time:\n")
+        out.append("| function | calls | self s | cumulative s | what it does |\n|---|---:|---:|---:|---|")
+        out += [f"| `{key}` | {calls} | {fmt(self_s, '.3f')} | {fmt(cum_s, '.3f')} | {doc_of(key)} |"
+                for key, calls, self_s, cum_s in rows]
+    if prof.get("top_external"):
+        out.append("\nOutside the plugin, called by it (astroid walks and lookups, file searches):\n")
+        out.append("| function | calls from the plugin | cumulative s |\n|---|---:|---:|")
+        out += [f"| `{key}` | {calls} | {fmt(cum_s, '.3f')} |" for key, calls, cum_s in prof["top_external"]]
+    return out + [""]
+
+
+def render_clocks(clocks):
+    """CPU time per checker visit method and core entry point, measured with clocks (no profiler)."""
+    out = ["## Where the plugin's time goes, measured with clocks\n",
+           "Inclusive CPU time of each checker visit/leave method and of the outermost calls of the core's entry "
+           "points, from `time.process_time()` around them (no profiler, so no per-call inflation; nested entry "
+           "points are counted inside their callers too).\n"]
+    for name, data in clocks.items():
+        if "error" in data:
+            out += [f"{name}: probe failed\n```", data["error"][-800:], "```\n"]
+            continue
+        out.append(f"**{name}**: {fmt(data['total_s'])} s CPU for {data['files']} files, of which the plugin's "
+                   f"visits {fmt(data['visits_s'])} s.\n")
+        out.append("| where | calls | s |\n|---|---:|---:|")
+        out += [f"| `{key}` | {calls} | {fmt(seconds, '.3f')} |" for key, calls, seconds in data["rows"][:16]]
+        out.append("")
     return out
 
 
-def _render_profile(prof):
-    """Where the plugin's time goes (cProfile)."""
-    out = []
-    out.append("## Where the plugin's time goes (cProfile, CPU time, sample, in-process)\n")
-    out.append(f"Profiled run: {fmt(prof['total_s'], '.1f')} s CPU in total; the plugin's visit/leave methods "
-               f"(entered from pylint's walker) account for {fmt(prof['plugin_visit_s'], '.2f')} s = "
-               f"**{fmt(100 * prof['plugin_share'], '.1f')} %** (plus {fmt(prof['load_s'], '.2f')} s one-off "
-               f"plugin import/registration). Profiling inflates function-call-heavy code, so these shares are "
-               f"upper bounds.\n")
-    out.append("| checker module | s | % of run |\n|---|---:|---:|")
-    for mod, seconds in prof["per_checker"].items():
-        out.append(f"| pylint_rnn.{mod} | {fmt(seconds, '.3f')} | {fmt(100 * seconds / prof['total_s'], '.2f')} |")
-    out.append("\n| core module (self time, called from the checkers above) | s | % of run |\n|---|---:|---:|")
-    for mod, seconds in prof["core_self"].items():
-        out.append(f"| pylint_rnn.{mod} | {fmt(seconds, '.3f')} | {fmt(100 * seconds / prof['total_s'], '.2f')} |")
-    out.append("\nHottest entry points (cumulative): " +
-               ", ".join(f"`{f}` {s:.3f}s" for f, s in prof["hot_entries"]))
-    out.append("\nHottest functions (self time): " +
-               ", ".join(f"`{f}` {s:.3f}s ({prof['calls'].get(f, '?')} calls)" for f, s in prof["hot_self"]) + "\n")
-    return out
-
-
-def _render_inference(inference):
-    """Whether our checks make astroid infer into TensorFlow."""
-    out = []
+def render_inference(inference):
+    """Whether our checks make astroid infer into TensorFlow, and the project modules they make it parse."""
     base, plug = inference.get("base", {}), inference.get("plugin", {})
-    out.append("## Astroid inference into TensorFlow (sample)\n")
+    out = ["## Astroid: inference and module loads (all parts)\n"]
     if "error" in base or "error" in plug:
-        out.append(f"probe failed: {base.get('error') or plug.get('error')}\n")
-    else:
-        extra = sorted(set(plug["tf_modules"]) - set(base["tf_modules"]))
-        direct = plug["infer_calls_from_plugin"] - plug.get("infer_calls_in_plugin_module_loads", 0)
-        ok = direct == 0 and not plug["tf_module_requests_from_plugin"] and not extra
-        out.append("| run | astroid `infer()` calls | from pylint_rnn | TF/Keras module loads | "
-                   "TF/Keras loads from pylint_rnn |\n|---|---:|---:|---:|---:|")
-        out.append(f"| baseline | {base['infer_calls']} | - | {base['tf_module_requests']} | - |")
-        out.append(f"| plugin | {plug['infer_calls']} | {plug['infer_calls_from_plugin']} | "
-                   f"{plug['tf_module_requests']} | {len(plug['tf_module_requests_from_plugin'])} |")
-        if "module_requests_from_plugin" in plug:
-            out.append(f"\nOther modules astroid was asked for by our code: {plug['module_requests_from_plugin']} "
-                       f"requests; not already loaded by pylint: {plug['modules_from_plugin_not_cached'] or 'none'}. "
-                       f"Of the `infer()` calls from pylint_rnn, {plug['infer_calls_in_plugin_module_loads']} "
-                       "happen inside those module loads (astroid's brain transforms while building the module), "
-                       "the rest are direct.")
-        out.append(f"\nTF/Keras modules loaded only in the plugin run: {extra or 'none'}. "
-                   f"Verdict: **{'no inference into TensorFlow caused by our checks' if ok else 'OUR CHECKS INFER'}**. "
-                   "(The loads in both runs are pylint's own import resolution of the TF sources being linted.)\n")
-    return out
-
-
-def _render_verify(verify):
-    """The runtime verifier's cost per script."""
-    out = []
-    out.append("## Runtime verifier (goal: ratio ≤ 1.5)\n")
-    out.append(f"`python -c 'import tensorflow'` alone: {fmt(verify['tf_import_s'])} s wall. "
-               "Ratios are medians of wall time over interleaved repetitions. TF1-style scripts cannot run "
-               "as plain `python script.py` on TensorFlow 2, so their baseline is the script on the same TF1 "
-               "facade (`benchmarks/_tf1_run.py`). The verifier's breakdown comes from its JSON report: TF "
-               "import and target in the child, the rest is the parent (process start, limits, rendering) and "
-               "the child's probes/analysis.\n")
-    out.append("| script | baseline | plain s | verify s | ratio | exit (plain/verify) | child TF import s | "
-               "child target s | child total s | parent overhead s |\n|---|---|---:|---:|---:|---|---:|---:|---:|---:|")
-    for row in [r for r in verify["rows"] if runnable_script(ROOT / r["script"])]:
-        parent = (row["verify_wall"] - row["child_total_s"]) if row.get("child_total_s") is not None else None
-        out.append(f"| {row['script']} | {row['baseline']} | {fmt(row['plain_wall'])} | {fmt(row['verify_wall'])} "
-                   f"| **{fmt(row['ratio'])}** | {row['plain_rc']}/{row['verify_rc']} | {fmt(row['tf_import_s'])} | "
-                   f"{fmt(row['target_s'])} | {fmt(row['child_total_s'])} | {fmt(parent)} |")
+        return out + [f"probe failed: {base.get('error') or plug.get('error')}\n"]
+    extra = sorted(set(plug["tf_modules"]) - set(base["tf_modules"]))
+    direct = plug["infer_calls_from_plugin"] - plug.get("infer_calls_in_plugin_module_loads", 0)
+    tf_ours = plug["tf_module_requests_from_plugin"]
+    out.append("| run | `infer()` calls | from pylint_rnn | TF/Keras module loads | from pylint_rnn |\n"
+               "|---|---:|---:|---:|---:|")
+    out.append(f"| baseline | {base['infer_calls']} | - | {base['tf_module_requests']} | - |")
+    out.append(f"| plugin | {plug['infer_calls']} | {plug['infer_calls_from_plugin']} | {plug['tf_module_requests']} "
+               f"| {len(tf_ours)} |")
+    verdict = ("no inference into TensorFlow caused by our checks" if direct == 0 and not extra
+               else "OUR CHECKS MAKE ASTROID INFER INTO TENSORFLOW")
+    out.append(f"\nVerdict: **{verdict}**: {direct} `infer()` calls made by our code itself; TF/Keras modules "
+               f"loaded only in the plugin run: {extra or 'none'}.")
+    if tf_ours or plug.get("infer_calls_in_plugin_module_loads"):
+        out.append(f"But astroid inferred {plug.get('infer_calls_in_plugin_module_loads', 0)} times, and loaded "
+                   f"{len(tf_ours)} TF/Keras modules, while building project modules our code imported (a class "
+                   "imported from another module of the project: is it a TF cell?). astroid's builder infers "
+                   "attribute assignments and class types as it builds. The baseline builds the same modules when "
+                   "it lints them; a run on some files only (pre-commit, an editor) pays this for us alone. First "
+                   f"loads: {plug.get('tf_loads_through_project_modules') or tf_ours[:6]}.")
     out.append("")
+    out.append(f"Project modules our code asked astroid for: {plug['module_requests_from_plugin']} requests "
+               f"({plug['module_requests_from_plugin_via_uses_tf']} from `module_uses_tensorflow`), "
+               f"{plug['plugin_module_parses']} of them parsed first by us "
+               f"({fmt(plug['plugin_module_parse_s'], '.3f')} s CPU; "
+               f"{', '.join(plug['modules_from_plugin_not_cached'][:10]) or 'none'}); requests by function: "
+               f"{plug['module_requests_by_function'] or 'none'}.\n")
     return out
 
 
-def render(info, corpus_info, runs, jequal, timing1, timing2, prof, inference, verify):
-    out = _render_header(info, corpus_info) + _render_overhead(timing1, timing2, runs)
-    if runs:
-        out += _render_full_corpus(runs, jequal)
-    if prof and "error" not in prof:
-        out += _render_profile(prof)
-    elif prof:
-        out.append(f"## Profile\n\nprofile failed:\n```\n{prof['error']}\n```\n")
-    if inference:
-        out += _render_inference(inference)
-    if verify:
-        out += _render_verify(verify)
-    return "\n".join(out)
+def render_verify(verify):
+    """The runtime verifier's cost per script."""
+    out = ["## Runtime verifier (goal: ratio ≤ 1.5)\n",
+           f"`python -c 'import tensorflow'` alone: {fmt(verify['tf_import_s'])} s wall.\n",
+           "| script | baseline | plain s | verify s | ratio | exit (plain/verify) |\n|---|---|---:|---:|---:|---|"]
+    out += [f"| {r['script']} | {r['baseline']} | {fmt(r['plain_wall'])} | {fmt(r['verify_wall'])} | "
+            f"**{fmt(r['ratio'])}** | {r['plain_rc']}/{r['verify_rc']} |" for r in verify["rows"]]
+    return out + [""]
 
 
 def history_table():
+    """The last 30 lines of history.jsonl (older lines measured TensorFlow's sources)."""
     path = BENCH / "history.jsonl"
-    if not path.exists():
-        return ""
-    rows = ["## History\n", "| date | commit | corpus files | ratio -j1 (sample) | ratio -j2 (sample) | "
-            "ratio -j1 (full) | plugin RSS MB (full -j1) | crashes | our messages | verifier max ratio |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for line in path.read_text(encoding="utf-8").splitlines()[-30:]:
+    rows = ["## History\n", "| date | commit | corpus | ratio generated | ratio fixtures | instructions ratio "
+            "| crashes | -j2 equal |", "|---|---|---|---:|---:|---:|---:|---|"]
+    for line in (path.read_text(encoding="utf-8").splitlines() if path.exists() else [])[-30:]:
         try:
             h = json.loads(line)
         except json.JSONDecodeError:
             continue
-        rows.append(f"| {h.get('date')} | {h.get('commit')} | {h.get('files')} | {fmt(h.get('ratio_j1'), '.3f')} | "
-                    f"{fmt(h.get('ratio_j2'), '.3f')} | {fmt(h.get('ratio_full_j1'), '.3f')} | "
-                    f"{fmt(h.get('rss_full'), '.0f')} | {h.get('crashes')} | {h.get('ours')} | "
-                    f"{fmt(h.get('verify_max_ratio'))} |")
+        if "ratio_generated" not in h:
+            h = {"date": h.get("date"), "commit": h.get("commit"), "corpus": "TF sources (old bench)",
+                 "ratio_generated": h.get("ratio_j1")}
+        rows.append(f"| {h.get('date')} | {h.get('commit')} | {h.get('corpus', '')} | "
+                    f"{fmt(h.get('ratio_generated'), '.3f')} | {fmt(h.get('ratio_fixtures'), '.3f')} | "
+                    f"{fmt(h.get('ratio_instructions'), '.3f')} | {h.get('crashes', '')} | {h.get('j2_equal', '')} |")
     return "\n".join(rows) + "\n"
 
 
-def rerender(path):
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    full = raw.get("full") or None
-    runs = None
-    if full:
-        listed = []
-        findings = BENCH / "corpus_findings.txt"
-        if findings.exists():
-            for line in findings.read_text(encoding="utf-8").splitlines():
-                if line and not line.startswith("#"):
-                    where, symbol = line.split(": ", 2)[:2]
-                    listed.append({"path": where.rsplit(":", 1)[0], "symbol": symbol})
-        runs = {k: dict(v, crashes=v["crashes"], internal_errors=v["internal_errors"],
-                        ours=listed if len(listed) == v["ours"] else [None] * v["ours"],
-                        syntax_errors=[None] * v["syntax_errors"])
-                for k, v in full.items()}
-    text = render(raw["info"], raw["corpus"], runs, raw.get("jequal"), raw["timing_j1"], raw["timing_j2"],
-                  raw.get("profile"), raw.get("inference"), raw.get("verify"))
-    text += f"\nRe-rendered from {path.name}; benchmark wall time was {raw.get('elapsed_min', '?')} min.\n"
-    text += "\n" + history_table()
-    (BENCH / "results.md").write_text(text, encoding="utf-8")
-    print(text)
-    return 0
+# ---------------------------------------------------------------------------------------------- measure
+def collect_parts(args, workdir):
+    """{part: {files, lines, what}} and the generated corpus's expected pitfalls."""
+    gen_dir = Path(workdir) / "generated"
+    gen_files, expected = generated_corpus(gen_dir, args.count, args.seed)
+    parts = {"generated": {"paths": gen_files, "what": f"benchmarks/corpus.py, seed {args.seed}"},
+             "fixtures": {"paths": python_files(ROOT / "fixtures"), "what": "fixtures/**/*.py"}}
+    if args.corpus:
+        parts["corpus"] = {"paths": python_files(args.corpus), "what": f"--corpus {args.corpus}"}
+        if not parts["corpus"]["paths"]:
+            log(f"WARNING: no .py file under {args.corpus}")
+            del parts["corpus"]
+    for part in parts.values():
+        part["files"], part["lines"] = len(part["paths"]), count_lines(part["paths"])
+    return parts, expected, gen_dir
+
+
+def measure(args, parts, expected, gen_dir, workdir):
+    """Every stage; -> the figures render() needs."""
+    m = {"timing": {}, "runs": {}}
+    warm_up(parts["generated"]["paths"] + parts["fixtures"]["paths"][:5], workdir)
+    for name, part in parts.items():
+        log(f"[timing] {name}: {part['files']} files, {part['lines']} lines")
+        m["timing"][name] = timing(part["paths"], workdir, args.reps, 1, name)
+        m["runs"][name] = m["timing"][name].pop("findings")
+    gen = parts["generated"]["paths"]
+    m["instructions"] = instructions(gen[: args.instr_files], workdir, "generated") if args.instr_files else None
+    log("[-j2] all parts")
+    everything = [p for part in parts.values() for p in part["paths"]]
+    j1 = parse_pylint(run_measured(pylint_cmd(everything, True, 1), workdir, "parallel-j1"))
+    m["parallel"] = parallel(everything, workdir, j1)
+    m["all_messages"] = j1["ours"]
+    m["generated_score"] = score_generated(expected, m["runs"]["generated"], gen_dir)
+    log("[profile]")
+    m["profiles"] = {"generated corpus": summarize_profile(probe("profile", gen, workdir))}
+    m["clocks"] = {"generated corpus": probe("visits", gen, workdir)}
+    if "corpus" in parts:
+        m["profiles"]["--corpus"] = summarize_profile(probe("profile", parts["corpus"]["paths"], workdir))
+        m["clocks"]["--corpus"] = probe("visits", parts["corpus"]["paths"], workdir)
+    log("[astroid probe]")
+    probe_files = [p for part in parts.values() for p in part["paths"]]
+    m["inference"] = {"base": probe("inference", probe_files, workdir),
+                      "plugin": probe("inference", probe_files, workdir, "--plugin")}
+    m["verify"] = verifier(workdir, args.verify_reps) if args.verify else None
+    return m
+
+
+def write_findings(messages, gen_dir):
+    """Every message on the corpus, one a line, paths relative to the repository (or <generated>/)."""
+    lines = []
+    for msg in sorted(messages, key=lambda m: (m["path"], m["line"], m["symbol"])):
+        path = os.path.abspath(msg["path"])
+        generated = path.startswith(str(gen_dir))
+        shown = "<generated>/" + os.path.basename(path) if generated else os.path.relpath(path, ROOT)
+        lines.append(f"{shown}:{msg['line']}: {msg['symbol']}: {msg['message']}")
+    (BENCH / "corpus_findings.txt").write_text(
+        "# Our messages on the benchmark corpus (generated scripts, fixtures, --corpus), from `make bench`.\n"
+        + "\n".join(lines) + "\n", encoding="utf-8")
+
+
+def render(info, parts, m, elapsed):
+    """results.md without its history table."""
+    out = render_header(info, parts) + render_overhead(m["timing"], m["instructions"])
+    out += render_checks(m["parallel"], m["runs"], m["generated_score"])
+    out += render_clocks(m["clocks"])
+    for name, prof in m["profiles"].items():
+        out += render_profile(name, prof)
+    out += render_inference(m["inference"])
+    if m["verify"]:
+        out += render_verify(m["verify"])
+    out.append(f"Benchmark wall time: {elapsed / 60:.1f} min.\n")
+    analysis = BENCH / "analysis.md"
+    if analysis.exists():
+        out.append(analysis.read_text(encoding="utf-8"))
+    return "\n".join(out) + "\n"
+
+
+def record(info, parts, m, elapsed, text):
+    """Append to history.jsonl; write results.md and results.json."""
+    runs = m["runs"]
+    history = {"date": info["date"], "commit": info["commit"],
+               "corpus": " + ".join(f"{k} {v['lines']}" for k, v in parts.items()),
+               "ratio_generated": m["timing"]["generated"]["ratio_cpu"],
+               "ratio_fixtures": m["timing"]["fixtures"]["ratio_cpu"],
+               "ratio_corpus": m["timing"].get("corpus", {}).get("ratio_cpu"),
+               "ratio_instructions": (m["instructions"] or {}).get("ratio"),
+               "crashes": sum(len(r["crashes"]) + r["tracebacks"] + len(r["internal_errors"]) for r in runs.values()),
+               "j2_equal": m["parallel"]["equal"]}
+    with open(BENCH / "history.jsonl", "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(history) + "\n")
+    (BENCH / "results.md").write_text(text + "\n" + history_table(), encoding="utf-8")
+    slim = {k: v for k, v in m.items() if k not in ("runs", "all_messages")}
+    (BENCH / "results.json").write_text(json.dumps(
+        {"elapsed_min": round(elapsed / 60, 1), "info": info,
+         "parts": {k: {kk: vv for kk, vv in v.items() if kk != "paths"} for k, v in parts.items()}, **slim},
+        indent=1, default=str), encoding="utf-8")
 
 
 def parse_args(argv):
+    """The command line (environment variables give the defaults make passes through)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sample", type=int, default=int(os.environ.get("BENCH_SAMPLE", 200)),
-                        help="corpus files in the repeated-timing sample (default 200)")
-    parser.add_argument("--reps", type=int, default=int(os.environ.get("BENCH_REPS", 4)),
-                        help="repetitions of the -j1 sample timing (default 4; -j2 uses max(2, reps - 2))")
-    parser.add_argument("--verify-reps", type=int, default=int(os.environ.get("BENCH_VERIFY_REPS", 2)))
-    parser.add_argument("--skip-full", action="store_true", help="skip the three full-corpus runs")
-    parser.add_argument("--skip-verify", action="store_true")
+    parser.add_argument("--corpus", type=Path, default=os.environ.get("CORPUS") or None,
+                        help="also measure every .py file under this directory")
+    parser.add_argument("--count", type=int, default=int(os.environ.get("BENCH_COUNT", 120)),
+                        help="generated scripts (default 120)")
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--reps", type=int, default=int(os.environ.get("BENCH_REPS", 5)),
+                        help="timing repetitions per part (default 5)")
+    parser.add_argument("--instr-files", type=int, default=int(os.environ.get("BENCH_INSTR_FILES", 40)),
+                        help="generated scripts counted with valgrind (default 40; 0 skips)")
+    parser.add_argument("--verify", action="store_true", help="also time the runtime verifier (minutes)")
+    parser.add_argument("--verify-reps", type=int, default=2)
     parser.add_argument("--quick", action="store_true",
-                        help="smoke run: sample 40, 2 reps, no full corpus, 1 verifier rep; does not write results")
-    parser.add_argument("--render-from", metavar="RESULTS_JSON",
-                        help="only rewrite results.md from a results.json of an earlier run (current row filters)")
+                        help="smoke run: 24 scripts, 2 reps, no valgrind; prints, writes nothing")
     args = parser.parse_args(argv)
     if args.quick:
-        args.sample, args.reps, args.verify_reps, args.skip_full = 40, 2, 1, True
+        args.count, args.reps, args.instr_files = 24, 2, 0
     return args
 
 
-def describe_corpus(info, sample_size):
-    """-> (files, sample, corpus_info), logged."""
-    files, per_package, fixtures = corpus()
-    parts = {}
-    for name, found in per_package.items():
-        parts[name] = (len(found), count_lines(found)) if found is not None else (0, 0)
-    parts["fixtures"] = (len(fixtures), count_lines(fixtures))
-    sample = deterministic_sample(files, fixtures, sample_size)
-    corpus_info = {"parts": parts, "files": len(files), "lines": sum(n for _, n in parts.values()),
-                   "sample_size": sample_size, "sample_files": len(sample), "sample_lines": count_lines(sample)}
-    log(f"pylint-rnn benchmark — {info['date']} commit {info['commit']} on {info['cpu']} x{info['nproc']}")
-    log(f"corpus: {corpus_info['files']} files, {corpus_info['lines']} lines "
-        f"({', '.join(f'{k} {v[0]}' for k, v in parts.items())}); sample {len(sample)} files")
-    missing = [name for name, found in per_package.items() if found is None]
-    if missing:
-        log(f"WARNING: not installed, left out of the corpus: {missing}")
-    return files, sample, corpus_info
-
-
-def measure(args, files, sample, workdir):
-    """Run the five stages; -> dict(runs, jequal, timing1, timing2, prof, inference, verify)."""
-    filelist = Path(workdir) / "sample.txt"
-    filelist.write_text("\n".join(sample) + "\n", encoding="utf-8")
-    out = {"runs": None, "jequal": None, "verify": None}
-    if not args.skip_full:
-        log("[1/5] full corpus runs")
-        out["runs"], out["jequal"] = full_corpus(files, workdir)
-    log("[2/5] interleaved timing on the sample")
-    out["timing1"] = sample_timing(sample, workdir, args.reps, 1)
-    out["timing2"] = sample_timing(sample, workdir, max(2, args.reps - 2), 2)
-    log("[3/5] profile")
-    out["prof"] = summarize_profile(probe("profile", filelist, workdir))
-    log("[4/5] inference check")
-    out["inference"] = {"base": probe("inference", filelist, workdir),
-                        "plugin": probe("inference", filelist, workdir, "--plugin")}
-    if not args.skip_verify:
-        log("[5/5] verifier")
-        out["verify"] = verifier(workdir, args.verify_reps)
-    return out
-
-
-def history_entry(info, corpus_info, m):
-    """The line appended to history.jsonl."""
-    runs, verify = m["runs"], m["verify"]
-    return {
-        "date": info["date"], "commit": info["commit"], "files": corpus_info["files"],
-        "ratio_j1": m["timing1"]["ratio_cpu"], "ratio_j2": m["timing2"]["ratio_cpu"],
-        "ratio_full_j1": runs["plugin-j1"]["cpu"] / runs["base-j1"]["cpu"] if runs else None,
-        "rss_full": runs["plugin-j1"]["rss_mb"] if runs else None,
-        "crashes": (len(runs["plugin-j1"]["crashes"]) + runs["plugin-j1"]["tracebacks"]
-                    + len(runs["plugin-j1"]["internal_errors"])) if runs else None,
-        "ours": len(runs["plugin-j1"]["ours"]) if runs else None,
-        "verify_max_ratio": max((r["ratio"] for r in verify["rows"] if runnable_script(ROOT / r["script"])),
-                                default=None) if verify else None,
-    }
-
-
-def save(text, info, corpus_info, m, history, elapsed):
-    """Write results.md, results.json and corpus_findings.txt; append to history.jsonl."""
-    runs = m["runs"]
-    with open(BENCH / "history.jsonl", "a", encoding="utf-8") as handle:
-        handle.write(json.dumps(history) + "\n")
-    text += "\n" + history_table()
-    (BENCH / "results.md").write_text(text, encoding="utf-8")
-    write_findings(runs)
-    raw = {"elapsed_min": round(elapsed / 60, 1),
-           "ours_by_symbol": _by_symbol(runs["plugin-j1"]["ours"]) if runs else None,
-           "info": info, "corpus": corpus_info, "timing_j1": m["timing1"], "timing_j2": m["timing2"],
-           "profile": m["prof"], "inference": m["inference"], "verify": m["verify"], "jequal": m["jequal"],
-           "full": {k: {kk: v[kk] for kk in ("cpu", "wall", "rss_mb", "rc", "tracebacks")} |
-                    {"crashes": v["crashes"], "internal_errors": v["internal_errors"],
-                     "ours": len(v["ours"]), "syntax_errors": len(v["syntax_errors"])}
-                    for k, v in (runs or {}).items()}}
-    (BENCH / "results.json").write_text(json.dumps(raw, indent=1, default=str), encoding="utf-8")
-
-
-def summary(m, history, started):
-    runs, prof, inference, verify = m["runs"], m["prof"], m["inference"], m["verify"]
-    lines = [
-        f"overhead ratio (CPU, sample, -j1): {fmt(m['timing1']['ratio_cpu'], '.3f')} (goal ≤ {GOAL_RATIO}); "
-        f"-j2: {fmt(m['timing2']['ratio_cpu'], '.3f')}",
-    ]
-    if runs:
-        lines.append(f"full corpus -j1 ratio {fmt(runs['plugin-j1']['cpu'] / runs['base-j1']['cpu'], '.3f')}, "
-                     f"peak RSS {runs['base-j1']['rss_mb']:.0f} -> {runs['plugin-j1']['rss_mb']:.0f} MB; "
-                     f"-j2 findings identical: {m['jequal']['plugin_j1_eq_j2']}; crashes: {history['crashes']}; "
-                     f"our messages: {history['ours']}")
-    if prof and "error" not in prof:
-        lines.append(f"plugin share of profiled run: {100 * prof['plugin_share']:.1f} %; " +
-                     ", ".join(f"{mod} {s:.2f}s" for mod, s in prof["per_checker"].items()))
-    if inference and "error" not in inference["plugin"]:
-        lines.append(f"astroid infer() from pylint_rnn: {inference['plugin']['infer_calls_from_plugin']}, "
-                     f"TF modules loaded because of pylint_rnn: "
-                     f"{len(inference['plugin']['tf_module_requests_from_plugin'])}")
-    if verify:
-        for row in verify["rows"]:
-            lines.append(f"verify {Path(row['script']).name}: ratio {fmt(row['ratio'])} "
-                         f"({fmt(row['plain_wall'])}s -> {fmt(row['verify_wall'])}s)")
-    lines.append(f"wrote {BENCH / 'results.md'} in {(time.perf_counter() - started) / 60:.1f} min")
-    return "\n".join(lines)
-
-
 def main(argv=None):
+    """Measure, render, record, summarise."""
     args = parse_args(argv)
-    if args.render_from:
-        return rerender(Path(args.render_from))
     started = time.perf_counter()
     info = machine()
-    files, sample, corpus_info = describe_corpus(info, args.sample)
     with tempfile.TemporaryDirectory(prefix="pylint-rnn-bench-") as workdir:
-        m = measure(args, files, sample, workdir)
-    text = render(info, corpus_info, m["runs"], m["jequal"], m["timing1"], m["timing2"], m["prof"],
-                  m["inference"], m["verify"])
+        parts, expected, gen_dir = collect_parts(args, workdir)
+        sizes = ", ".join(f"{k} {v['files']} files/{v['lines']} lines" for k, v in parts.items())
+        log(f"pylint-rnn benchmark {info['date']} commit {info['commit']} on {info['cpu']} x{info['nproc']}, "
+            f"load {info['load']}; {sizes}")
+        m = measure(args, parts, expected, gen_dir, workdir)
+        if not args.quick:
+            write_findings(m["all_messages"], gen_dir)
     elapsed = time.perf_counter() - started
-    text += f"\nBenchmark wall time: {elapsed / 60:.1f} min.\n"
+    text = render(info, parts, m, elapsed)
     if args.quick:
-        print(text)
+        print(text + "\n" + history_table())
         return 0
-    history = history_entry(info, corpus_info, m)
-    save(text, info, corpus_info, m, history, elapsed)
-    log(summary(m, history, started))
+    record(info, parts, m, elapsed, text)
+    for name, t in m["timing"].items():
+        log(f"{name}: ratio {t['ratio_cpu']:.3f} (paired {t['paired_min']:.3f}-{t['paired_max']:.3f}, "
+            f"baseline spread {100 * t['base_spread']:.0f} %)")
+    if m["instructions"] and m["instructions"].get("ratio"):
+        log(f"instructions ratio {m['instructions']['ratio']:.3f}")
+    log(f"-j2 identical: {m['parallel']['equal']}; wrote {BENCH / 'results.md'} in {elapsed / 60:.1f} min")
     return 0
+
 
 if __name__ == "__main__":
     sys.exit(main())
