@@ -154,6 +154,9 @@ _INTERNAL_MODULES = {
     **dict.fromkeys([("python", "ops", name) for name in (
         "variable_scope", "variables", "array_ops", "math_ops", "init_ops")], "tf"),
     **dict.fromkeys([("python", "layers", "core"), ("python", "layers", "layers")], "tf.layers"),
+    # TF 1.0-1.1 exposed the cell modules under tf.contrib.rnn: tf.contrib.rnn.core_rnn_cell.MultiRNNCell
+    **dict.fromkeys([("contrib", "rnn", "core_rnn_cell"), ("contrib", "rnn", "core_rnn_cell_impl")],
+                    "tf.contrib.rnn"),
 }
 # Packages whose modules all export into one public namespace: the module's own name is dropped
 # (tensorflow.contrib.rnn.python.ops.core_rnn_cell_impl.BasicLSTMCell is tf.contrib.rnn.BasicLSTMCell).
