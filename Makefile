@@ -15,15 +15,25 @@ $(STAMP): setup.py pyproject.toml
 	$(PY) -m pip install -q -e '.[test,runtime]'
 	touch $(STAMP)
 
-# Lint the seed scenarios (the questions as their askers wrote them, and the fixes their answers give).
-# Findings are the point of the demo, so their exit status (non-zero by design) does not fail it.
+# The main job on the seed scenarios (the questions as their askers wrote them, and the fixes their answers
+# give): lint them, show the fixes, confirm one at run time and draw one as an HTML picture. Findings are the
+# point of the demo, so their exit status (non-zero by design) does not fail it.
 demo: $(STAMP)
-	@echo "== static: pylint --load-plugins=pylint_rnn fixtures/seeds =="
-	@$(VENV)/bin/pylint --load-plugins=pylint_rnn --disable=all --enable=rnn \
+	@echo "== static: pylint --load-plugins=pylint_rnn fixtures/seeds (with the opt-in rnn-time-axis-reduction) =="
+	@$(VENV)/bin/pylint --load-plugins=pylint_rnn --disable=all --enable=rnn,rnn-time-axis-reduction \
 		--score=n --msg-template='{path}:{line}: {symbol}: {msg}' fixtures/seeds || true
+	@echo
+	@echo "== fixes: pylint-rnn lint --diff --unsafe-fixes fixtures/seeds (writes nothing) =="
+	@$(VENV)/bin/pylint-rnn lint --diff --unsafe-fixes --quiet fixtures/seeds || true
 	@echo
 	@echo "== runtime: pylint-rnn-verify confirms seed 000 by building its graph with TensorFlow =="
 	@$(VENV)/bin/pylint-rnn-verify fixtures/runtime/seed000_roundtrip_buggy.py || true
+	@echo
+	@echo "== picture: layers x time steps of seed 002, as asked =="
+	@mkdir -p build/demo
+	@$(VENV)/bin/pylint-rnn-verify fixtures/runtime/seed002_layers_as_timesteps_buggy.py --static \
+		--format html --output build/demo/seed002.html >/dev/null || true
+	@echo "open build/demo/seed002.html"
 
 test: $(STAMP)
 	$(PY) -m pytest -q
