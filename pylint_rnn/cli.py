@@ -52,12 +52,13 @@ from pylint_rnn.reporting.formats import (
     paint,
     use_colour,
 )
+from pylint_rnn.verify import INSTALL_HINT, runtime_missing_message, tensorflow_available
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 
-RUNTIME_INSTALL_HINT = "pip install 'pylint-rnn[runtime]'"
+RUNTIME_INSTALL_HINT = INSTALL_HINT  # what `pylint-rnn verify` prints without TensorFlow: the verifier's own line
 SEVERITIES = ("error", "warning", "note")  # most severe first, as the summary lists them
 
 
@@ -350,15 +351,11 @@ def cmd_rules(options: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------------------------- verify
 def runtime_available() -> bool:
     """Whether the runtime extra (TensorFlow) is installed, without importing TensorFlow."""
-    from pylint_rnn.verify import tensorflow_available
-
     return tensorflow_available()
 
 
 def cmd_verify(argv: Sequence[str]) -> int:
     """``pylint-rnn verify ...``: the verifier with its own arguments; without TensorFlow, how to install it."""
-    from pylint_rnn.verify import runtime_missing_message
-
     if not runtime_available() and not any(arg in ("-h", "--help", "--version") for arg in argv):
         print(runtime_missing_message("pylint-rnn verify"), file=sys.stderr)
         return EXIT_USAGE

@@ -88,218 +88,238 @@ class Rule:  # pylint: disable=too-many-instance-attributes  # one field per fac
         return self.pylint_template % (tuple(args) + tuple(fix_args))
 
 
+def _prose(text: str) -> str:
+    """A text written over several lines of the table below, as one line (white space folded)."""
+    return " ".join(text.split())
+
+
+# One declaration per rule: its ids and facts on the first lines, then its texts.
 RULES: Tuple[Rule, ...] = (
     Rule(
-        "W7901", "rnn-placeholder-roundtrip",
-        summary="A fetched value is fed back through a placeholder in a training run, so the ops that "
-                "computed it never train.",
-        template="'%s' was fetched from '%s' and is fed back through placeholder '%s' in this training run: "
-                 "the ops that compute '%s' get no gradient and never train",
+        "W7901", "rnn-placeholder-roundtrip", family="roundtrip", confidences=(HIGH, INFERENCE), verifiable=True,
+        summary=_prose("""
+            A fetched value is fed back through a placeholder in a training run, so the ops that computed it never
+            train.
+        """),
+        template=_prose("""
+            '%s' was fetched from '%s' and is fed back through placeholder '%s' in this training run: the ops that
+            compute '%s' get no gradient and never train
+        """),
         fix="feed the inputs of '%s' instead and use the tensor itself in the graph",
-        description=(
-            "A tensor was evaluated with sess.run() or .eval(), and the resulting numpy value is fed through a "
-            "placeholder in a later run that fetches a training op. The placeholder cuts the graph: the "
-            "optimizer's gradients stop at it, so the trainable variables that computed the fetched tensor "
-            "(an embedding, an encoder, an ANN feeding an RNN, ...) never change. Build one graph instead: "
-            "pass the tensor itself where the placeholder is used (share weights with variable scopes and "
-            "reuse, not with placeholders) and feed only the original inputs. Carrying an RNN's final state "
-            "into its own initial state between runs (truncated back-propagation) is not reported."
-        ),
-        family="roundtrip", confidences=(HIGH, INFERENCE), verifiable=True,
+        description=_prose("""
+            A tensor was evaluated with sess.run() or .eval(), and the resulting numpy value is fed through a
+            placeholder in a later run that fetches a training op. The placeholder cuts the graph: the optimizer's
+            gradients stop at it, so the trainable variables that computed the fetched tensor (an embedding, an encoder,
+            an ANN feeding an RNN, ...) never change. Build one graph instead: pass the tensor itself where the
+            placeholder is used (share weights with variable scopes and reuse, not with placeholders) and feed only the
+            original inputs. Carrying an RNN's final state into its own initial state between runs (truncated
+            back-propagation) is not reported.
+        """),
     ),
     Rule(
-        "W7902", "rnn-repeated-graph-call",
+        "W7902", "rnn-repeated-graph-call", family="reuse", fix_safety=FIX_UNSAFE,
         summary="[build(x)] * n calls build once and aliases its result n times: one subgraph, not n towers.",
-        template="%s calls %s once and aliases its result %s times: every name refers to one subgraph "
-                 "(one set of weights, one output), not %s towers",
+        template=_prose("""
+            %s calls %s once and aliases its result %s times: every name refers to one subgraph (one set of weights, one
+            output), not %s towers
+        """),
         fix="call it once per tower, e.g. %s",
-        description=(
-            "Multiplying a one-element list ``[build(x)] * n`` evaluates ``build(x)`` once and repeats the "
-            "reference. When ``build`` creates graph ops or variables, the n names all point at one "
-            "subgraph, so 'n towers with shared weights' is really one tower. Call the function once per "
-            "input (sharing weights through a reused variable scope if that is what you want)."
-        ),
-        family="reuse",
-        fix_safety=FIX_UNSAFE,
+        description=_prose("""
+            Multiplying a one-element list ``[build(x)] * n`` evaluates ``build(x)`` once and repeats the reference.
+            When ``build`` creates graph ops or variables, the n names all point at one subgraph, so 'n towers with
+            shared weights' is really one tower. Call the function once per input (sharing weights through a reused
+            variable scope if that is what you want).
+        """),
     ),
     Rule(
-        "E7903", "rnn-duplicate-variables",
-        summary="A second variable-creating call in one variable scope without reuse: building the graph "
-                "fails with 'Variable ... already exists'.",
-        template="%s creates variables in %s that %s already created, without reuse: building the graph "
-                 "fails with 'Variable ... already exists'",
-        fix="give each call its own variable scope (%s), or reuse the scope (scope.reuse_variables(), "
-            "reuse=tf.AUTO_REUSE) if the weights are meant to be shared",
-        description=(
-            "``tf.get_variable`` (and every TF1 layer, cell and RNN function built on it) names variables "
-            "after the enclosing variable scope. A second creation of the same name in the same scope "
-            "without reuse raises ValueError: Variable ... already exists. tf.name_scope does not change "
-            "these names. Give each call its own scope (``scope=`` / ``tf.variable_scope``) when the "
-            "weights are meant to be separate, or reuse the scope (``scope.reuse_variables()``, "
-            "``reuse=True``, ``tf.AUTO_REUSE``) when they are meant to be shared."
-        ),
-        family="reuse", verifiable=True,
-        fix_safety=FIX_UNSAFE,
+        "E7903", "rnn-duplicate-variables", family="reuse", verifiable=True, fix_safety=FIX_UNSAFE,
+        summary=_prose("""
+            A second variable-creating call in one variable scope without reuse: building the graph fails with 'Variable
+            ... already exists'.
+        """),
+        template=_prose("""
+            %s creates variables in %s that %s already created, without reuse: building the graph fails with 'Variable
+            ... already exists'
+        """),
+        fix=_prose("""
+            give each call its own variable scope (%s), or reuse the scope (scope.reuse_variables(),
+            reuse=tf.AUTO_REUSE) if the weights are meant to be shared
+        """),
+        description=_prose("""
+            ``tf.get_variable`` (and every TF1 layer, cell and RNN function built on it) names variables after the
+            enclosing variable scope. A second creation of the same name in the same scope without reuse raises
+            ValueError: Variable ... already exists. tf.name_scope does not change these names. Give each call its own
+            scope (``scope=`` / ``tf.variable_scope``) when the weights are meant to be separate, or reuse the scope
+            (``scope.reuse_variables()``, ``reuse=True``, ``tf.AUTO_REUSE``) when they are meant to be shared.
+        """),
     ),
     Rule(
-        "W7904", "rnn-variable-not-shared",
-        summary="tf.Variable in code that runs under reuse: it ignores reuse, so each run makes a new, "
-                "unshared copy.",
-        template="%s created with tf.Variable %s under reuse: tf.Variable ignores reuse and makes a new copy "
-                 "on every call, so these weights are not shared",
+        "W7904", "rnn-variable-not-shared", family="reuse", verifiable=True, fix_safety=FIX_UNSAFE,
+        summary="tf.Variable in code that runs under reuse: it ignores reuse, so each run makes a new, unshared copy.",
+        template=_prose("""
+            %s created with tf.Variable %s under reuse: tf.Variable ignores reuse and makes a new copy on every call, so
+            these weights are not shared
+        """),
         fix="create %s with tf.get_variable(...)",
-        description=(
-            "Only ``tf.get_variable`` (and layers/cells built on it) honours a variable scope's reuse flag. "
-            "``tf.Variable`` always creates a new variable, so code run a second time under "
-            "``reuse=True`` / ``scope.reuse_variables()`` / ``tf.AUTO_REUSE`` builds a second, independent "
-            "copy: the model you meant to share is not shared and each copy trains on part of the data."
-        ),
-        family="reuse", verifiable=True,
-        fix_safety=FIX_UNSAFE,
+        description=_prose("""
+            Only ``tf.get_variable`` (and layers/cells built on it) honours a variable scope's reuse flag.
+            ``tf.Variable`` always creates a new variable, so code run a second time under ``reuse=True`` /
+            ``scope.reuse_variables()`` / ``tf.AUTO_REUSE`` builds a second, independent copy: the model you meant to
+            share is not shared and each copy trains on part of the data.
+        """),
     ),
     Rule(
-        "W7905", "rnn-same-cell-stacked",
-        summary="One cell object is used for several layers of a stack, or for both directions of a "
-                "bidirectional RNN, so they share one set of weights.",
+        "W7905", "rnn-same-cell-stacked", family="stacking", verifiable=True, fix_safety=FIX_SAFE,
+        summary=_prose("""
+            One cell object is used for several layers of a stack, or for both directions of a bidirectional RNN, so
+            they share one set of weights.
+        """),
         template="%s is used for %s of %s: %s",
         fix="build %s",
-        description=(
-            "One cell object is used for several layers of a MultiRNNCell, StackedRNNCells, Keras RNN([...]) "
-            "or stack_bidirectional_dynamic_rnn (``[cell] * n``, ``[cell for _ in range(n)]``, ``[c, c]``, "
-            "``[LSTMCell(k)] * n`` which calls LSTMCell once, a wrapper around one cell built n times, a list "
-            "filled in a loop with a cell built before the loop), or as both the forward and the backward cell "
-            "of a bidirectional RNN. A cell builds its weights on its first call and keeps them: with "
-            "tf.compat.v1 and Keras the layers silently share one weight set when the input width equals the "
-            "cell width and fail with a MatMul shape error otherwise (both directions of a bidirectional RNN "
-            "always share silently); TF 1.0/1.1 raised a reuse error; Keras Bidirectional rejects one layer "
-            "passed as both directions. Build one cell per layer (``[make_cell() for _ in range(n)]``) and "
-            "one cell per direction."
-        ),
-        family="stacking", verifiable=True,
-        fix_safety=FIX_SAFE,
+        description=_prose("""
+            One cell object is used for several layers of a MultiRNNCell, StackedRNNCells, Keras RNN([...]) or
+            stack_bidirectional_dynamic_rnn (``[cell] * n``, ``[cell for _ in range(n)]``, ``[c, c]``, ``[LSTMCell(k)] *
+            n`` which calls LSTMCell once, a wrapper around one cell built n times, a list filled in a loop with a cell
+            built before the loop), or as both the forward and the backward cell of a bidirectional RNN. A cell builds
+            its weights on its first call and keeps them: with tf.compat.v1 and Keras the layers silently share one
+            weight set when the input width equals the cell width and fail with a MatMul shape error otherwise (both
+            directions of a bidirectional RNN always share silently); TF 1.0/1.1 raised a reuse error; Keras
+            Bidirectional rejects one layer passed as both directions. Build one cell per layer (``[make_cell() for _ in
+            range(n)]``) and one cell per direction.
+        """),
     ),
     Rule(
-        "W7906", "rnn-layers-as-timesteps",
-        summary="A stack of recurrent layers as deep as the sequence is long: one layer per time step, each "
-                "with its own weights.",
-        template="%s stacks %s layers, %s: one layer per time step, each with its own weights, although %s "
-                 "already unrolls the time steps with one set of weights",
+        "W7906", "rnn-layers-as-timesteps", family="timesteps",
+        confidences=(INFERENCE, HIGH), verifiable=True, fix_safety=FIX_UNSAFE,
+        summary=_prose("""
+            A stack of recurrent layers as deep as the sequence is long: one layer per time step, each with its own
+            weights.
+        """),
+        template=_prose("""
+            %s stacks %s layers, %s: one layer per time step, each with its own weights, although %s already unrolls the
+            time steps with one set of weights
+        """),
         fix="use one %s (or num_layers of them)",
-        description=(
-            "The depth of a MultiRNNCell, StackedRNNCells, Keras RNN([...]) stack or Sequential of recurrent "
-            "layers is the number of *layers*. Here it is a sequence-length quantity (a name such as "
-            "seq_length/num_steps, or the same value as the time dimension of the input), which suggests "
-            "the stack was meant to be 'one cell per time step'. dynamic_rnn / static_rnn / the Keras RNN "
-            "layer already unroll a cell over every time step with one shared set of weights; the stack "
-            "instead adds that many layers with separate weights (seed 002: 'cell_0 ... cell_2' "
-            "variables). Use a single cell, or a stack whose depth is a layer count (num_layers). Names "
-            "are configured with time-step-names / layer-count-names."
-        ),
-        family="timesteps", confidences=(INFERENCE, HIGH), verifiable=True,
-        fix_safety=FIX_UNSAFE,
+        description=_prose("""
+            The depth of a MultiRNNCell, StackedRNNCells, Keras RNN([...]) stack or Sequential of recurrent layers is
+            the number of *layers*. Here it is a sequence-length quantity (a name such as seq_length/num_steps, or the
+            same value as the time dimension of the input), which suggests the stack was meant to be 'one cell per time
+            step'. dynamic_rnn / static_rnn / the Keras RNN layer already unroll a cell over every time step with one
+            shared set of weights; the stack instead adds that many layers with separate weights (seed 002: 'cell_0 ...
+            cell_2' variables). Use a single cell, or a stack whose depth is a layer count (num_layers). Names are
+            configured with time-step-names / layer-count-names.
+        """),
     ),
     Rule(
-        "W7907", "rnn-cell-per-timestep",
+        "W7907", "rnn-cell-per-timestep", family="timesteps", confidences=(HIGH, INFERENCE), verifiable=True,
         summary="A manual unroll builds a new cell at every time step, so no weights are shared across time.",
-        template="new cell %s is built inside the loop over time steps (%s) and called on each step's input: "
-                 "every time step gets its own weights",
+        template=_prose("""
+            new cell %s is built inside the loop over time steps (%s) and called on each step's input: every time step
+            gets its own weights
+        """),
         fix="build the cell once before the loop and call that one cell at every step",
-        description=(
-            "A manual unroll must apply one cell (one set of weights) at every time step. Constructing "
-            "the cell inside the loop makes a new cell, and with it new variables, for every step, so the "
-            "'recurrent' network has no shared weights across time. Build the cell before the loop and "
-            "call it at each step (TF1: with reuse switched on after the first step, e.g. "
-            "``if t > 0: tf.get_variable_scope().reuse_variables()``; Keras cells share by object), or "
-            "let dynamic_rnn / tf.keras.layers.RNN do the unrolling."
-        ),
-        family="timesteps", confidences=(HIGH, INFERENCE), verifiable=True,
+        description=_prose("""
+            A manual unroll must apply one cell (one set of weights) at every time step. Constructing the cell inside
+            the loop makes a new cell, and with it new variables, for every step, so the 'recurrent' network has no
+            shared weights across time. Build the cell before the loop and call it at each step (TF1: with reuse
+            switched on after the first step, e.g. ``if t > 0: tf.get_variable_scope().reuse_variables()``; Keras cells
+            share by object), or let dynamic_rnn / tf.keras.layers.RNN do the unrolling.
+        """),
     ),
     Rule(
-        "C7908", "rnn-time-axis-reduction",
-        summary="The outputs of an RNN on a stacked cell are reduced over the time axis: that pools time "
-                "steps of the top layer, not the layers (opt-in).",
-        template="%s %s the outputs of %s over axis %s, the time axis: it pools time steps, not the layers of "
-                 "stacked cell %s, whose outputs are only its top layer's",
+        "C7908", "rnn-time-axis-reduction", family="timesteps", default_enabled=False,
+        summary=_prose("""
+            The outputs of an RNN on a stacked cell are reduced over the time axis: that pools time steps of the top
+            layer, not the layers (opt-in).
+        """),
+        template=_prose("""
+            %s %s the outputs of %s over axis %s, the time axis: it pools time steps, not the layers of stacked cell %s,
+            whose outputs are only its top layer's
+        """),
         fix="to combine layers, return every layer's output from the cell (e.g. a %s subclass)",
-        description=(
-            "The outputs of an RNN run on a MultiRNNCell / StackedRNNCells are the top layer's outputs at "
-            "every time step: the lower layers are not exposed. Reducing them over the time axis (axis 1, "
-            "or 0 with time_major=True) pools over time, which is fine when that is intended but is not "
-            "'the sum of the layers' outputs' (seed 004). To sum layers, write a cell whose call returns "
-            "the sum of its layers' outputs. Off by default (pooling over time is often intended); "
-            "enable it by name: --enable=rnn-time-axis-reduction."
-        ),
-        family="timesteps", default_enabled=False,
+        description=_prose("""
+            The outputs of an RNN run on a MultiRNNCell / StackedRNNCells are the top layer's outputs at every time
+            step: the lower layers are not exposed. Reducing them over the time axis (axis 1, or 0 with time_major=True)
+            pools over time, which is fine when that is intended but is not 'the sum of the layers' outputs' (seed 004).
+            To sum layers, write a cell whose call returns the sum of its layers' outputs. Off by default (pooling over
+            time is often intended); enable it by name: --enable=rnn-time-axis-reduction.
+        """),
     ),
     Rule(
-        "W7909", "rnn-untrained-initial-state",
-        summary="A learned initial state never receives a gradient: it is only assigned, not trainable, or "
-                "never reaches the RNN.",
+        "W7909", "rnn-untrained-initial-state", family="initial_state", confidences=(HIGH, INFERENCE), verifiable=True,
+        summary=_prose("""
+            A learned initial state never receives a gradient: it is only assigned, not trainable, or never reaches the
+            RNN.
+        """),
         template="learned initial state '%s' never trains: %s",
         fix="%s",
-        description=(
-            "A learned initial state only learns if the loss depends on it through differentiable ops. "
-            "Copying a trainable variable into the non-trainable variable the RNN starts from "
-            "(``tf.assign`` / ``.assign()``, seed 003) cuts that path: assignments have no gradient, so "
-            "the optimizer never updates the trainable copy. The same holds for an initial state created "
-            "with ``trainable=False`` and never assigned, and for a trainable initial state that never "
-            "reaches the RNN at all. Pass the trainable variable itself (tiled to the batch) as "
-            "``initial_state``; to carry the final state forward between batches, keep a separate "
-            "non-trainable variable and select between them, rather than copying the learned one."
-        ),
-        family="initial_state", confidences=(HIGH, INFERENCE), verifiable=True,
+        description=_prose("""
+            A learned initial state only learns if the loss depends on it through differentiable ops. Copying a
+            trainable variable into the non-trainable variable the RNN starts from (``tf.assign`` / ``.assign()``, seed
+            003) cuts that path: assignments have no gradient, so the optimizer never updates the trainable copy. The
+            same holds for an initial state created with ``trainable=False`` and never assigned, and for a trainable
+            initial state that never reaches the RNN at all. Pass the trainable variable itself (tiled to the batch) as
+            ``initial_state``; to carry the final state forward between batches, keep a separate non-trainable variable
+            and select between them, rather than copying the learned one.
+        """),
     ),
     Rule(
-        "W7910", "rnn-batch-sized-initial-state",
-        summary="A trainable initial state has the batch size as its first dimension: it learns one state per "
-                "batch slot and fixes the batch size.",
-        template="trainable initial state '%s' has batch size '%s' as its first dimension and is fed as "
-                 "initial_state of %s: it learns a separate state per batch slot and fixes the batch size",
+        "W7910", "rnn-batch-sized-initial-state", family="initial_state", confidences=(HIGH, INFERENCE),
+        summary=_prose("""
+            A trainable initial state has the batch size as its first dimension: it learns one state per batch slot and
+            fixes the batch size.
+        """),
+        template=_prose("""
+            trainable initial state '%s' has batch size '%s' as its first dimension and is fed as initial_state of %s:
+            it learns a separate state per batch slot and fixes the batch size
+        """),
         fix="create it with shape [1, units] and tile it: tf.tile(%s, [tf.shape(%s)[0], 1])",
-        description=(
-            "A learned initial state is one vector (per layer) that every sequence starts from. Creating "
-            "the variable as ``[batch_size, units]`` (e.g. ``tf.Variable(cell.zero_state(batch_size, "
-            "...).c)``) learns one start state per position in the batch: sequence i of every batch "
-            "trains row i only, rows see different data for no reason, and the graph can no longer run "
-            "on any other batch size (the last, smaller batch, or inference on one sequence). Make it "
-            "``[1, units]`` and tile it to the batch at run time: ``tf.tile(h0, [tf.shape(x)[0], 1])``."
-        ),
-        family="initial_state", confidences=(HIGH, INFERENCE),
+        description=_prose("""
+            A learned initial state is one vector (per layer) that every sequence starts from. Creating the variable as
+            ``[batch_size, units]`` (e.g. ``tf.Variable(cell.zero_state(batch_size, ...).c)``) learns one start state
+            per position in the batch: sequence i of every batch trains row i only, rows see different data for no
+            reason, and the graph can no longer run on any other batch size (the last, smaller batch, or inference on
+            one sequence). Make it ``[1, units]`` and tile it to the batch at run time: ``tf.tile(h0, [tf.shape(x)[0],
+            1])``.
+        """),
     ),
     Rule(
-        "W7911", "rnn-layer-rebuilt-per-call",
-        summary="A Keras recurrent layer is built inside a helper applied to twin inputs, so the twins share "
-                "no weights.",
-        template="%s is built inside '%s', which is applied to '%s' and '%s' whose results are combined at "
-                 "line %s: each call builds new weights, so the branches share nothing",
+        "W7911", "rnn-layer-rebuilt-per-call", family="keras_sharing", confidences=(INFERENCE,), verifiable=True,
+        summary=_prose("""
+            A Keras recurrent layer is built inside a helper applied to twin inputs, so the twins share no weights.
+        """),
+        template=_prose("""
+            %s is built inside '%s', which is applied to '%s' and '%s' whose results are combined at line %s: each call
+            builds new weights, so the branches share nothing
+        """),
         fix="build the %s once outside '%s' and call it on each input",
-        description=(
-            "A Keras layer owns its weights: every construction (``layers.LSTM(64)``) creates a new set. "
-            "A helper that constructs the layer and applies it builds a new, independent LSTM each time "
-            "it runs. Applying such a helper to two inputs whose results are then compared or merged "
-            "(siamese networks, twin towers: concatenate, subtract, dot, a distance Lambda) trains two "
-            "unrelated encoders, which is rarely what that structure means and doubles the parameters. "
-            "Construct the layer once (outside the helper, or in __init__) and call the same object on "
-            "each input; Keras then shares its weights between the calls. If separate towers are "
-            "intended, list the helper in separate-tower-functions."
-        ),
-        family="keras_sharing", confidences=(INFERENCE,), verifiable=True,
+        description=_prose("""
+            A Keras layer owns its weights: every construction (``layers.LSTM(64)``) creates a new set. A helper that
+            constructs the layer and applies it builds a new, independent LSTM each time it runs. Applying such a helper
+            to two inputs whose results are then compared or merged (siamese networks, twin towers: concatenate,
+            subtract, dot, a distance Lambda) trains two unrelated encoders, which is rarely what that structure means
+            and doubles the parameters. Construct the layer once (outside the helper, or in __init__) and call the same
+            object on each input; Keras then shares its weights between the calls. If separate towers are intended, list
+            the helper in separate-tower-functions.
+        """),
     ),
     Rule(
-        None, "rnn-no-gradient",
-        summary="A trainable variable has no gradient path to the loss being trained, so the optimizer never "
-                "changes it (found at run time).",
-        template="trainable variable '%s' has no gradient path to the loss being trained%s: the optimizer "
-                 "never updates it",
+        None, "rnn-no-gradient", family="", verifiable=True, runtime_only=True,
+        summary=_prose("""
+            A trainable variable has no gradient path to the loss being trained, so the optimizer never changes it
+            (found at run time).
+        """),
+        template=_prose("""
+            trainable variable '%s' has no gradient path to the loss being trained%s: the optimizer never updates it
+        """),
         fix="connect it to the loss, or create it with trainable=False if it is not meant to learn",
-        description=(
-            "Found by pylint-rnn-verify only. After the target has built its graph (or Keras model) and "
-            "its training objective, every trainable variable the objective covers is checked for a "
-            "gradient. One without a gradient keeps its initial value for the whole run while the rest of "
-            "the model trains around it: a layer built but never connected, a subgraph cut off by a "
-            "placeholder round trip, an initial state that is only assigned, or a stop_gradient in the way."
-        ),
-        family="", verifiable=True, runtime_only=True,
+        description=_prose("""
+            Found by pylint-rnn-verify only. After the target has built its graph (or Keras model) and its training
+            objective, every trainable variable the objective covers is checked for a gradient. One without a gradient
+            keeps its initial value for the whole run while the rest of the model trains around it: a layer built but
+            never connected, a subgraph cut off by a placeholder round trip, an initial state that is only assigned, or
+            a stop_gradient in the way.
+        """),
     ),
 )
 

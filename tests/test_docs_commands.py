@@ -321,8 +321,11 @@ def test_ci_options_table_matches_the_command(project):
 
 def test_verify_install_hint_is_documented():
     from pylint_rnn import cli
+    from pylint_rnn.verify import INSTALL_HINT
 
-    assert cli.RUNTIME_INSTALL_HINT in CI.read_text(encoding="utf-8")
+    assert cli.RUNTIME_INSTALL_HINT == INSTALL_HINT  # one line for `pylint-rnn verify` and pylint-rnn-verify
+    for page in (CI, CI.parent / "verify.md"):
+        assert INSTALL_HINT in page.read_text(encoding="utf-8"), page
 
 
 # ------------------------------------------------------------------------------------------- editors.md

@@ -42,7 +42,7 @@ def test_every_option_is_documented_in_the_readme():
 
 # No index serves pylint-rnn and it has no public repository URL: nothing may point users at a guessed one.
 GUESSED_URL = re.compile(r"github\.com/pylint-rnn|gitlab\.com/pylint-rnn|pypi\.org/project/pylint-rnn|git\+https?://"
-                         r"|pip install pylint-rnn(?![\w\[-])")
+                         r"|pip install pylint-rnn(?![\w\[-])|pip install '?pylint-rnn\[")
 USER_FACING = ["README.md", "setup.py", ".pre-commit-hooks.yaml", "docs/*.md", "docs/messages/*.md",
                "pylint_rnn/**/*.py"]
 

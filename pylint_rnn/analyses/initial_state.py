@@ -81,6 +81,7 @@ class Candidates:
     creations: List[nodes.Call] = field(default_factory=list)  # tf.Variable, get_variable, add_weight ...
 
     def collect(self, call: nodes.Call) -> None:
+        """Keep the call if its name says it may feed, assign or create an initial state."""
         for keyword in call.keywords or ():
             if keyword.arg in _STATE_KEYWORDS:
                 self.feeds.append(Feed(call, keyword.value))

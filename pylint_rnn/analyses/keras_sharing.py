@@ -70,8 +70,8 @@ def rebuilt_layers(constructions: List[nodes.Call], separate_towers: Collection[
         if not _is_wrapped_layer(call) and not _escapes(call):
             by_function.setdefault(id(call.frame()), []).append(call)
     found = []
-    for calls in by_function.values():
-        function = calls[0].frame()
+    for built_here in by_function.values():
+        function = built_here[0].frame()
         name = _function_name(function)
         if name is None or name in separate_towers:
             continue
@@ -79,7 +79,7 @@ def rebuilt_layers(constructions: List[nodes.Call], separate_towers: Collection[
         if twins is None:
             continue
         input_a, input_b, merge = twins
-        for call in calls:
+        for call in built_here:
             layer = tfapi.call_api(call).rsplit(".", 1)[-1]
             # The twin structure is read from how the results are used; the user may still mean two towers.
             found.append(Finding(REBUILT, call, (layer, name, input_a, input_b, merge.lineno), (layer, name),

@@ -22,7 +22,6 @@ from astroid import nodes
 from pylint.interfaces import HIGH, INFERENCE, Confidence
 
 from pylint_rnn.analyses import Finding
-from pylint_rnn.core import effects as fx
 from pylint_rnn.core import callsites, tfapi, timeaxis, timeloops, tree
 from pylint_rnn.core.cache import module_cached
 from pylint_rnn.core.counts import Count, count_of, range_bound

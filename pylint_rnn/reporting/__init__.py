@@ -101,6 +101,10 @@ class SourceCache:
                 self._lines[abspath] = []
         return self._lines[abspath]
 
+    def remember(self, abspath: str, text: str) -> None:
+        """Read the file as ``text`` from now on (a new text not written yet, such as a fix being planned)."""
+        self._lines[abspath] = text.splitlines()
+
     def code(self, abspath: str, line: int, end_line: Optional[int]) -> str:
         """Normalized text of the flagged line(s) ``line``..``end_line`` (1-based, inclusive)."""
         lines = self.lines(abspath)
@@ -163,10 +167,12 @@ class Finding:  # pylint: disable=too-many-instance-attributes  # one field per 
         }
 
 
-def finding_from_message(message, root: Path, sources: SourceCache, display: Optional[str] = None) -> Finding:
+def finding_from_message(message, root: Path, sources: SourceCache, display: Optional[str] = None,
+                         abspath: Optional[str] = None) -> Finding:
     """Turn a ``pylint.message.Message`` into a :class:`Finding`; ``display`` is the file's name as the user
-    gave it (pylint's own ``path`` is relative to the working directory, or absolute outside it)."""
-    abspath = message.abspath or os.path.abspath(message.path)
+    gave it (pylint's own ``path`` is relative to the working directory, or absolute outside it); ``abspath``
+    names the file when pylint's does not (a text linted from stdin)."""
+    abspath = abspath or message.abspath or os.path.abspath(message.path)
     line = max(int(message.line or 1), 1)
     column = sources.char_column(abspath, line, int(message.column or 0)) + 1
     end_line = int(message.end_line) if message.end_line else None

@@ -204,12 +204,13 @@ def _result(finding: Finding, rule_index: int) -> dict:
 # ----------------------------------------------------------------------------------------- invocation
 @dataclass
 class Invocation:
-    """How the run went: whether it succeeded, free-form properties, and notifications (SARIF
-    ``toolExecutionNotifications``: files the tool could not analyse, ...)."""
+    """Which tool ran and how the run went: whether it succeeded, free-form properties, and notifications
+    (SARIF ``toolExecutionNotifications``: files the tool could not analyse, ...)."""
 
     successful: bool = True
     properties: dict = field(default_factory=dict)
     notifications: List[dict] = field(default_factory=list)
+    tool_name: str = "pylint-rnn"  # the driver's name: pylint-rnn or pylint-rnn-verify
 
     def as_sarif(self) -> dict:
         invocation: dict = {"executionSuccessful": self.successful}
@@ -243,7 +244,6 @@ def render(
     descriptors: Sequence[dict],
     root: Path,
     *,
-    tool_name: str = "pylint-rnn",
     invocation: Optional[Invocation] = None,
     fixes_of: Optional[Callable[[Finding], Sequence[dict]]] = None,
 ) -> str:
@@ -252,11 +252,13 @@ def render(
     ``fixes_of`` gives a finding's proposed fixes (``{"description": text, "replacements": [...]}``, see
     :mod:`pylint_rnn.fixes.command`); they become the result's ``fixes``.
     """
+    invocation = invocation or Invocation()
     index = {descriptor["id"]: i for i, descriptor in enumerate(descriptors)}
     root_uri = root.resolve().as_uri()
     if not root_uri.endswith("/"):
         root_uri += "/"
-    driver = {"name": tool_name, "version": __version__, "semanticVersion": __version__, "rules": list(descriptors)}
+    driver = {"name": invocation.tool_name, "version": __version__, "semanticVersion": __version__,
+              "rules": list(descriptors)}
     log = {
         "$schema": SARIF_SCHEMA,
         "version": SARIF_VERSION,
@@ -265,7 +267,7 @@ def render(
                 "tool": {"driver": driver},
                 "originalUriBaseIds": {SRCROOT: {"uri": root_uri}},
                 "columnKind": "unicodeCodePoints",
-                "invocations": [(invocation or Invocation()).as_sarif()],
+                "invocations": [invocation.as_sarif()],
                 "results": [_with_fixes(_result(finding, index[finding.symbol]), finding, fixes_of)
                             for finding in findings],
             }

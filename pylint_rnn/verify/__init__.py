@@ -9,8 +9,10 @@ from __future__ import annotations
 import importlib.util
 import sys
 
-# pylint-rnn has no release on a package index: the runtime extra is installed from a clone.
-INSTALL_HINT = "Install the runtime extra from a clone of pylint-rnn:  pip install '.[runtime]'"
+# pylint-rnn has no release on a package index: the runtime extra is installed from a clone, whether pylint-rnn
+# itself was installed from that clone or runs from it. One line, also quoted by docs/ci.md and docs/verify.md.
+INSTALL_HINT = ("Install the runtime extra from a clone of pylint-rnn (it is not on a package index yet): "
+                "pip install '.[runtime]' in the clone, or pip install '<path to the clone>[runtime]'")
 
 
 def tensorflow_available() -> bool:

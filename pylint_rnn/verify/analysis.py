@@ -13,10 +13,10 @@ from pylint_rnn.verify.probes_graph import layers_of
 from pylint_rnn.verify.recorder import COPY_OPS, Recorder, closure_variables, graph_op, underlying_variable
 
 
-def gradient_status(rec: Recorder) -> Dict[int, bool]:
-    """id(var) -> whether some objective gives it a gradient, for every variable an objective trains."""
+def gradient_status(objectives) -> Dict[int, bool]:
+    """id(var) -> whether one of the objectives gives it a gradient, for every variable they train."""
     status: Dict[int, bool] = {}
-    for objective in rec.train.objectives:
+    for objective in objectives:
         for var in objective["vars"]:
             status[id(var)] = status.get(id(var), False) or objective["has_grad"].get(id(var), False)
     return status
@@ -62,7 +62,7 @@ def run_all(rec: Recorder) -> None:
     """Every check on the recorded graphs and objectives; findings go to the recorder."""
     from pylint_rnn.verify import initial_state, timesteps
 
-    status = gradient_status(rec)
+    status = gradient_status(rec.train.objectives)
     check_no_gradient(rec, status)
     check_roundtrip(rec)
     initial_state.check(rec, status)
@@ -138,10 +138,7 @@ def check_roundtrip(rec: Recorder) -> None:
     for run in rec.train.runs:
         if not run["objectives"]:
             continue
-        trained: Dict[int, bool] = {}
-        for objective in run["objectives"]:
-            for var in objective["vars"]:
-                trained[id(var)] = trained.get(id(var), False) or objective["has_grad"].get(id(var), False)
+        trained = gradient_status(run["objectives"])
         for key, value in run["feeds"]:
             if key.op.type not in ("Placeholder", "PlaceholderWithDefault"):
                 continue

@@ -361,7 +361,7 @@ def _user_traceback(is_user_file, exc):
 # ---------------------------------------------------------------------------------------- 3. analyse
 def analyse(cfg: dict, probes: Probes, run: TargetRun, result: dict) -> None:
     """Findings, the structure table and what was checked. An error here is the verifier's: status error."""
-    from pylint_rnn.verify import analysis, keras_checks, structure, timesteps
+    from pylint_rnn.verify import analysis, keras_checks, structure, structure_keras, timesteps
 
     rec = probes.rec
     signal.signal(signal.SIGTERM, _raise_timeout)
@@ -375,8 +375,8 @@ def analyse(cfg: dict, probes: Probes, run: TargetRun, result: dict) -> None:
                 if probes.keras.is_model(value):
                     probes.keras.remember_model(value)
         analysis.run_all(rec)
-        result["layers"] = (structure.rows(rec) + timesteps.rows(rec)
-                            + keras_checks.analyze(rec, probes.keras.call_inputs))
+        keras_checks.analyze(rec, probes.keras.call_inputs)
+        result["layers"] = structure.rows(rec) + timesteps.rows(rec) + structure_keras.rows(rec)
         result["checked"] = _checked_summary(rec)
         if not rec.train.objectives and not rec.keras.models:
             result["notes"].append("no training objective (optimizer, tf.gradients, GradientTape or returned loss) "

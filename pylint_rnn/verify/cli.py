@@ -180,6 +180,21 @@ def main(argv=None) -> int:
     return _report(result, opts, resolved, cwd)
 
 
+def render(fmt: str, result: dict, cwd=None) -> str:
+    """The report in one of the formats of --format."""
+    from pylint_rnn.verify import report
+
+    if fmt == "sarif":
+        return report.render_sarif(result, cwd)
+    if fmt == "json":
+        return report.render_json(result)
+    if fmt == "html":
+        from pylint_rnn.verify import html  # the page's code is only loaded when asked for
+
+        return html.render_html(result, cwd)
+    return report.render_text(result)
+
+
 def _report(result: dict, opts, resolved: dict, cwd: str) -> int:
     """Render the result where it was asked for; -> the exit status."""
     from pylint_rnn.verify import report
@@ -190,7 +205,7 @@ def _report(result: dict, opts, resolved: dict, cwd: str) -> int:
         result["static"] = report.compare_static(result, msgs or [])
         if err:
             result["static"]["error"] = err
-    text = report.render(opts.format, result, cwd)
+    text = render(opts.format, result, cwd)
     if opts.output:
         with open(opts.output, "w", encoding="utf-8") as handle:
             handle.write(text)

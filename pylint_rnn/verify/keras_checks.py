@@ -3,26 +3,27 @@
 :func:`analyze` looks at every model the target compiled, trained or returned and at every recurrent layer
 it called (inside a model or eagerly, on its own): weights no objective covers that get no gradient from
 the model's outputs, one cell object in several recurrent layers, identical recurrent layers built at one
-line for parallel inputs, and recurrent layers built inside a model's ``call()``. It returns one row of the
-structure table per recurrent layer.
+line for parallel inputs, and recurrent layers built inside a model's ``call()``. The structure table's rows
+for the same layers are :mod:`pylint_rnn.verify.structure_keras`'s.
 """
 from __future__ import annotations
 
-from typing import Dict, List
+from typing import Dict
 
 from pylint_rnn.verify.probes_graph import config_key, flat_tensors
 from pylint_rnn.verify.probes_keras import is_recurrent, report_built_in_call
 from pylint_rnn.verify.recorder import Recorder, underlying_variable
 
 
-def _inbound_nodes(layer) -> list:
+def inbound_nodes(layer) -> list:
+    """The nodes of Keras' functional graph that call the layer (one per input it was applied to)."""
     nodes = getattr(layer, "_inbound_nodes", None)  # the functional graph: Keras keeps no public handle on it
     return list(nodes or [])
 
 
 def _parents(layer) -> list:
     out = []
-    for node in _inbound_nodes(layer):
+    for node in inbound_nodes(layer):
         for parent in list(getattr(node, "parent_nodes", None) or []):
             owner = getattr(parent, "operation", None) or getattr(parent, "layer", None)
             if owner is not None and owner is not layer:
@@ -60,27 +61,31 @@ def model_layers(model) -> list:
     return out
 
 
-def _site_of(rec: Recorder, layer):
+def layer_site(rec: Recorder, layer):
     """(path, line, function) where the user's code built the layer, or None."""
     entry = rec.keras.layer_sites.get(id(layer)) if layer is not None else None
     return entry[1] if entry else None
 
 
-def analyze(rec: Recorder, model_inputs: Dict[int, object]) -> List[dict]:
-    """Every Keras check (findings go to ``rec``); -> the structure rows of the recurrent layers."""
-    per_model = {id(m): model_layers(m) for m in rec.keras.models}
-    recurrent, seen = [], set()
-    for layer in [lay for layers in per_model.values() for lay in layers] + [
+def recurrent_layers(rec: Recorder) -> list:
+    """Every recurrent layer of the models and every one the target called on its own, each once."""
+    found, seen = [], set()
+    for layer in [lay for model in rec.keras.models for lay in model_layers(model)] + [
             e["layer"] for e in rec.keras.layer_calls.values()]:
         if is_recurrent(layer) and id(layer) not in seen:
             seen.add(id(layer))
-            recurrent.append(layer)
+            found.append(layer)
+    return found
+
+
+def analyze(rec: Recorder, model_inputs: Dict[int, object]) -> None:
+    """Every Keras check; the findings go to ``rec``."""
     for model in rec.keras.models:
-        check_no_gradient(rec, model, per_model[id(model)], model_inputs.get(id(model)))
-        check_identical_parallel_layers(rec, per_model[id(model)])
-    check_cell_in_several_layers(rec, recurrent)
+        layers = model_layers(model)
+        check_no_gradient(rec, model, layers, model_inputs.get(id(model)))
+        check_identical_parallel_layers(rec, layers)
+    check_cell_in_several_layers(rec, recurrent_layers(rec))
     check_built_in_call(rec)
-    return structure_rows(rec, recurrent)
 
 
 # ---------------------------------------------------------------------------------------- gradients
@@ -114,7 +119,7 @@ def check_no_gradient(rec: Recorder, model, layers, recorded_input) -> None:
             "rnn-no-gradient",
             f"Weight '{name}' of layer '{getattr(layer, 'name', '?')}' gets no gradient from the model's outputs: "
             f"it is never trained (is the layer built but not connected, or cut by stop_gradient?).",
-            _site_of(rec, layer), True, {"variable": name, "layer": getattr(layer, "name", None)})
+            layer_site(rec, layer), True, {"variable": name, "layer": getattr(layer, "name", None)})
 
 
 def _random_inputs(tf, model):
@@ -147,7 +152,7 @@ def _output_gradients(tf, model, x, weights):
 
 
 # ---------------------------------------------------------------------------------------- sharing
-def _cells_of(layer):
+def cells_of(layer):
     """([the cells of each layer], the stack cell or None) of a recurrent layer."""
     layer = getattr(layer, "forward_layer", None) or layer
     cell = getattr(layer, "cell", None)
@@ -161,7 +166,7 @@ def check_cell_in_several_layers(rec: Recorder, layers) -> None:
     """rnn-same-cell-stacked: one cell object in several recurrent layers (or twice in one stack)."""
     users: Dict[int, list] = {}
     for layer in layers:
-        cells, stack = _cells_of(layer)
+        cells, stack = cells_of(layer)
         for cell in cells:
             users.setdefault(id(cell), []).append((layer, cell, stack))
     for entries in users.values():
@@ -173,7 +178,7 @@ def check_cell_in_several_layers(rec: Recorder, layers) -> None:
             "rnn-same-cell-stacked",
             f"One {type(cell).__name__} object serves {len(entries)} recurrent layers ({', '.join(names)}): they "
             f"share one set of weights. Create a new cell for each layer.",
-            _site_of(rec, stack) or _site_of(rec, layer), True, {"layers": names})
+            layer_site(rec, stack) or layer_site(rec, layer), True, {"layers": names})
 
 
 def check_identical_parallel_layers(rec: Recorder, layers) -> None:
@@ -181,7 +186,7 @@ def check_identical_parallel_layers(rec: Recorder, layers) -> None:
     parallel inputs that are merged later: each branch has its own weights where one was meant."""
     groups: Dict[tuple, list] = {}
     for layer in layers:
-        site = _site_of(rec, layer) if is_recurrent(layer) else None
+        site = layer_site(rec, layer) if is_recurrent(layer) else None
         if site is not None:
             groups.setdefault((site, config_key(layer)), []).append(layer)
     cache: Dict[int, set] = {}
@@ -245,74 +250,3 @@ def _output_difference(rec: Recorder, created: dict):
         rec.status.notes.append(f"could not call {type(created['owner']).__name__} again to compare its outputs: "
                          f"{type(exc).__name__}")
         return None
-
-
-# ---------------------------------------------------------------------------------------- table
-def structure_rows(rec: Recorder, layers) -> List[dict]:
-    """One row per recurrent layer, each layer once."""
-    rows = []
-    for layer in layers:
-        cells, stack = _cells_of(layer)
-        site = _site_of(rec, layer)
-        entry = rec.keras.layer_calls.get(id(layer)) or {}
-        weights = {id(w) for w in getattr(layer, "weights", [])}
-        shares = [o.name for o in layers if o is not layer and weights & {id(w) for w in getattr(o, "weights", [])}]
-        nodes = len(_inbound_nodes(layer))
-        places = len(entry.get("sites") or [])
-        if nodes > 1:
-            shares.append(f"applied to {nodes} inputs (shared)")
-        elif places > 1 and not nodes:
-            shares.append(f"called at {places} places (shared)")
-        rows.append({
-            "id": layer.name, "kind": "keras-layer", "api": type(layer).__name__,
-            "path": site[0] if site else None, "line": site[1] if site else None,
-            "cell": (f"{type(stack).__name__}[" + ", ".join(type(c).__name__ for c in cells) + "]")
-            if stack is not None else (type(cells[0]).__name__ if cells else type(layer).__name__),
-            "units": [getattr(c, "units", None) for c in cells], "depth": len(cells) or 1,
-            "time_steps": _time_steps(entry.get("shapes") or []),
-            "variables": [getattr(w, "path", None) or w.name for w in getattr(layer, "weights", [])],
-            "shares_with": shares,
-            "initial_state": describe_initial_state(rec, (entry.get("initial_states") or [[]])[0]),
-        })
-    return rows
-
-
-def _time_steps(shapes):
-    """The time dimension when every call agrees on it, else None (shown as '?')."""
-    steps = {shape[1] if shape and len(shape) > 2 else None for shape in shapes}
-    return steps.pop() if len(steps) == 1 else None
-
-
-def describe_initial_state(rec: Recorder, tensors) -> str:
-    """Where a Keras layer's initial state comes from: zeros, another recurrent layer's state, an input ..."""
-    if not tensors:
-        return "zeros (default)"
-    kinds = []
-    for tensor in tensors:
-        kind = _state_source(rec, tensor)
-        if kind not in kinds:
-            kinds.append(kind)
-    return ", ".join(kinds)
-
-
-def _state_source(rec: Recorder, tensor) -> str:
-    for entry in rec.keras.layer_calls.values():
-        if any(out is tensor for out in entry["outputs"]):
-            return f"state of {entry['layer'].name}"
-    history = getattr(tensor, "_keras_history", None)  # Keras records the producing layer there only
-    producer = history[0] if history else None
-    if producer is not None:
-        if is_recurrent(producer):
-            return f"state of {producer.name}"
-        if type(producer).__name__ == "InputLayer":
-            return f"input {producer.name}"
-        return f"computed by {producer.name}"
-    from pylint_rnn.verify.initial_state import variables_behind
-
-    variables = variables_behind(rec, [tensor])
-    if variables:
-        var = variables[0]
-        kind = "trainable" if getattr(var, "trainable", True) else "non-trainable"
-        return f"{'variable' if var is underlying_variable(tensor) else 'computed from variable'} " \
-               f"{var.name.split(':')[0]} ({kind})"
-    return "a tensor"

@@ -23,6 +23,7 @@ Weight identity is object identity in the run, never a name.
 """
 from __future__ import annotations
 
+from .analysis import gradient_status
 from .picture_flow import after_rnn, unrolled_grids
 from .picture_graph import GraphPicture
 from .picture_keras import keras_grids, keras_variables
@@ -59,9 +60,7 @@ def build(rec, findings):
 
 
 def _build(rec, findings):
-    from .analysis import gradient_status
-
-    status = gradient_status(rec)
+    status = gradient_status(rec.train.objectives)
     weight_sets = WeightSets()
     graph_picture = GraphPicture(rec, weight_sets, status)
     grids = graph_picture.rnn_grids()
@@ -77,8 +76,7 @@ def _build(rec, findings):
 
 
 def _grid_sets(grid):
-    found = {ws for row in grid["rows"] for ws in row["steps"] if ws}
-    return found
+    return {ws for row in grid["rows"] for ws in row["steps"] if ws}
 
 
 def _link_shared(grids):
@@ -101,7 +99,7 @@ def _variables(rec, status, findings):
                      "trainable": info["trainable"], "site": info["site"],
                      "gradient": status.get(id(info["var"])) if info["trainable"] else None,
                      "copy_of": copies.get(info["name"])})
-    for row in keras_variables(rec):
+    for row in keras_variables(rec, status):
         at = index.get(id(row["var"]))
         if at is None:
             rows.append(dict(row, copy_of=None))

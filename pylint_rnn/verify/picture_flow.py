@@ -8,9 +8,9 @@ outputs through the ops the loss is computed from.
 """
 from __future__ import annotations
 
+from .picture_graph import CONSTANT_OPS, link_same_cells
 from .probes_graph import unwrap
-
-from .picture_graph import CONSTANT_OPS, COPY_OPS, link_same_cells
+from .recorder import COPY_OPS
 
 NEAR = 6  # ops between one layer's output and the next layer's input (dropout, concatenation, ...)
 

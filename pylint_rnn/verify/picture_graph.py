@@ -12,15 +12,13 @@ layer above it. Nothing here is decided from a variable's or a scope's name.
 from __future__ import annotations
 
 from .probes_graph import unwrap
-
-from .recorder import COPY_OPS, READ_OPS, VAR_OPS
+from .recorder import COPY_OPS, READ_OPS, VAR_OPS, WALK_LIMIT, ops_upstream
 
 REDUCE_OPS = frozenset({"Sum", "Mean", "Max", "Min", "Prod"})
 SUM_OPS = REDUCE_OPS | {"AddN", "Add", "AddV2"}
 PASS_OPS = frozenset({"Identity", "Cast", "IdentityN", "Snapshot"})  # forward: the same values, same axes
 CONSTANT_OPS = frozenset({"Fill", "Zeros", "Const", "ZerosLike", "OnesLike"})
 PLACEHOLDER_OPS = frozenset({"Placeholder", "PlaceholderWithDefault"})
-WALK_LIMIT = 50000  # ops visited by one walk: graphs of real models stay far below
 
 
 class GraphIndex:
@@ -59,37 +57,21 @@ class GraphIndex:
 
     def variables_read(self, graph, ops):
         """The variables the ops read (an input that is a variable, directly or through read ops)."""
-        var_by_op = self.var_by_op(graph)
-        out, seen = [], set()
-        for op in ops:
-            for tensor in op.inputs:
-                var = self.rec.variable_of(tensor, var_by_op)
-                if var is not None and id(var) not in seen:
-                    seen.add(id(var))
-                    out.append(var)
-        return out
+        return self.rec.variables_read(ops, self.var_by_op(graph))
 
-    def ancestors(self, tensors, through=None, limit=WALK_LIMIT):
+    @staticmethod
+    def ancestors(tensors, through=None, limit=WALK_LIMIT):
         """Names of the ops the tensors are computed from (through ``through`` op types only, if given)."""
-        seen = set()
-        stack = [t.op for t in tensors if hasattr(t, "op")]
-        while stack and len(seen) < limit:
-            op = stack.pop()
-            if op.name in seen:
-                continue
-            seen.add(op.name)
-            if through is None or op.type in through:
-                stack.extend(t.op for t in op.inputs)
-        return seen
+        return {op.name for op in ops_upstream(tensors, through, limit)}
 
 
 def site_of(rec, op):
     """(path, line) of the user's line that created the op, or None."""
-    site = rec.traceback_site(getattr(op, "traceback", None))
+    site = rec.op_site(op)
     return (site[0], site[1]) if site else None
 
 
-def cell_label(rec, cell):
+def cell_label(cell):
     """``BasicLSTMCell · 4 units`` for the cell under any wrappers."""
     base = unwrap(cell)
     units = getattr(base, "_num_units", None)
@@ -169,7 +151,7 @@ class GraphPicture:
         depth = max((len(b) for _, b in per_step), default=0)
         rows = []
         for r in range(depth):
-            label = next((cell_label(self.rec, lay[r]["cell"]) for lay, _ in per_step if r < len(lay)), None)
+            label = next((cell_label(lay[r]["cell"]) for lay, _ in per_step if r < len(lay)), None)
             if label is None:  # the row of a custom cell's own weights, after its layers
                 label = f"{type(unwrap(step_calls[0]['cell'])).__name__}'s own weights"
             first = next((lay[r]["cell"] for lay, _ in per_step if r < len(lay)), None)
@@ -201,7 +183,7 @@ class GraphPicture:
             rows.extend(more)
             first_steps.extend(per_step[:1])
         if not rows:  # cells the probe cannot see (Keras cells in a TF1 graph): the call's variables
-            rows = [{"cell": " / ".join(cell_label(self.rec, c) for c in call["cells"] if c), "direction": None,
+            rows = [{"cell": " / ".join(cell_label(c) for c in call["cells"] if c), "direction": None,
                      "steps": [self.ws.key(call["variables"])], "failed": [False]}]
         site = call["site"] or (None, None)
         grid = {"id": grid_id, "source": call["api"], "loop": loop, "time_steps": call["time_steps"],

@@ -119,17 +119,13 @@ def _feeds(tf, recurrent):
     return out
 
 
-def keras_variables(rec):
+def keras_variables(rec, status):
     """Every weight of the Keras models: name, shape, trainable, whether it gets a gradient.
 
-    The gradient comes from the training objectives the target built (fit, a GradientTape) or, for a
-    model nothing trained, from keras_checks' no-gradient check (the sum of the model's outputs); None when
-    neither saw the weight.
+    The gradient comes from ``status`` (the training objectives the target built: fit, a GradientTape, see
+    :func:`pylint_rnn.verify.analysis.gradient_status`) or, for a model nothing trained, from keras_checks'
+    no-gradient check (the sum of the model's outputs); None when neither saw the weight.
     """
-    trained = {}
-    for objective in rec.train.objectives:
-        for key, has in objective["has_grad"].items():
-            trained[key] = trained.get(key, False) or has
     layers = _all_layers(rec.keras.models)
     sites = {}
     for layer in layers:
@@ -142,15 +138,14 @@ def keras_variables(rec):
             continue
         seen.add(id(weight))
         trainable = bool(getattr(weight, "trainable", True))
-        name = weight_name(weight)
-        out.append({"var": weight, "name": name, "shape": _shape(weight), "trainable": trainable,
-                    "gradient": _gradient(rec, trained, weight) if trainable else None,
+        out.append({"var": weight, "name": weight_name(weight), "shape": _shape(weight), "trainable": trainable,
+                    "gradient": _gradient(rec, status, weight) if trainable else None,
                     "site": sites.get(id(weight))})
     return out
 
 
-def _gradient(rec, trained, weight):
-    found = trained.get(id(underlying_variable(weight)))
+def _gradient(rec, status, weight):
+    found = status.get(id(underlying_variable(weight)))
     return found if found is not None else rec.keras.gradients.get(id(weight))
 
 

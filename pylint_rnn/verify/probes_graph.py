@@ -237,15 +237,7 @@ class GraphProbes:
 
     def _variables_read(self, graph, ops_before) -> list:
         """The variables read by the ops created since ``ops_before`` (ops are listed in creation order)."""
-        var_by_op = self.rec.var_ops(graph)
-        used, seen = [], set()
-        for op in graph.get_operations()[ops_before:]:
-            for tensor in op.inputs:
-                var = self.rec.variable_of(tensor, var_by_op)
-                if var is not None and id(var) not in seen:
-                    seen.add(id(var))
-                    used.append(var)
-        return used
+        return self.rec.variables_read(graph.get_operations()[ops_before:], self.rec.var_ops(graph))
 
     # ------------------------------------------------------------------ manual cell calls
     def _wrap_legacy_cell_call(self, original):

@@ -15,6 +15,7 @@ batches.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections import Counter
 from typing import Dict, List
@@ -85,6 +86,16 @@ class TrainingProbes:
             if "apply_gradients" in vars(owner):
                 self.rec.patch(owner, "apply_gradients", self._wrap_keras_apply_gradients)
 
+    @contextlib.contextmanager
+    def inside(self, what: str):
+        """While a probed ``what`` (optimizer, apply, function, run) runs: what it calls in turn is TensorFlow's
+        doing, not the user's, and is not recorded again."""
+        self.depth[what] += 1
+        try:
+            yield
+        finally:
+            self.depth[what] -= 1
+
     # ------------------------------------------------------------------ steps
     def eager(self) -> bool:
         """Are we outside any graph being built (so a call is a step that runs now)?"""
@@ -131,11 +142,8 @@ class TrainingProbes:
 
         def compute_gradients(opt, loss, *args, **kwargs):
             site = probe.rec.user_site()
-            probe.depth["optimizer"] += 1
-            try:
+            with probe.inside("optimizer"):
                 pairs = original(opt, loss, *args, **kwargs)
-            finally:
-                probe.depth["optimizer"] -= 1
             with probe.rec.guard("compute_gradients probe"):
                 if not callable(loss):
                     pairs = list(pairs)
@@ -241,11 +249,8 @@ class TrainingProbes:
             key = probe.site_key("apply") if eager else None
             if eager:
                 probe.before_step(key)
-            probe.depth["apply"] += 1
-            try:
+            with probe.inside("apply"):
                 out = original(opt, pairs, *args, **kwargs)
-            finally:
-                probe.depth["apply"] -= 1
             if eager:
                 probe.after_step(key)
             else:
@@ -265,11 +270,8 @@ class TrainingProbes:
             if key in probe.training_functions:
                 probe.before_step(key)
             events = probe.trace_events
-            probe.depth["function"] += 1
-            try:
+            with probe.inside("function"):
                 out = original(function, *args, **kwargs)
-            finally:
-                probe.depth["function"] -= 1
             if probe.trace_events != events:
                 probe.training_functions.add(key)  # its trace computed gradients or applied them
             if key in probe.training_functions:
@@ -294,11 +296,8 @@ class TrainingProbes:
             if objectives and probe.step_counts.get(key, 0) >= probe.rec.train.max_steps:
                 probe.record_run(call, None, objectives)
                 raise StopTarget()
-            probe.depth["run"] += 1
-            try:
+            with probe.inside("run"):
                 result = original(sess, fetches, feed_dict, options, run_metadata)
-            finally:
-                probe.depth["run"] -= 1
             probe.record_run(call, result, objectives)
             if objectives:
                 probe.after_step(key)

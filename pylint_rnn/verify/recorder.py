@@ -43,6 +43,7 @@ COPY_OPS = READ_OPS | {"Reshape", "Tile", "ExpandDims", "Squeeze", "Cast", "Stop
                        "Pack", "ConcatV2", "Concat", "Transpose", "Fill", "BroadcastTo", "Const"}
 ASSIGN_OPS = frozenset({"Assign", "AssignVariableOp", "AssignAdd", "AssignSub", "AssignAddVariableOp",
                         "AssignSubVariableOp", "ScatterUpdate", "ResourceScatterUpdate"})
+WALK_LIMIT = 50000  # ops visited by one walk up a graph: graphs of real models stay far below
 MAX_CELL_CALLS = 5000  # manual cell calls kept (a long eager loop calls one cell many times)
 # TensorFlow's implementation packages: not API modules, and many (skipped when patching the API).
 _TF_INTERNALS = ("tensorflow.python", "tensorflow.core", "tensorflow.compiler", "tensorflow.lite",
@@ -150,7 +151,6 @@ class UserCode:
         return self.traceback_site(getattr(op, "traceback", None))
 
 
-
 class Recorder(UserCode):
     """The records of one run of the target, by section, and the services every probe shares."""
 
@@ -241,6 +241,17 @@ class Recorder(UserCode):
             return None
         return None
 
+    def variables_read(self, ops, var_by_op: Dict[str, dict]) -> list:
+        """The variables the ops read (an input that is a variable, directly or through read ops), each once."""
+        used, seen = [], set()
+        for op in ops:
+            for tensor in op.inputs:
+                var = self.variable_of(tensor, var_by_op)
+                if var is not None and id(var) not in seen:
+                    seen.add(id(var))
+                    used.append(var)
+        return used
+
     def records_by_id(self) -> Dict[int, dict]:
         """id(tf.Variable) -> its creation record."""
         return {id(rec["var"]): rec for rec in self.graph.variables}
@@ -266,23 +277,28 @@ def underlying_variable(variable):
     return variable
 
 
-def closure_variables(rec: Recorder, tensors, graph, copy_only=False, limit=20000) -> list:
-    """Variables whose value flows (by data edges) into the tensors; with ``copy_only``, only through ops
-    that merely copy or reshape values."""
-    var_by_op = rec.var_ops(graph)
-    out, seen = [], set()
+def ops_upstream(tensors, through=None, limit=WALK_LIMIT):
+    """The graph ops the tensors are computed from (by data edges), each once, in walk order; the walk goes
+    past an op only when its type is in ``through`` (past every op when ``through`` is None)."""
+    seen = set()
     stack = [op for op in map(graph_op, tensors) if op is not None]
     while stack and len(seen) < limit:
         op = stack.pop()
         if op.name in seen:
             continue
         seen.add(op.name)
-        if op.type in VAR_OPS:
-            info = var_by_op.get(op.name)
-            if info is not None and info["var"] not in out:
-                out.append(info["var"])
-            continue
-        if copy_only and op.type not in COPY_OPS:
-            continue
-        stack.extend(t.op for t in op.inputs)
+        yield op
+        if through is None or op.type in through:
+            stack.extend(t.op for t in op.inputs)
+
+
+def closure_variables(rec: Recorder, tensors, graph, copy_only=False, limit=20000) -> list:
+    """Variables whose value flows (by data edges) into the tensors; with ``copy_only``, only through ops
+    that merely copy or reshape values."""
+    var_by_op = rec.var_ops(graph)
+    out = []
+    for op in ops_upstream(tensors, COPY_OPS if copy_only else None, limit):
+        info = var_by_op.get(op.name) if op.type in VAR_OPS else None
+        if info is not None and info["var"] not in out:
+            out.append(info["var"])
     return out

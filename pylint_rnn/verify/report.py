@@ -83,8 +83,8 @@ def render_sarif(result, cwd=None):
     findings, root = sarif_findings(result, cwd)
     return sarif.render(
         findings, sarif.descriptors_for_symbols(f.symbol for f in findings), root,
-        tool_name="pylint-rnn-verify",
-        invocation=sarif.Invocation(result.get("status") == "ok", {"status": result.get("status")}),
+        invocation=sarif.Invocation(result.get("status") == "ok", {"status": result.get("status")},
+                                    tool_name="pylint-rnn-verify"),
     )
 
 
@@ -106,19 +106,6 @@ def _table(rows):
     lines = [fmt.format(*headers), fmt.format(*("-" * w for w in widths))]
     lines += [fmt.format(*b) for b in body]
     return "\n".join(line.rstrip() for line in lines)
-
-
-def render(fmt, result, cwd=None):
-    """The report in one of the formats of --format."""
-    if fmt == "sarif":
-        return render_sarif(result, cwd)
-    if fmt == "json":
-        return render_json(result)
-    if fmt == "html":
-        from pylint_rnn.verify import html  # the page's code is only loaded when asked for
-
-        return html.render_html(result, cwd)
-    return render_text(result)
 
 
 _FAILURE_TITLES = {"timeout": "The target timed out: ", "error": "The verifier itself failed: "}

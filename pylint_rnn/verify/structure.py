@@ -1,4 +1,4 @@
-"""The structure table's rows for the RNN calls of TF1 graphs (Keras layers: :mod:`keras_checks`).
+"""The structure table's rows for the RNN calls of TF1 graphs (Keras layers: :mod:`structure_keras`).
 
 Child process only. One row per recorded call: cell, units, depth (stacked layers) against time steps (the
 input's time dimension, ``None`` -- shown as ``?`` -- when the graph does not know it), the variables the call
