@@ -17,6 +17,9 @@ A training run is reported when all of these hold (otherwise nothing is returned
 - neither side is recurrent state (carrying the final state into the initial state is truncated
   back-propagation, which is intended), nor named as an intentional constant (``roundtrip-ignore-names``:
   old policy, targets, labels, ...), and the value does not come from this very run (a recurrence).
+- no loss the module minimizes trains the tensor's variables anyway (a GAN's generator); a helper called
+  once per variable scope (``gru_layer(x, 'lower')``, ``gru_layer(feats, 'upper')``) builds one set of
+  variables per scope, so the loss's call does not train the fetched call's variables.
 
 Values are followed across methods, helpers, parameters and containers of endpoints (dicts, namedtuples,
 dataclasses, lists; see :mod:`pylint_rnn.core.origins` and :mod:`pylint_rnn.core.sessions`). In a snippet
@@ -272,12 +275,44 @@ def _trained_elsewhere(tensor: nodes.NodeNG) -> bool:
     sources = {id(n) for n in trainable.trainable_sources(tensor)}
     if not sources:
         return False
+    roots = _training_roots(tensor.root())
+    if _built_apart(tensor, roots):
+        return False
     trained: set = set()
-    for root in _training_roots(tensor.root()):
+    for root in roots:
         trained |= trainable.upstream_nodes(root)
         if sources <= trained:
             return True
     return False
+
+
+def _built_apart(tensor: nodes.NodeNG, roots: list) -> bool:
+    """Is the tensor computed by a helper call whose variables no loss reads, although the loss calls the
+    same helper? ``h = layer(x, 'a')`` fetched, ``loss`` from ``layer(feat, 'b')``: one body, two variable
+    scopes, so two sets of variables (reuse shares a name, never two names)."""
+    fetched = trainable.helper_calls_upstream(tensor)
+    if not fetched:
+        return False
+    in_loss = [pair for root in roots for pair in trainable.helper_calls_upstream(root)]
+    loss_calls = {id(call) for call, _ in in_loss}
+    for call, callee in fetched:
+        if id(call) in loss_calls:
+            return False
+        mine = _scope_keys(call, callee)
+        others = [_scope_keys(other, other_callee) for other, other_callee in in_loss if other_callee is callee]
+        if mine is None or any(keys is None or keys & mine for keys in others):
+            return False
+    return True
+
+
+def _scope_keys(call: nodes.Call, callee: nodes.NodeNG) -> Optional[frozenset]:
+    """The variable-scope paths under which this call of the helper creates its named variables; None when
+    one is unknown (a name computed at run time, or no named variable)."""
+    bound = effects.bind_arguments(call, callee)
+    keys = [effects.bind_key(creation.key, bound) for creation in effects.effects(callee).named]
+    if not keys or any(key is None or not key for key in keys):
+        return None
+    return frozenset(keys)
 
 
 def _training_roots(module: nodes.Module) -> list:

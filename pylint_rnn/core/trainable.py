@@ -8,11 +8,11 @@ computed from, to ask "does this loss reach that variable?". Unknown answers are
 """
 from __future__ import annotations
 
-from typing import Iterable, List, Optional
+from typing import Iterable, List, Optional, Tuple
 
 from astroid import nodes
 
-from pylint_rnn.core import effects, tfapi, tree
+from pylint_rnn.core import dataflow, effects, tfapi, tree
 from pylint_rnn.core.bindings import bindings_of
 from pylint_rnn.core.cache import module_cached
 from pylint_rnn.core.dataflow import MAX_DEPTH
@@ -162,6 +162,22 @@ def upstream_nodes(expr: nodes.NodeNG) -> frozenset:
     """
     return module_cached("upstream-ids", expr, lambda: frozenset(id(n) for n in _upstream_walk(expr)),
                          frozenset())
+
+
+def helper_calls_upstream(expr: nodes.NodeNG) -> List[Tuple[nodes.Call, nodes.NodeNG]]:
+    """(call, callee) for each call of the module's own variable-creating functions that expr is computed
+    from (``h = layer(x, 'a')``): the calls themselves, and those that assign the names on the way (the
+    walk itself goes straight through a call to the helper's return values)."""
+    out = []
+    for node in _upstream_walk(expr):
+        candidates = [node] if isinstance(node, nodes.Call) else []
+        if isinstance(node, (nodes.Name, nodes.Attribute, nodes.Subscript)):
+            candidates = [d.value for d in dataflow.definitions(node) if isinstance(d.value, nodes.Call)]
+        for call in candidates:
+            callee = effects.function_of_call(call)
+            if callee is not None and effects.creates_variables(callee) and all(c is not call for c, _ in out):
+                out.append((call, callee))
+    return out
 
 
 def trainable_sources(expr: nodes.NodeNG) -> List[nodes.NodeNG]:

@@ -167,8 +167,20 @@ def _(L):
     return roundtrip_events()
 
 
+@case(PR + "helper_called_per_scope.py")
+def _(L):
+    L.load(PR + "helper_called_per_scope.py").main([rand(4, 6, 3) for _ in range(2)])
+    return roundtrip_events()
+
+
 # ----------------------------------------------------------------------------------------------------------
 # rnn-placeholder-roundtrip: silent
+
+
+@case(PR + "silent_helper_shared_scope_trained.py")
+def _(L):
+    L.load(PR + "silent_helper_shared_scope_trained.py").main([rand(4, 6, 8) for _ in range(2)])
+    return roundtrip_events()
 
 
 @case(PR + "silent_endpoints_state_gan_eval.py")
