@@ -20,7 +20,7 @@ from typing import Dict, Optional, Tuple
 
 from astroid import nodes
 
-from pylint_rnn.core import project
+from pylint_rnn.core import project, project_source
 from pylint_rnn.core.bindings import assigned_value
 from pylint_rnn.core.cache import module_cached
 
@@ -380,9 +380,9 @@ def _import_from_path(binding: nodes.ImportFrom, name: str, depth: int) -> Optio
 
 
 def _project_path(context: nodes.Module, modname: str, name: str, depth: int) -> Optional[str]:
-    """The TF path that ``name``, bound at module level in the project module ``modname``, stands for."""
-    path = _one_path(project.bindings_in(context, modname, name), name, depth + 1)
-    return path if path is not None and path.split(".")[0] in TF_ROOTS else None
+    """The TF path that ``name``, bound at module level in the project module ``modname``, stands for (that
+    file is read with the standard library's ``ast``, never built by astroid)."""
+    return project_source.name_path(context.file, modname, name, _KNOWLEDGE, depth)
 
 
 def _class_api_path(classdef: nodes.ClassDef) -> Optional[str]:
@@ -397,6 +397,15 @@ def _class_api_path(classdef: nodes.ClassDef) -> Optional[str]:
 
     # A class hierarchy that loops back on itself yields None instead of recursing.
     return module_cached("class-api", classdef, compute)
+
+
+_KNOWLEDGE = project_source.Knowledge(
+    is_api=lambda path: canonical_name(path) is not None,
+    is_library_root=lambda root: root in TF_ROOTS,
+    implied_module=IMPLIED_MODULES.get,
+    implied_packages=frozenset(IMPLIED_RNN_MODULES),
+    implied_attribute=_implied_rnn_api_path,
+)
 
 
 def api_name(node: nodes.NodeNG) -> Optional[str]:
