@@ -306,32 +306,31 @@ class _ModuleIndex:  # pylint: disable=too-few-public-methods  # a record built 
         self.own_calls: dict = {}
         self.by_kind: dict = {}
         stack = [(child, module) for child in reversed(list(module.get_children()))]
+        preorder, own_calls = self.preorder, self.own_calls
         while stack:
             current, owner = stack.pop()
-            self.preorder.append(current)
+            preorder.append(current)
             if owner is not None and isinstance(current, nodes.Call):
-                self.own_calls.setdefault(id(owner), []).append(current)
-            stack.extend((child, _owner_of(child, current, owner, own_body))
-                         for own_body in [_own_body(current)] for child in reversed(list(current.get_children())))
+                own_calls.setdefault(id(owner), []).append(current)
+            children = list(current.get_children())
+            if not children:
+                continue
+            children.reverse()
+            if isinstance(current, NESTED_SCOPES):
+                body = _own_body(current)
+                stack.extend((child, current if id(child) in body else None) for child in children)
+            else:
+                stack.extend((child, owner) for child in children)
 
 
-def _own_body(parent: nodes.NodeNG) -> Optional[set]:
-    if isinstance(parent, _FUNCTIONS):
-        return {id(statement) for statement in parent.body}
-    if isinstance(parent, nodes.Lambda):
-        return {id(parent.body)}
-    return None
-
-
-def _owner_of(child: nodes.NodeNG, parent: nodes.NodeNG, owner: Optional[nodes.NodeNG],
-              own_body: Optional[set]) -> Optional[nodes.NodeNG]:
-    """The frame whose own nodes include ``child``: a function's (or lambda's) body is its own, its
-    decorators, defaults and annotations nobody's (own_nodes enters neither); a class body is nobody's."""
-    if own_body is not None:
-        return parent if id(child) in own_body else None
-    if isinstance(parent, nodes.ClassDef):
-        return None
-    return owner
+def _own_body(scope: nodes.NodeNG) -> set:
+    """The ids of a nested scope's children that are its own nodes: a function's (or lambda's) body; its
+    decorators, defaults and annotations, and a class body, are nobody's (own_nodes enters none of them)."""
+    if isinstance(scope, nodes.Lambda):
+        return {id(scope.body)}
+    if isinstance(scope, _FUNCTIONS):
+        return {id(statement) for statement in scope.body}
+    return set()
 
 
 def _module_index(module: nodes.NodeNG) -> _ModuleIndex:
