@@ -305,10 +305,14 @@ class _ModuleIndex:  # pylint: disable=too-few-public-methods  # a record built 
         self.preorder: List[nodes.NodeNG] = []
         self.own_calls: dict = {}
         self.by_kind: dict = {}
-        stack = [(child, module) for child in reversed(list(module.get_children()))]
+        # Two parallel stacks (node, the frame that owns it): no tuple per node, as allocations drive the
+        # garbage collector, whose full passes traverse every tree pylint holds.
+        stack = list(module.get_children())
+        stack.reverse()
+        owners = [module] * len(stack)
         preorder, own_calls = self.preorder, self.own_calls
         while stack:
-            current, owner = stack.pop()
+            current, owner = stack.pop(), owners.pop()
             preorder.append(current)
             if owner is not None and isinstance(current, nodes.Call):
                 own_calls.setdefault(id(owner), []).append(current)
@@ -316,11 +320,12 @@ class _ModuleIndex:  # pylint: disable=too-few-public-methods  # a record built 
             if not children:
                 continue
             children.reverse()
+            stack += children
             if isinstance(current, NESTED_SCOPES):
                 body = _own_body(current)
-                stack.extend((child, current if id(child) in body else None) for child in children)
+                owners += [current if id(child) in body else None for child in children]
             else:
-                stack.extend((child, owner) for child in children)
+                owners += [owner] * len(children)
 
 
 def _own_body(scope: nodes.NodeNG) -> set:
