@@ -408,14 +408,25 @@ _KNOWLEDGE = project_source.Knowledge(
 )
 
 
+_API_ATTR = "_pylint_rnn_api"  # api_name's answer, kept on the expression's node
+
+
 def api_name(node: nodes.NodeNG) -> Optional[str]:
     """Canonical TF/Keras name of an expression (``tf.nn.dynamic_rnn``), or None if it is not TF."""
-
-    def compute() -> Optional[str]:
+    # The most asked question (every checker, every call): memoised on the node itself, which lives as long
+    # as its module's tree, so that an answer costs no walk up to the module as module_cached's would.
+    known = node.__dict__.get(_API_ATTR, _API_ATTR)
+    if known is not _API_ATTR:
+        return known
+    setattr(node, _API_ATTR, None)  # a question that comes back to itself is answered "not TF"
+    try:
         path = qualified_path(node)
-        return canonical_name(path) if path else None
-
-    return module_cached("api-name", node, compute)
+    except Exception:
+        delattr(node, _API_ATTR)  # not an answer: ask again next time
+        raise
+    answer = canonical_name(path) if path else None
+    setattr(node, _API_ATTR, answer)
+    return answer
 
 
 def call_api(call: nodes.NodeNG) -> Optional[str]:
