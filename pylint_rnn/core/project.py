@@ -63,15 +63,26 @@ def _module_file(modname: str, folder: Optional[str]) -> Optional[str]:
     root = modname.split(".")[0]
     if not root or modutils.is_stdlib_module(root):
         return None
+    if "." in modname and _is_installed(_found_path(root, folder)):
+        return None  # a submodule of an installed package is installed: no search for sklearn.metrics.x
+    path = _found_path(modname, folder)
+    if not path or not path.endswith(".py") or _is_installed(path):
+        return None
+    return path
+
+
+@functools.lru_cache(maxsize=4096)
+def _found_path(modname: str, folder: Optional[str]) -> Optional[str]:
+    """Where the import system finds ``modname`` from ``folder`` (a file-system search), or None."""
     try:
         context_file = os.path.join(folder, "_") if folder else None  # only its folder matters
-        path = modutils.file_from_modpath(modname.split("."), context_file=context_file)
+        return modutils.file_from_modpath(modname.split("."), context_file=context_file)
     except Exception:  # not importable from here
         return None
-    if not path or not path.endswith(".py"):
-        return None
-    parts = os.path.normpath(path).split(os.sep)
-    return None if any(part in _INSTALLED for part in parts) else path
+
+
+def _is_installed(path: Optional[str]) -> bool:
+    return bool(path) and any(part in _INSTALLED for part in os.path.normpath(path).split(os.sep))
 
 
 def is_project_module(context: nodes.Module, modname: str) -> bool:
