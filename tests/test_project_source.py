@@ -62,6 +62,7 @@ def _calls(tmp_path, monkeypatch, files, user):
 
 
 def test_classes_aliases_and_rebindings_in_another_file(tmp_path, monkeypatch):
+    """Subclasses, aliases through the file's imports, try/except imports; loops and rebindings are unknown."""
     apis, requested = _calls(tmp_path, monkeypatch, {
         "app/__init__.py": "",
         "app/cells.py": CELLS,
@@ -83,6 +84,7 @@ def test_classes_aliases_and_rebindings_in_another_file(tmp_path, monkeypatch):
 
 
 def test_star_imports_and_re_exports_across_packages(tmp_path, monkeypatch):
+    """A project's star import and re-export are followed; a library's star import binds nothing."""
     apis, requested = _calls(tmp_path, monkeypatch, {
         "lib/__init__.py": "from .layers import *\n",
         "lib/layers/__init__.py": "from .cells import Stack as PublicStack\nfrom tensorflow.contrib.rnn import *\n",
