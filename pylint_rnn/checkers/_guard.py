@@ -10,6 +10,7 @@ import functools
 import os
 import sys
 
+from pylint_rnn.core.cache import forget
 from pylint_rnn.core.usage import module_uses_tensorflow
 
 
@@ -28,8 +29,11 @@ def _module_gate(checker, node) -> bool:
     known = getattr(checker, _GATE_ATTR, None)
     if known is not None and known[0] is state:
         return known[1]
-    answer = module_uses_tensorflow(node)
-    setattr(checker, _GATE_ATTR, (state, answer))
+    if known is not None:
+        forget(known[2])  # pylint is done with the previous module: its answers are garbage now
+    module = node.root()
+    answer = module_uses_tensorflow(module)
+    setattr(checker, _GATE_ATTR, (state, answer, module))
     return answer
 
 

@@ -39,3 +39,10 @@ def module_cached(kind: str, node: nodes.NodeNG, compute: Callable[[], T], defau
         raise
     answers[key] = value
     return value
+
+
+def forget(module: nodes.NodeNG) -> None:
+    """Drop every answer memoised on a module pylint has finished with (they are pure: asking again after
+    this only recomputes), so that a long run does not keep each module's answers and node index alive."""
+    if getattr(module, _ATTR, None) is not None:
+        setattr(module, _ATTR, None)

@@ -382,7 +382,10 @@ def _import_from_path(binding: nodes.ImportFrom, name: str, depth: int) -> Optio
 def _project_path(context: nodes.Module, modname: str, name: str, depth: int) -> Optional[str]:
     """The TF path that ``name``, bound at module level in the project module ``modname``, stands for (that
     file is read with the standard library's ``ast``, never built by astroid)."""
-    return project_source.name_path(context.file, modname, name, _KNOWLEDGE, depth)
+    # Kept on the asking module: each use of an imported name asks again, and reading the answer from the
+    # other file costs a stat of it (for its modification time).
+    return module_cached(f"project-path:{depth}:{modname}:{name}", context,
+                         lambda: project_source.name_path(context.file, modname, name, _KNOWLEDGE, depth))
 
 
 def _class_api_path(classdef: nodes.ClassDef) -> Optional[str]:
