@@ -343,10 +343,27 @@ def test_project_modules_are_parsed_only_when_a_question_needs_them(tmp_path, mo
                        "cell = MyCell(load())\n",
     })
     manager, requested = _recording_manager(monkeypatch)
+    parsed = _recording_reader(monkeypatch)
     train = manager.ast_from_file(str(tmp_path / "proj/train.py"), "proj.train", source=True)
     assert usage.module_uses_tensorflow(train)
     assert tfapi.call_api(train.body[-1].value) is None
-    assert not {"proj.data", "proj.plots", "proj.cells"} & set(requested)  # `load` is only a def there
+    assert not {"proj.data", "proj.plots", "proj.cells"} & set(parsed)  # `load` is only a def there
     run = manager.ast_from_file(str(tmp_path / "proj/run.py"), "proj.run", source=True)
     assert usage.module_uses_tensorflow(run)
-    assert "proj.cells" in requested and "proj.plots" not in requested and "proj.data" not in requested
+    assert "proj.cells" in parsed and "proj.plots" not in parsed and "proj.data" not in parsed
+    assert not [name for name in requested if name.startswith("proj")]  # read with ast, never built by astroid
+
+
+def _recording_reader(monkeypatch):
+    """The project modules project_source parses (its per-file cache is bypassed)."""
+    from pylint_rnn.core import project_source
+
+    parsed = []
+    original = project_source._source.__wrapped__  # pylint: disable=protected-access
+
+    def recording(path, modname, mtime):
+        parsed.append(modname)
+        return original(path, modname, mtime)
+
+    monkeypatch.setattr(project_source, "_source", recording)
+    return parsed

@@ -23,4 +23,3 @@ def all_checker_classes() -> tuple:
         module = importlib.import_module(f"{__name__}.{info.name}")
         classes.extend(getattr(module, "CHECKERS", ()))
     return tuple(classes)
-

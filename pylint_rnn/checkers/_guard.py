@@ -10,7 +10,31 @@ import functools
 import os
 import sys
 
+from pylint_rnn.core.cache import forget
 from pylint_rnn.core.usage import module_uses_tensorflow
+
+
+_GATE_ATTR = "_pylint_rnn_gate"  # (the linter's per-module state, the answer) on the checker
+
+
+def _module_gate(checker, node) -> bool:
+    """module_uses_tensorflow, decided once per linted module: pylint makes a new ``file_state`` for each
+    module it walks, so the answer is kept beside that object instead of walking up to the module on
+    every visit (~120 k visits on 120 scripts). Without a current file (a test walking trees by hand)
+    every visit asks."""
+    linter = getattr(checker, "linter", None)
+    state = getattr(linter, "file_state", None)
+    if state is None or getattr(linter, "current_file", None) is None:
+        return module_uses_tensorflow(node)
+    known = getattr(checker, _GATE_ATTR, None)
+    if known is not None and known[0] is state:
+        return known[1]
+    if known is not None:
+        forget(known[2])  # pylint is done with the previous module: its answers are garbage now
+    module = node.root()
+    answer = module_uses_tensorflow(module)
+    setattr(checker, _GATE_ATTR, (state, answer, module))
+    return answer
 
 
 def never_crash(visit):
@@ -19,7 +43,7 @@ def never_crash(visit):
     @functools.wraps(visit)
     def guarded(self, node):
         try:
-            if not module_uses_tensorflow(node):
+            if not _module_gate(self, node):
                 return None  # nothing in a module without TensorFlow/Keras imports can be a TF API
             return visit(self, node)
         except RecursionError:

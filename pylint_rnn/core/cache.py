@@ -12,6 +12,7 @@ from astroid import nodes
 T = TypeVar("T")
 _ATTR = "_pylint_rnn_cache"
 _IN_PROGRESS = object()
+_MISSING = object()
 
 
 def module_cached(kind: str, node: nodes.NodeNG, compute: Callable[[], T], default: T = None) -> T:
@@ -21,17 +22,27 @@ def module_cached(kind: str, node: nodes.NodeNG, compute: Callable[[], T], defau
     if cache is None:
         cache = {}
         setattr(root, _ATTR, cache)
-    key = (kind, id(node))
-    value = cache.get(key, None)
+    answers = cache.get(kind)  # one table per kind, keyed by node: no key object allocated per ask
+    if answers is None:
+        answers = cache[kind] = {}
+    key = id(node)
+    value = answers.get(key, _MISSING)
     if value is _IN_PROGRESS:
         return default
-    if key in cache:
+    if value is not _MISSING:
         return value
-    cache[key] = _IN_PROGRESS
+    answers[key] = _IN_PROGRESS
     try:
         value = compute()
     except Exception:
-        cache.pop(key, None)
+        answers.pop(key, None)
         raise
-    cache[key] = value
+    answers[key] = value
     return value
+
+
+def forget(module: nodes.NodeNG) -> None:
+    """Drop every answer memoised on a module pylint has finished with (they are pure: asking again after
+    this only recomputes), so that a long run does not keep each module's answers and node index alive."""
+    if getattr(module, _ATTR, None) is not None:
+        setattr(module, _ATTR, None)

@@ -13,7 +13,7 @@ from typing import List, Optional
 
 from astroid import nodes
 
-from pylint_rnn.core import effects
+from pylint_rnn.core import effects, tree
 from pylint_rnn.core.cache import module_cached
 
 MAX_CALL_SITES = 16
@@ -24,7 +24,7 @@ def _calls_by_name(module: nodes.Module) -> dict:
 
     def compute() -> dict:
         out: dict = {}
-        for call in module.nodes_of_class(nodes.Call):
+        for call in tree.module_nodes(module, nodes.Call):
             func = call.func
             name = func.name if isinstance(func, nodes.Name) else getattr(func, "attrname", None)
             if name is not None:
@@ -39,7 +39,7 @@ def _method_owners(module: nodes.Module) -> dict:
 
     def compute() -> dict:
         out: dict = {}
-        for function in module.nodes_of_class(nodes.FunctionDef):
+        for function in tree.module_nodes(module, nodes.FunctionDef):
             out.setdefault(function.name, []).append(function)
         return out
 

@@ -207,7 +207,7 @@ def _flag_defaults(module: nodes.Module) -> Dict[str, nodes.NodeNG]:
 
     def compute() -> Dict[str, nodes.NodeNG]:
         found: Dict[str, nodes.NodeNG] = {}
-        for call in module.nodes_of_class(nodes.Call):
+        for call in tree.module_nodes(module, nodes.Call):
             if tree.last_name(call.func) not in _INT_FLAGS:
                 continue
             name = tfapi.literal_value(tfapi.call_argument(call, 0, "name"))
@@ -224,7 +224,7 @@ def _argparse_defaults(module: nodes.Module) -> Dict[str, nodes.NodeNG]:
 
     def compute() -> Dict[str, nodes.NodeNG]:
         found: Dict[str, nodes.NodeNG] = {}
-        for call in module.nodes_of_class(nodes.Call):
+        for call in tree.module_nodes(module, nodes.Call):
             if tree.last_name(call.func) != "add_argument":
                 continue
             default = tfapi.call_argument(call, None, "default")

@@ -163,7 +163,7 @@ def _module_attribute_assignments(module: nodes.Module) -> dict:
 
     def compute() -> dict:
         out: dict = {}
-        for target in module.nodes_of_class(nodes.AssignAttr):
+        for target in tree.module_nodes(module, nodes.AssignAttr):
             dotted = tfapi.dotted_name(target.expr)
             if dotted is None:
                 continue
@@ -233,7 +233,7 @@ def _unique_class_attribute(module: nodes.Module, attrname: str) -> List[Definit
 
 def _attribute_owners(module: nodes.Module) -> dict:
     out: dict = {}
-    for klass in module.nodes_of_class(nodes.ClassDef):
+    for klass in tree.module_nodes(module, nodes.ClassDef):
         for attrname in _class_attribute_assignments(klass):
             out.setdefault(attrname, []).append(klass)
     return out

@@ -167,7 +167,7 @@ def module_creates_variables(node: nodes.NodeNG) -> bool:
     module = node.root()
 
     def compute() -> bool:
-        for call in module.nodes_of_class(nodes.Call):
+        for call in tree.module_nodes(module, nodes.Call):
             api = tfapi.call_api(call)
             if api is not None and _may_create_variables(api):
                 return True

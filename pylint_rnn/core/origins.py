@@ -186,7 +186,7 @@ def _returned_dict_entries(module: nodes.Module) -> dict:
 
     def compute() -> dict:
         out: dict = {}
-        for function in module.nodes_of_class(nodes.FunctionDef):
+        for function in tree.module_nodes(module, nodes.FunctionDef):
             for returned in tree.returned_values(function):
                 if isinstance(returned, (nodes.Dict, nodes.Name)) or dataflow.is_dict_call(returned):
                     for key, value in dataflow.dict_entries(returned, returned):

@@ -11,8 +11,9 @@ module is parsed only when all of these hold:
   re-export ``from .x import MyCell`` (or any star import); a module that only defines and calls a function
   of that name does not need parsing to know it holds no class.
 
-Nothing here knows TensorFlow: :mod:`pylint_rnn.core.tfapi` asks for the binding of a name in another
-module and resolves it there. Every answer is cached on the asking module's tree; unknown is ``None``.
+Nothing here knows TensorFlow. Such a module is never built with astroid: :mod:`pylint_rnn.core.project_source`
+reads its module-level bindings with the standard library's ``ast`` and :mod:`pylint_rnn.core.tfapi` gives
+it the TensorFlow knowledge. Answers are cached for the process per file (and its modification time).
 """
 from __future__ import annotations
 
@@ -23,7 +24,6 @@ from typing import Optional
 
 from astroid import modutils, nodes
 
-from pylint_rnn.core.cache import module_cached
 
 _INSTALLED = ("site-packages", "dist-packages")
 # A star import may bind any name: such a module is parsed whenever it is asked about.
@@ -63,15 +63,26 @@ def _module_file(modname: str, folder: Optional[str]) -> Optional[str]:
     root = modname.split(".")[0]
     if not root or modutils.is_stdlib_module(root):
         return None
+    if "." in modname and _is_installed(_found_path(root, folder)):
+        return None  # a submodule of an installed package is installed: no search for sklearn.metrics.x
+    path = _found_path(modname, folder)
+    if not path or not path.endswith(".py") or _is_installed(path):
+        return None
+    return path
+
+
+@functools.lru_cache(maxsize=4096)
+def _found_path(modname: str, folder: Optional[str]) -> Optional[str]:
+    """Where the import system finds ``modname`` from ``folder`` (a file-system search), or None."""
     try:
         context_file = os.path.join(folder, "_") if folder else None  # only its folder matters
-        path = modutils.file_from_modpath(modname.split("."), context_file=context_file)
+        return modutils.file_from_modpath(modname.split("."), context_file=context_file)
     except Exception:  # not importable from here
         return None
-    if not path or not path.endswith(".py"):
-        return None
-    parts = os.path.normpath(path).split(os.sep)
-    return None if any(part in _INSTALLED for part in parts) else path
+
+
+def _is_installed(path: Optional[str]) -> bool:
+    return bool(path) and any(part in _INSTALLED for part in os.path.normpath(path).split(os.sep))
 
 
 def is_project_module(context: nodes.Module, modname: str) -> bool:
@@ -79,44 +90,25 @@ def is_project_module(context: nodes.Module, modname: str) -> bool:
     return module_file(context, modname) is not None
 
 
-def may_define(context: nodes.Module, modname: str, name: str) -> bool:
-    """Cheap, textual: may the project module bind ``name`` to something other than a function?"""
-    path = module_file(context, modname)
-    if path is None:
+def file_of_module(modname: str, folder: Optional[str]) -> Optional[str]:
+    """The source file of a project module seen from a folder, or None (stdlib, installed, not found)."""
+    return _module_file(modname, folder)
+
+
+def text_may_define(path: str, name: str) -> bool:
+    """Cheap, textual: may the project file bind ``name`` to something other than a function?"""
+    try:
+        stamp = os.stat(path).st_mtime_ns
+    except OSError:
         return False
-
-    def compute() -> bool:
-        try:
-            with open(path, "rb") as handle:
-                text = handle.read()
-        except OSError:
-            return False
-        return _DEFINES_ANY.search(text) is not None or _defines(name).search(text) is not None
-
-    return module_cached(f"project-defines:{modname}:{name}", context, compute, False)
+    return _text_may_define(path, name, stamp)
 
 
-def load(context: nodes.Module, modname: str) -> Optional[nodes.Module]:
-    """The parsed project module (astroid's cache shares it with pylint's own run), or None."""
-    if module_file(context, modname) is None:
-        return None
-
-    def compute() -> Optional[nodes.Module]:
-        try:
-            module = context.import_module(modname, use_cache=modname != context.name)
-        except Exception:  # not importable from here: unknown
-            return None
-        return module if isinstance(module, nodes.Module) else None
-
-    return module_cached(f"project-module:{modname}", context, compute)
-
-
-def bindings_in(context: nodes.Module, modname: str, name: str) -> list:
-    """The module-level bindings of ``name`` in project module ``modname`` (parsed only if its text may
-    define ``name``); [] when it is not a project module or does not bind the name."""
-    if not may_define(context, modname, name):
-        return []
-    module = load(context, modname)
-    if module is None:
-        return []
-    return list(module.locals.get(name, ()))
+@functools.lru_cache(maxsize=4096)
+def _text_may_define(path: str, name: str, _stamp: int) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read()
+    except OSError:
+        return False
+    return _DEFINES_ANY.search(text) is not None or _defines(name).search(text) is not None

@@ -12,7 +12,7 @@ from typing import List, Optional, Union
 
 from astroid import nodes
 
-from pylint_rnn.core import tfapi
+from pylint_rnn.core import tfapi, tree
 from pylint_rnn.core.bindings import assigned_value, single_binding
 from pylint_rnn.core.cache import module_cached
 
@@ -75,7 +75,7 @@ def _constructions(module: nodes.Module) -> list:
                   and isinstance(statement.value, nodes.Call) for target in statement.targets
                   if isinstance(target, nodes.AssignName)}
         out = []
-        for call in module.nodes_of_class(nodes.Call):
+        for call in tree.module_nodes(module, nodes.Call):
             if isinstance(call.func, nodes.Name) and call.func.name in names:
                 fields = record_fields(call)
                 if fields is not None:

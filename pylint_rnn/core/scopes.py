@@ -432,7 +432,7 @@ def _module_has_reuse_switch(node: nodes.NodeNG) -> bool:
     """One walk per module, so that frames of modules without reuse_variables() are never walked."""
     module = node.root()
     return module_cached("has-reuse-switch", module, lambda: any(
-        a.attrname == "reuse_variables" for a in module.nodes_of_class(nodes.Attribute)), False)
+        a.attrname == "reuse_variables" for a in tree.module_nodes(module, nodes.Attribute)), False)
 
 
 def _switch_applies(switch: nodes.Call, aliases: frozenset, enclosing: set) -> bool:

@@ -20,7 +20,7 @@ from typing import Dict, Optional, Tuple
 
 from astroid import nodes
 
-from pylint_rnn.core import project
+from pylint_rnn.core import project, project_source
 from pylint_rnn.core.bindings import assigned_value
 from pylint_rnn.core.cache import module_cached
 
@@ -383,9 +383,12 @@ def _import_from_path(binding: nodes.ImportFrom, name: str, depth: int) -> Optio
 
 
 def _project_path(context: nodes.Module, modname: str, name: str, depth: int) -> Optional[str]:
-    """The TF path that ``name``, bound at module level in the project module ``modname``, stands for."""
-    path = _one_path(project.bindings_in(context, modname, name), name, depth + 1)
-    return path if path is not None and path.split(".")[0] in TF_ROOTS else None
+    """The TF path that ``name``, bound at module level in the project module ``modname``, stands for (that
+    file is read with the standard library's ``ast``, never built by astroid)."""
+    # Kept on the asking module: each use of an imported name asks again, and reading the answer from the
+    # other file costs a stat of it (for its modification time).
+    return module_cached(f"project-path:{depth}:{modname}:{name}", context,
+                         lambda: project_source.name_path(context.file, modname, name, _KNOWLEDGE, depth))
 
 
 def _class_api_path(classdef: nodes.ClassDef) -> Optional[str]:
@@ -402,14 +405,34 @@ def _class_api_path(classdef: nodes.ClassDef) -> Optional[str]:
     return module_cached("class-api", classdef, compute)
 
 
+_KNOWLEDGE = project_source.Knowledge(
+    is_api=lambda path: canonical_name(path) is not None,
+    is_library_root=lambda root: root in TF_ROOTS,
+    implied_module=IMPLIED_MODULES.get,
+    implied_packages=frozenset(IMPLIED_RNN_MODULES),
+    implied_attribute=_implied_rnn_api_path,
+)
+
+
+_API_ATTR = "_pylint_rnn_api"  # api_name's answer, kept on the expression's node
+
+
 def api_name(node: nodes.NodeNG) -> Optional[str]:
     """Canonical TF/Keras name of an expression (``tf.nn.dynamic_rnn``), or None if it is not TF."""
-
-    def compute() -> Optional[str]:
+    # The most asked question (every checker, every call): memoised on the node itself, which lives as long
+    # as its module's tree, so that an answer costs no walk up to the module as module_cached's would.
+    known = node.__dict__.get(_API_ATTR, _API_ATTR)
+    if known is not _API_ATTR:
+        return known
+    setattr(node, _API_ATTR, None)  # a question that comes back to itself is answered "not TF"
+    try:
         path = qualified_path(node)
-        return canonical_name(path) if path else None
-
-    return module_cached("api-name", node, compute)
+    except Exception:
+        delattr(node, _API_ATTR)  # not an answer: ask again next time
+        raise
+    answer = canonical_name(path) if path else None
+    setattr(node, _API_ATTR, answer)
+    return answer
 
 
 def call_api(call: nodes.NodeNG) -> Optional[str]:

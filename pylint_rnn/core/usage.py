@@ -15,7 +15,7 @@ from typing import Optional
 
 from astroid import nodes
 
-from pylint_rnn.core import sessions, tfapi
+from pylint_rnn.core import sessions, tfapi, tree
 from pylint_rnn.core.cache import module_cached
 
 _USES_TF_ATTR = "_pylint_rnn_uses_tf"  # module_uses_tensorflow's answer, stored on the module's tree
@@ -35,7 +35,7 @@ def module_uses_tensorflow(node: nodes.NodeNG) -> bool:
 def _uses_tensorflow(module: nodes.Module) -> bool:
     other_imports = set()
     used = []  # callees and class bases: where a project's TF subclass would be used
-    for found in module.nodes_of_class((nodes.Import, nodes.ImportFrom, nodes.Call, nodes.ClassDef)):
+    for found in tree.module_nodes(module, (nodes.Import, nodes.ImportFrom, nodes.Call, nodes.ClassDef)):
         if isinstance(found, nodes.Import):
             if any(name.split(".")[0] in tfapi.TF_ROOTS for name, _ in found.names):
                 return True
@@ -65,7 +65,7 @@ def _mentions_implied_module(module: nodes.Module, text: Optional[bytes]) -> boo
     if text is not None and not _IMPLIED_TEXT.search(text):
         return False  # reading the text is far cheaper than walking the tree
     return any(isinstance(attribute.expr, nodes.Name) and attribute.expr.name in _IMPLIED
-               and tfapi.api_name(attribute) for attribute in module.nodes_of_class(nodes.Attribute))
+               and tfapi.api_name(attribute) for attribute in tree.module_nodes(module, nodes.Attribute))
 
 
 _SESSION_RUN_TEXT = re.compile(rb"(?i)(sess|session)\w*\s*\.\s*run\s*\(")
@@ -77,7 +77,7 @@ def _runs_a_session_not_shown(module: nodes.Module, text: Optional[bytes]) -> bo
         return False
     return any(isinstance(call.func, nodes.Attribute) and call.func.attrname == "run"
                and isinstance(call.func.expr, nodes.Name) and sessions.is_session(call.func.expr)
-               and tfapi.is_unbound(call.func.expr) for call in module.nodes_of_class(nodes.Call))
+               and tfapi.is_unbound(call.func.expr) for call in tree.module_nodes(module, nodes.Call))
 
 
 def _source(module: nodes.Module) -> Optional[bytes]:
