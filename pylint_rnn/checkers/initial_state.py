@@ -12,7 +12,7 @@ from astroid import nodes
 from pylint.checkers.utils import only_required_for_messages
 
 from pylint_rnn.analyses import initial_state
-from pylint_rnn.checkers._base import RnnChecker
+from pylint_rnn.checkers._base import RnnChecker, option
 from pylint_rnn.checkers._guard import never_crash
 
 _MESSAGES = (initial_state.UNTRAINED, initial_state.BATCH_SIZED)
@@ -23,31 +23,17 @@ class InitialStateChecker(RnnChecker):
 
     family = "initial_state"
     options = (
-        (
-            "batch-size-names",
-            {
-                "default": initial_state.DEFAULT_BATCH_NAMES,
-                "type": "csv",
-                "metavar": "<names>",
-                "help": "Names (and attribute names, as in self.batch_size / FLAGS.batch_size) that denote "
-                        "the batch size, compared case-insensitively. A trainable initial state whose "
-                        "first dimension is one of them gets rnn-batch-sized-initial-state. The first "
-                        "argument of cell.zero_state(...) always counts.",
-            },
-        ),
-        (
-            "learned-state-rgx",
-            {
-                "default": initial_state.DEFAULT_LEARNED_RGX,
-                "type": "regexp",
-                "metavar": "<regexp>",
-                "help": "Variable names that announce a learned initial state (init_c, initial_state, "
-                        "learned_h, h0 ...). rnn-untrained-initial-state reports a non-trainable variable "
-                        "so named that is fed as initial_state and never assigned, and an unused trainable "
-                        "one; set it to a pattern that matches nothing (e.g. '^$') to keep only the "
-                        "tf.assign form of that message.",
-            },
-        ),
+        option("batch-size-names", initial_state.DEFAULT_BATCH_NAMES, "csv", "<names>",
+               "Names (and attribute names, as in self.batch_size / FLAGS.batch_size) that denote "
+               "the batch size, compared case-insensitively. A trainable initial state whose "
+               "first dimension is one of them gets rnn-batch-sized-initial-state. The first "
+               "argument of cell.zero_state(...) always counts."),
+        option("learned-state-rgx", initial_state.DEFAULT_LEARNED_RGX, "regexp", "<regexp>",
+            "Variable names that announce a learned initial state (init_c, initial_state, "
+            "learned_h, h0 ...). rnn-untrained-initial-state reports a non-trainable variable "
+            "so named that is fed as initial_state and never assigned, and an unused trainable "
+            "one; set it to a pattern that matches nothing (e.g. '^$') to keep only the "
+            "tf.assign form of that message."),
     )
 
     def __init__(self, linter=None) -> None:

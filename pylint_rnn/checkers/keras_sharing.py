@@ -12,7 +12,7 @@ from astroid import nodes
 from pylint.checkers.utils import only_required_for_messages
 
 from pylint_rnn.analyses import keras_sharing
-from pylint_rnn.checkers._base import RnnChecker
+from pylint_rnn.checkers._base import RnnChecker, option
 from pylint_rnn.checkers._guard import never_crash
 
 
@@ -21,17 +21,10 @@ class KerasSharingChecker(RnnChecker):
 
     family = "keras_sharing"
     options = (
-        (
-            "separate-tower-functions",
-            {
-                "default": (),
-                "type": "csv",
-                "metavar": "<names>",
-                "help": "Functions and methods (by name) that are meant to build a separate set of "
-                        "weights on every call, e.g. the towers of a two-tower model with unshared "
-                        "encoders. rnn-layer-rebuilt-per-call ignores them.",
-            },
-        ),
+        option("separate-tower-functions", (), "csv", "<names>",
+               "Functions and methods (by name) that are meant to build a separate set of "
+               "weights on every call, e.g. the towers of a two-tower model with unshared "
+               "encoders. rnn-layer-rebuilt-per-call ignores them."),
     )
 
     def __init__(self, linter=None) -> None:

@@ -17,9 +17,7 @@ class ReuseChecker(RnnChecker):
     @only_required_for_messages(reuse.REPEATED_CALL)
     @never_crash
     def visit_binop(self, node: nodes.BinOp) -> None:
-        finding = reuse.repeated_graph_call(node)
-        if finding is not None:
-            self.emit([finding])
+        self.emit(reuse.repeated_graph_call(node))
 
     @only_required_for_messages(reuse.DUPLICATE, reuse.NOT_SHARED)
     @never_crash

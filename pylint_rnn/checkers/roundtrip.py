@@ -5,7 +5,7 @@ from astroid import nodes
 from pylint.checkers.utils import only_required_for_messages
 
 from pylint_rnn.analyses import roundtrip
-from pylint_rnn.checkers._base import RnnChecker
+from pylint_rnn.checkers._base import RnnChecker, option
 from pylint_rnn.checkers._guard import never_crash
 from pylint_rnn.core import sessions
 
@@ -15,48 +15,20 @@ class RoundTripChecker(RnnChecker):
 
     family = "roundtrip"
     options = (
-        (
-            "training-op-names",
-            {
-                "default": roundtrip.DEFAULT_TRAINING_OP_NAMES,
-                "type": "regexp",
-                "metavar": "<regexp>",
-                "help": "Names (last component, full match, case-insensitive) of fetched ops that count as "
-                        "training ops when their definition is not a visible minimize()/apply_gradients().",
-            },
-        ),
-        (
-            "session-names",
-            {
-                "default": sessions.DEFAULT_SESSION_NAMES,
-                "type": "regexp",
-                "metavar": "<regexp>",
-                "help": "Names (last component, full match, case-insensitive) of objects whose .run() is a "
-                        "session run, in addition to names bound to tf.Session() and friends.",
-            },
-        ),
-        (
-            "state-names",
-            {
-                "default": roundtrip.DEFAULT_STATE_NAMES,
-                "type": "regexp",
-                "metavar": "<regexp>",
-                "help": "Fetched tensors or placeholders so named (last component, full match, "
-                        "case-insensitive) are recurrent state carried between runs (truncated "
-                        "back-propagation): never reported by rnn-placeholder-roundtrip.",
-            },
-        ),
-        (
-            "roundtrip-ignore-names",
-            {
-                "default": roundtrip.DEFAULT_IGNORE_NAMES,
-                "type": "regexp",
-                "metavar": "<regexp>",
-                "help": "Fetched tensors, fed values or placeholders so named (last component, full match, "
-                        "case-insensitive) are intentional constants (old policy, targets, labels, teacher "
-                        "outputs): never reported by rnn-placeholder-roundtrip.",
-            },
-        ),
+        option("training-op-names", roundtrip.DEFAULT_TRAINING_OP_NAMES, "regexp", "<regexp>",
+               "Names (last component, full match, case-insensitive) of fetched ops that count as "
+               "training ops when their definition is not a visible minimize()/apply_gradients()."),
+        option("session-names", sessions.DEFAULT_SESSION_NAMES, "regexp", "<regexp>",
+            "Names (last component, full match, case-insensitive) of objects whose .run() is a "
+            "session run, in addition to names bound to tf.Session() and friends."),
+        option("state-names", roundtrip.DEFAULT_STATE_NAMES, "regexp", "<regexp>",
+               "Fetched tensors or placeholders so named (last component, full match, "
+               "case-insensitive) are recurrent state carried between runs (truncated "
+               "back-propagation): never reported by rnn-placeholder-roundtrip."),
+        option("roundtrip-ignore-names", roundtrip.DEFAULT_IGNORE_NAMES, "regexp", "<regexp>",
+            "Fetched tensors, fed values or placeholders so named (last component, full match, "
+            "case-insensitive) are intentional constants (old policy, targets, labels, teacher "
+            "outputs): never reported by rnn-placeholder-roundtrip."),
     )
 
     def open(self) -> None:

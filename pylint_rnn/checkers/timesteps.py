@@ -11,7 +11,7 @@ from pylint.checkers.utils import only_required_for_messages
 
 from pylint_rnn import rules
 from pylint_rnn.analyses import cell_per_step, time_reduction, timesteps
-from pylint_rnn.checkers._base import RnnChecker
+from pylint_rnn.checkers._base import RnnChecker, option
 from pylint_rnn.checkers._guard import never_crash
 
 
@@ -20,29 +20,16 @@ class TimeStepsChecker(RnnChecker):
 
     family = "timesteps"
     options = (
-        (
-            "time-step-names",
-            {
-                "default": ",".join(timesteps.DEFAULT_TIME_STEP_NAMES),
-                "type": "regexp_csv",
-                "metavar": "<regexp>[,<regexp>...]",
-                "help": "Names (regular expressions matched in full, case-insensitively, against the last "
-                        "component of a name) that denote a number of time steps. A stack depth or loop "
-                        "count with such a name is read as a sequence length (rnn-layers-as-timesteps, "
-                        "rnn-cell-per-timestep).",
-            },
-        ),
-        (
-            "layer-count-names",
-            {
-                "default": ",".join(timesteps.DEFAULT_LAYER_COUNT_NAMES),
-                "type": "regexp_csv",
-                "metavar": "<regexp>[,<regexp>...]",
-                "help": "Names (regular expressions matched in full, case-insensitively, against the last "
-                        "component of a name) that denote a number of layers. A stack depth or loop count "
-                        "with such a name is never reported, even when it equals the time dimension.",
-            },
-        ),
+        option("time-step-names", ",".join(timesteps.DEFAULT_TIME_STEP_NAMES), "regexp_csv", "<regexp>[,<regexp>...]",
+               "Names (regular expressions matched in full, case-insensitively, against the last "
+               "component of a name) that denote a number of time steps. A stack depth or loop "
+               "count with such a name is read as a sequence length (rnn-layers-as-timesteps, "
+               "rnn-cell-per-timestep)."),
+        option("layer-count-names", ",".join(timesteps.DEFAULT_LAYER_COUNT_NAMES), "regexp_csv",
+               "<regexp>[,<regexp>...]",
+            "Names (regular expressions matched in full, case-insensitively, against the last "
+            "component of a name) that denote a number of layers. A stack depth or loop count "
+            "with such a name is never reported, even when it equals the time dimension."),
     )
 
     def __init__(self, linter) -> None:
@@ -68,9 +55,7 @@ class TimeAxisReductionChecker(RnnChecker):
     @only_required_for_messages(time_reduction.REDUCTION)
     @never_crash
     def visit_call(self, node: nodes.Call) -> None:
-        finding = time_reduction.time_axis_reduction(node)
-        if finding is not None:
-            self.emit([finding])
+        self.emit(time_reduction.time_axis_reduction(node))
 
 
 CHECKERS = (TimeStepsChecker, TimeAxisReductionChecker)

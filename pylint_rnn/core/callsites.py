@@ -21,29 +21,12 @@ MAX_CALL_SITES = 16
 
 def _calls_by_name(module: nodes.Module) -> dict:
     """last name of the callee (``f`` of ``f(...)``, ``m`` of ``x.m(...)``) -> the module's calls."""
-
-    def compute() -> dict:
-        out: dict = {}
-        for call in tree.module_nodes(module, nodes.Call):
-            func = call.func
-            name = func.name if isinstance(func, nodes.Name) else getattr(func, "attrname", None)
-            if name is not None:
-                out.setdefault(name, []).append(call)
-        return out
-
-    return module_cached("calls-by-name", module, compute, {})
+    return tree.module_groups(module, nodes.Call, lambda call: tree.last_name(call.func), "calls-by-name")
 
 
 def _method_owners(module: nodes.Module) -> dict:
     """method name -> the module's classes (and module functions) that define a function of that name."""
-
-    def compute() -> dict:
-        out: dict = {}
-        for function in tree.module_nodes(module, nodes.FunctionDef):
-            out.setdefault(function.name, []).append(function)
-        return out
-
-    return module_cached("functions-by-name", module, compute, {})
+    return tree.module_groups(module, nodes.FunctionDef, lambda function: function.name, "functions-by-name")
 
 
 def call_sites(function: nodes.NodeNG, name: Optional[str] = None) -> List[nodes.Call]:

@@ -298,6 +298,21 @@ def module_nodes(module: nodes.NodeNG, kinds: Kinds) -> List[nodes.NodeNG]:
     return found
 
 
+def module_groups(module: nodes.Module, kinds: Kinds, key_of, kind: str) -> dict:
+    """key -> the module's nodes of ``kinds`` with that key (``key_of(node)``; None leaves a node out), in
+    source order, memoised under ``kind``."""
+
+    def compute() -> dict:
+        out: dict = {}
+        for node in module_nodes(module, kinds):
+            key = key_of(node)
+            if key is not None:
+                out.setdefault(key, []).append(node)
+        return out
+
+    return module_cached(kind, module, compute, {})
+
+
 class _ModuleIndex:  # pylint: disable=too-few-public-methods  # a record built by one walk
     """Every node of a module in source order, and each frame's own calls (what ``own_nodes`` yields)."""
 
