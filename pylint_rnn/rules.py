@@ -25,7 +25,7 @@ from pylint.interfaces import HIGH, INFERENCE, Confidence
 # Opt-in messages live under a second name, so that enabling the plugin by checker name never turns
 # them on (pylint enables every message of a checker it is given by name).
 CHECKER_NAME = "rnn"
-OPT_IN_CHECKER_NAME = "rnn-opt-in"
+OPT_IN_CHECKER_NAME = f"{CHECKER_NAME}-opt-in"
 
 # Per-rule docs sources (details.md, bad.py + bad.txt, good.py), in a source checkout; wheels carry the
 # rendered pages instead (see rule_docs.published_page).

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from pylint_rnn import rules
+
 sys.path.insert(0, str(Path(__file__).parent / "cli_inputs"))
 from cli_helpers import INPUTS, REPO, command, env, make_project, real_symbols, run  # noqa: E402
 from sarif_check import check_sarif  # noqa: E402
@@ -335,3 +337,13 @@ def test_the_command_has_no_stale_pragma_of_its_own():
     proc = run(["pylint", f"--rcfile={REPO / 'pyproject.toml'}", "--enable=useless-suppression", "--score=n",
                 "pylint_rnn/cli.py", "pylint_rnn/reporting"], REPO)
     assert not [line for line in proc.stdout.splitlines() if any(symbol in line for symbol in STALE)], proc.stdout
+
+
+def test_opt_in_messages_sit_under_their_own_checker_name():
+    """`--enable=rnn` names the default-on checker only; the opt-in one is listed apart, disabled."""
+    proc = subprocess.run([sys.executable, "-m", "pylint", "--load-plugins=pylint_rnn", "--list-msgs-enabled"],
+                          capture_output=True, text=True, check=False)
+    disabled = proc.stdout.split("Disabled messages:", 1)[1].split("Non-emittable messages", 1)[0]
+    assert "rnn-time-axis-reduction (C7908)" in disabled
+    assert rules.OPT_IN_CHECKER_NAME == "rnn-opt-in"
+    assert all(r.checker_name == "rnn-opt-in" for r in rules.RULES if not r.default_enabled)
