@@ -300,8 +300,8 @@ def _built_apart(tensor: nodes.NodeNG, roots: list) -> bool:
             return False
         mine = _scope_keys(call, callee)
         others = [_scope_keys(other, other_callee) for other, other_callee in in_loss if other_callee is callee]
-        if mine is None or any(keys is None or keys & mine for keys in others):
-            return False
+        if mine is None or not others or any(keys is None or keys & mine for keys in others):
+            return False  # the loss may reach these variables some other way (a helper that calls this one)
     return True
 
 

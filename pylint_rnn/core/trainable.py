@@ -168,14 +168,15 @@ def helper_calls_upstream(expr: nodes.NodeNG) -> List[Tuple[nodes.Call, nodes.No
     """(call, callee) for each call of the module's own variable-creating functions that expr is computed
     from (``h = layer(x, 'a')``): the calls themselves, and those that assign the names on the way (the
     walk itself goes straight through a call to the helper's return values)."""
-    out = []
+    out, seen = [], set()
     for node in _upstream_walk(expr):
         candidates = [node] if isinstance(node, nodes.Call) else []
         if isinstance(node, (nodes.Name, nodes.Attribute, nodes.Subscript)):
             candidates = [d.value for d in dataflow.definitions(node) if isinstance(d.value, nodes.Call)]
         for call in candidates:
             callee = effects.function_of_call(call)
-            if callee is not None and effects.creates_variables(callee) and all(c is not call for c, _ in out):
+            if id(call) not in seen and callee is not None and effects.creates_variables(callee):
+                seen.add(id(call))
                 out.append((call, callee))
     return out
 

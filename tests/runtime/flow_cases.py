@@ -183,6 +183,12 @@ def _(L):
     return roundtrip_events()
 
 
+@case(PR + "silent_helper_reused_through_another.py")
+def _(L):
+    L.load(PR + "silent_helper_reused_through_another.py").main([rand(4, 6, 8) for _ in range(2)])
+    return roundtrip_events()
+
+
 @case(PR + "silent_endpoints_state_gan_eval.py")
 def _(L):
     mod = L.load(PR + "silent_endpoints_state_gan_eval.py")
