@@ -16,6 +16,8 @@ wrappers and, in older user code, by custom cells, so every class of the hierarc
 """
 from __future__ import annotations
 
+from pylint_rnn.verify.probes_graph import flat_tensors
+
 PROBE_MARK = "_pylint_rnn_picture_probe"  # set on the wrappers this probe installs (never wrap one twice)
 MAX_CALLS = 20000  # a static_rnn over thousands of steps: keep memory bounded, the picture collapses anyway
 
@@ -128,4 +130,4 @@ class CellCallProbe:
 
 def _flat(tf, value):
     """The graph tensors in a (possibly nested) value."""
-    return [t for t in tf.nest.flatten(value) if hasattr(t, "op") and hasattr(t, "graph")]
+    return [t for t in flat_tensors(tf, value) if hasattr(t, "op") and hasattr(t, "graph")]

@@ -67,10 +67,21 @@ def layer_site(rec: Recorder, layer):
     return entry[1] if entry else None
 
 
+def models_layers(models) -> list:
+    """Every layer of the models (see :func:`model_layers`), each once."""
+    out, seen = [], set()
+    for model in models:
+        for layer in model_layers(model):
+            if id(layer) not in seen:
+                seen.add(id(layer))
+                out.append(layer)
+    return out
+
+
 def recurrent_layers(rec: Recorder) -> list:
     """Every recurrent layer of the models and every one the target called on its own, each once."""
     found, seen = [], set()
-    for layer in [lay for model in rec.keras.models for lay in model_layers(model)] + [
+    for layer in models_layers(rec.keras.models) + [
             e["layer"] for e in rec.keras.layer_calls.values()]:
         if is_recurrent(layer) and id(layer) not in seen:
             seen.add(id(layer))

@@ -7,7 +7,7 @@ shows one weight set, because it is one set of objects, whatever the names.
 """
 from __future__ import annotations
 
-from .keras_checks import model_layers
+from .keras_checks import models_layers
 from .recorder import underlying_variable
 from .probes_keras import is_recurrent
 
@@ -85,7 +85,7 @@ def keras_grids(rec, weight_sets):
     """One grid per recurrent layer of the Keras models the run built."""
     tf = rec.tf
     grids = []
-    recurrent = [lay for lay in _all_layers(rec.keras.models) if is_recurrent(lay)]
+    recurrent = [lay for lay in models_layers(rec.keras.models) if is_recurrent(lay)]
     feeds = _feeds(tf, recurrent)
     for layer in recurrent:
         rows = []
@@ -126,7 +126,7 @@ def keras_variables(rec, status):
     :func:`pylint_rnn.verify.analysis.gradient_status`) or, for a model nothing trained, from keras_checks'
     no-gradient check (the sum of the model's outputs); None when neither saw the weight.
     """
-    layers = _all_layers(rec.keras.models)
+    layers = models_layers(rec.keras.models)
     sites = {}
     for layer in layers:
         entry = rec.keras.layer_sites.get(id(layer))
@@ -154,14 +154,3 @@ def _shape(weight):
         return [int(d) if d is not None else None for d in weight.shape]
     except Exception:
         return None
-
-
-def _all_layers(models) -> list:
-    """Every layer of the models, nested models included, each once."""
-    out, seen = [], set()
-    for model in models:
-        for layer in model_layers(model):
-            if id(layer) not in seen:
-                seen.add(id(layer))
-                out.append(layer)
-    return out
