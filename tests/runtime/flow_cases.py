@@ -40,6 +40,15 @@ def case(relpath, group="tf1"):
     return deco
 
 
+def main_roundtrips(relpath, shape):
+    """A case for a fixture whose ``main(batches)`` builds and trains: two random batches of ``shape``."""
+
+    @case(relpath)
+    def _(L):
+        L.load(relpath).main([rand(*shape) for _ in range(2)])
+        return roundtrip_events()
+
+
 def session(initialized=True):
     """A recording session (accuracy_runner's), with the graph's variables initialized."""
     sess = world.top.Session()
@@ -167,26 +176,15 @@ def _(L):
     return roundtrip_events()
 
 
-@case(PR + "helper_called_per_scope.py")
-def _(L):
-    L.load(PR + "helper_called_per_scope.py").main([rand(4, 6, 3) for _ in range(2)])
-    return roundtrip_events()
+main_roundtrips(PR + "helper_called_per_scope.py", (4, 6, 3))
 
 
 # ----------------------------------------------------------------------------------------------------------
 # rnn-placeholder-roundtrip: silent
 
 
-@case(PR + "silent_helper_shared_scope_trained.py")
-def _(L):
-    L.load(PR + "silent_helper_shared_scope_trained.py").main([rand(4, 6, 8) for _ in range(2)])
-    return roundtrip_events()
-
-
-@case(PR + "silent_helper_reused_through_another.py")
-def _(L):
-    L.load(PR + "silent_helper_reused_through_another.py").main([rand(4, 6, 8) for _ in range(2)])
-    return roundtrip_events()
+main_roundtrips(PR + "silent_helper_shared_scope_trained.py", (4, 6, 8))
+main_roundtrips(PR + "silent_helper_reused_through_another.py", (4, 6, 8))
 
 
 @case(PR + "silent_endpoints_state_gan_eval.py")
