@@ -4,15 +4,24 @@ A checker here is thin, in pylint's own style: it declares its options, reads th
 gates each visit with ``@only_required_for_messages`` (a disabled message costs nothing) and
 ``@never_crash`` (the plugin never takes pylint down), asks its analysis module, and emits the
 :class:`~pylint_rnn.analyses.Finding` objects it gets back with :meth:`RnnChecker.emit`.
+
+Checkers visit the module, not each call: they take their candidate calls from
+:mod:`pylint_rnn.core.callindex` (one walk and one API resolution per call, shared) and ask the analysis
+about each with :meth:`RnnChecker.emit_each`, which keeps an internal error on one candidate from costing
+the others their messages. Pylint handing every call to every checker cost more than the analyses.
 """
 from __future__ import annotations
 
-from typing import Iterable, Optional, Union
+from typing import Callable, Iterable, Optional, TypeVar, Union
 
 from pylint.checkers import BaseChecker
 
 from pylint_rnn import rules
 from pylint_rnn.analyses import Finding
+from pylint_rnn.checkers._guard import each_safely
+
+Findings = Union[Iterable[Finding], Optional[Finding]]
+T = TypeVar("T")
 
 
 def option(name: str, default: object, kind: str, metavar: str, help_text: str) -> tuple:
@@ -31,7 +40,12 @@ class RnnChecker(BaseChecker):
         if cls.family:
             cls.msgs = rules.pylint_msgs(cls.family, default_enabled=cls.name == rules.CHECKER_NAME)
 
-    def emit(self, findings: Union[Iterable[Finding], Optional[Finding]]) -> None:
+    def emit_each(self, candidates: Iterable[T], find: Callable[[T], Findings]) -> None:
+        """Emit ``find(candidate)`` for each candidate (an error on one costs only its own messages)."""
+        for findings in each_safely(self, candidates, find):
+            self.emit(findings)
+
+    def emit(self, findings: Findings) -> None:
         """Report the findings of an analysis: several, one, or None (nothing found)."""
         if findings is None or isinstance(findings, Finding):
             findings = [findings] if findings is not None else []

@@ -1,7 +1,8 @@
 """The plugin must never crash pylint.
 
-Every visit method is wrapped: an unexpected tree shape means "no message", not a traceback in the
-user's editor or CI. The wrapper also skips modules that do not import TensorFlow or Keras at all.
+Every visit method is wrapped, and so is each candidate of a checker's loop over a module: an unexpected
+tree shape means "no message" (for that node), not a traceback in the user's editor or CI. The wrapper also
+skips modules that do not import TensorFlow or Keras at all.
 Set PYLINT_RNN_DEBUG=1 (the test suite does) to let such errors surface.
 """
 from __future__ import annotations
@@ -9,10 +10,14 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from typing import Callable, Iterable, Iterator, TypeVar
 
 from pylint_rnn.core.cache import forget
 from pylint_rnn.core.usage import module_uses_tensorflow
 
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 _GATE_ATTR = "_pylint_rnn_gate"  # (the linter's per-module state, the answer) on the checker
 
@@ -49,14 +54,30 @@ def never_crash(visit):
         except RecursionError:
             return None  # pathologically deep code: skip this node rather than take pylint down
         except Exception as error:  # pylint: disable=broad-exception-caught
-            if os.environ.get("PYLINT_RNN_DEBUG"):
-                raise
-            print(
-                f"pylint-rnn: internal error in {type(self).__name__}.{visit.__name__} at "
-                f"{getattr(node.root(), 'file', '?')}:{getattr(node, 'lineno', '?')}: {error!r} "
-                "(no message emitted; please report)",
-                file=sys.stderr,
-            )
+            _report(error, self, visit.__name__, node)
             return None
 
     return guarded
+
+
+def each_safely(checker, items: Iterable[T], find: Callable[[T], R]) -> Iterator[R]:
+    """``find(item)`` for each item, where an internal error (or pathological depth) on one item means "no
+    message for it", not for the whole module: the checkers' loops over a module's candidates use this."""
+    for item in items:
+        try:
+            yield find(item)
+        except RecursionError:
+            continue
+        except Exception as error:  # pylint: disable=broad-exception-caught
+            _report(error, checker, getattr(find, "__name__", "find"), item)
+
+
+def _report(error: Exception, checker, where: str, node) -> None:
+    if os.environ.get("PYLINT_RNN_DEBUG"):
+        raise error
+    print(
+        f"pylint-rnn: internal error in {type(checker).__name__}.{where} at "
+        f"{getattr(node.root(), 'file', '?')}:{getattr(node, 'lineno', '?')}: {error!r} "
+        "(no message emitted; please report)",
+        file=sys.stderr,
+    )

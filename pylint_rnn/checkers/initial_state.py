@@ -1,8 +1,8 @@
 """Checker for learned initial states that never learn or are shaped like the batch
 (analysis: :mod:`pylint_rnn.analyses.initial_state`).
 
-Each call is looked at once, by its name only, while pylint walks the module; the analysis runs when the
-module is left, and only if something was fed as an initial state.
+Each call is looked at once, by its name only; the analysis runs only if something was fed as an initial
+state.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pylint.checkers.utils import only_required_for_messages
 from pylint_rnn.analyses import initial_state
 from pylint_rnn.checkers._base import RnnChecker, option
 from pylint_rnn.checkers._guard import never_crash
+from pylint_rnn.core import callindex
 
 _MESSAGES = (initial_state.UNTRAINED, initial_state.BATCH_SIZED)
 
@@ -38,7 +39,6 @@ class InitialStateChecker(RnnChecker):
 
     def __init__(self, linter=None) -> None:
         super().__init__(linter)
-        self._candidates = initial_state.Candidates()
         self._options: Optional[initial_state.Options] = None  # set in open(), from the configuration
 
     def open(self) -> None:
@@ -47,18 +47,10 @@ class InitialStateChecker(RnnChecker):
 
     @only_required_for_messages(*_MESSAGES)
     @never_crash
-    def visit_module(self, _node: nodes.Module) -> None:
-        self._candidates = initial_state.Candidates()
-
-    @only_required_for_messages(*_MESSAGES)
-    @never_crash
-    def visit_call(self, node: nodes.Call) -> None:
-        self._candidates.collect(node)
-
-    @only_required_for_messages(*_MESSAGES)
-    @never_crash
-    def leave_module(self, node: nodes.Module) -> None:
-        candidates, self._candidates = self._candidates, initial_state.Candidates()
+    def visit_module(self, node: nodes.Module) -> None:
+        candidates = initial_state.Candidates()
+        for call in callindex.calls(node):
+            candidates.collect(call)
         self.emit(initial_state.findings(node, candidates, self._options))
 
 

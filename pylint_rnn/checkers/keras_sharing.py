@@ -1,12 +1,12 @@
 """Checker for Keras recurrent layers rebuilt per call of a twin helper
 (analysis: :mod:`pylint_rnn.analyses.keras_sharing`).
 
-Layer constructions inside functions are collected while pylint walks the module; their helpers' call
-sites are only looked at when the module is left, and only if there is such a construction.
+Layer constructions inside functions are the candidates; their helpers' call sites are only looked at if
+there is such a construction.
 """
 from __future__ import annotations
 
-from typing import FrozenSet, List
+from typing import FrozenSet
 
 from astroid import nodes
 from pylint.checkers.utils import only_required_for_messages
@@ -14,6 +14,7 @@ from pylint.checkers.utils import only_required_for_messages
 from pylint_rnn.analyses import keras_sharing
 from pylint_rnn.checkers._base import RnnChecker, option
 from pylint_rnn.checkers._guard import never_crash
+from pylint_rnn.core import callindex
 
 
 class KerasSharingChecker(RnnChecker):
@@ -29,7 +30,6 @@ class KerasSharingChecker(RnnChecker):
 
     def __init__(self, linter=None) -> None:
         super().__init__(linter)
-        self._constructions: List[nodes.Call] = []
         self._separate_towers: FrozenSet[str] = frozenset()  # set in open(), from the configuration
 
     def open(self) -> None:
@@ -37,19 +37,8 @@ class KerasSharingChecker(RnnChecker):
 
     @only_required_for_messages(keras_sharing.REBUILT)
     @never_crash
-    def visit_module(self, _node: nodes.Module) -> None:
-        self._constructions = []
-
-    @only_required_for_messages(keras_sharing.REBUILT)
-    @never_crash
-    def visit_call(self, node: nodes.Call) -> None:
-        if keras_sharing.is_layer_built_in_function(node):
-            self._constructions.append(node)
-
-    @only_required_for_messages(keras_sharing.REBUILT)
-    @never_crash
-    def leave_module(self, _node: nodes.Module) -> None:
-        constructions, self._constructions = self._constructions, []
+    def visit_module(self, node: nodes.Module) -> None:
+        constructions = [call for call in callindex.calls(node) if keras_sharing.is_layer_built_in_function(call)]
         if constructions:
             self.emit(keras_sharing.rebuilt_layers(constructions, self._separate_towers))
 

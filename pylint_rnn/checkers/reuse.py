@@ -7,6 +7,7 @@ from pylint.checkers.utils import only_required_for_messages
 from pylint_rnn.analyses import reuse
 from pylint_rnn.checkers._base import RnnChecker
 from pylint_rnn.checkers._guard import never_crash
+from pylint_rnn.core import tree
 
 
 class ReuseChecker(RnnChecker):
@@ -14,22 +15,16 @@ class ReuseChecker(RnnChecker):
 
     family = "reuse"
 
-    @only_required_for_messages(reuse.REPEATED_CALL)
-    @never_crash
-    def visit_binop(self, node: nodes.BinOp) -> None:
-        self.emit(reuse.repeated_graph_call(node))
-
-    @only_required_for_messages(reuse.DUPLICATE, reuse.NOT_SHARED)
+    @only_required_for_messages(reuse.DUPLICATE, reuse.NOT_SHARED, reuse.REPEATED_CALL)
     @never_crash
     def visit_module(self, node: nodes.Module) -> None:
-        self.emit(reuse.frame_findings(node))
+        if self.linter.is_message_enabled(reuse.REPEATED_CALL):
+            self.emit_each(tree.module_nodes(node, nodes.BinOp), reuse.repeated_graph_call)
+        if self.linter.is_message_enabled(reuse.DUPLICATE) or self.linter.is_message_enabled(reuse.NOT_SHARED):
+            self.emit_each([node, *tree.module_nodes(node, _FUNCTIONS)], reuse.frame_findings)
 
-    @only_required_for_messages(reuse.DUPLICATE, reuse.NOT_SHARED)
-    @never_crash
-    def visit_functiondef(self, node: nodes.FunctionDef) -> None:
-        self.emit(reuse.frame_findings(node))
 
-    visit_asyncfunctiondef = visit_functiondef
+_FUNCTIONS = (nodes.FunctionDef, nodes.AsyncFunctionDef)
 
 
 CHECKERS = (ReuseChecker,)

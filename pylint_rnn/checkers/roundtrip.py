@@ -7,7 +7,7 @@ from pylint.checkers.utils import only_required_for_messages
 from pylint_rnn.analyses import roundtrip
 from pylint_rnn.checkers._base import RnnChecker, option
 from pylint_rnn.checkers._guard import never_crash
-from pylint_rnn.core import sessions
+from pylint_rnn.core import callindex, sessions
 
 
 class RoundTripChecker(RnnChecker):
@@ -42,9 +42,13 @@ class RoundTripChecker(RnnChecker):
 
     @only_required_for_messages(roundtrip.ROUNDTRIP)
     @never_crash
-    def visit_call(self, node: nodes.Call) -> None:
-        if roundtrip.may_feed_a_run(node, self._options):  # syntactic: resolve nothing for other calls
-            self.emit(roundtrip.roundtrip_findings(node, self._options))
+    def visit_module(self, node: nodes.Module) -> None:
+        runs = [call for call in callindex.calls_named(node, ("run",), "run-calls")
+                if roundtrip.may_feed_a_run(call, self._options)]  # syntactic: resolve nothing for the rest
+        self.emit_each(runs, self._findings)
+
+    def _findings(self, run: nodes.Call) -> list:
+        return roundtrip.roundtrip_findings(run, self._options)
 
 
 CHECKERS = (RoundTripChecker,)

@@ -8,6 +8,7 @@ from pylint.checkers.utils import only_required_for_messages
 from pylint_rnn.analyses import stacking
 from pylint_rnn.checkers._base import RnnChecker
 from pylint_rnn.checkers._guard import never_crash
+from pylint_rnn.core import callindex
 
 
 class StackingChecker(RnnChecker):
@@ -17,10 +18,10 @@ class StackingChecker(RnnChecker):
 
     @only_required_for_messages(stacking.SAME_CELL)
     @never_crash
-    def visit_call(self, node: nodes.Call) -> None:
+    def visit_module(self, node: nodes.Module) -> None:
         # The spelling first: resolving every call's API made the check 4x dearer on TensorFlow's sources.
-        if stacking.may_stack_cells(node):
-            self.emit(stacking.same_cell_findings(node))
+        candidates = [call for call in callindex.calls(node) if stacking.may_stack_cells(call)]
+        self.emit_each(candidates, stacking.same_cell_findings)
 
 
 CHECKERS = (StackingChecker,)

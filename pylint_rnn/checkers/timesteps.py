@@ -13,6 +13,7 @@ from pylint_rnn import rules
 from pylint_rnn.analyses import cell_per_step, time_reduction, timesteps
 from pylint_rnn.checkers._base import RnnChecker, option
 from pylint_rnn.checkers._guard import never_crash
+from pylint_rnn.core import callindex
 
 
 class TimeStepsChecker(RnnChecker):
@@ -42,8 +43,11 @@ class TimeStepsChecker(RnnChecker):
 
     @only_required_for_messages(timesteps.LAYERS_AS_STEPS, cell_per_step.CELL_PER_STEP)
     @never_crash
-    def visit_call(self, node: nodes.Call) -> None:
-        self.emit(timesteps.call_findings(node, self._options) + cell_per_step.call_findings(node, self._options))
+    def visit_module(self, node: nodes.Module) -> None:
+        self.emit_each(callindex.calls(node), self._call_findings)
+
+    def _call_findings(self, node: nodes.Call) -> list:
+        return timesteps.call_findings(node, self._options) + cell_per_step.call_findings(node, self._options)
 
 
 class TimeAxisReductionChecker(RnnChecker):
@@ -54,8 +58,8 @@ class TimeAxisReductionChecker(RnnChecker):
 
     @only_required_for_messages(time_reduction.REDUCTION)
     @never_crash
-    def visit_call(self, node: nodes.Call) -> None:
-        self.emit(time_reduction.time_axis_reduction(node))
+    def visit_module(self, node: nodes.Module) -> None:
+        self.emit_each(callindex.calls(node), time_reduction.time_axis_reduction)
 
 
 CHECKERS = (TimeStepsChecker, TimeAxisReductionChecker)

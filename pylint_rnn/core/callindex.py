@@ -1,0 +1,36 @@
+"""The calls of a module, found once and chosen by what they call: the name written or the TF API.
+
+Every analysis starts from a few calls: the stacks and RNN functions, the session runs, the cells built in
+loops. Letting pylint hand every call to every checker cost more than the analyses (six visits per call,
+each through the crash guard and the module gate), so the checkers visit the module once and take their
+candidates from here: one walk (:func:`pylint_rnn.core.tree.module_nodes`) and one API resolution per call
+(:func:`pylint_rnn.core.tfapi.call_api`), shared by all of them. Lists are in source order, so messages
+come out in the order of the code.
+"""
+from __future__ import annotations
+
+from typing import Collection, List
+
+from astroid import nodes
+
+from pylint_rnn.core import tfapi, tree
+from pylint_rnn.core.cache import module_cached
+
+
+def calls(module: nodes.Module) -> List[nodes.Call]:
+    """Every call of the module (nested functions, classes and lambdas included), in source order."""
+    return tree.module_nodes(module, nodes.Call)
+
+
+def calls_named(module: nodes.Module, names: Collection[str], kind: str) -> List[nodes.Call]:
+    """The calls whose callee is spelled ``names`` last (``run`` for ``sess.run(...)`` and ``run(...)``):
+    a look at the spelling only, so that an analysis resolves nothing for the other calls. ``kind`` names
+    the question for the per-module memo (one per set of names)."""
+    return module_cached(kind, module, lambda: [
+        call for call in calls(module) if tree.last_name(call.func) in names], [])
+
+
+def api_calls(module: nodes.Module) -> List[nodes.Call]:
+    """The calls of a TF or Keras API (a project class deriving from one included), in source order."""
+    return module_cached("api-calls", module, lambda: [
+        call for call in calls(module) if tfapi.call_api(call) is not None], [])
