@@ -13,6 +13,7 @@ import sys
 from typing import Callable, Iterable, Iterator, TypeVar
 
 from pylint_rnn.core.cache import forget
+from pylint_rnn.core.tree import adopt_walk
 from pylint_rnn.core.usage import module_uses_tensorflow
 
 
@@ -37,6 +38,10 @@ def _module_gate(checker, node) -> bool:
     if known is not None:
         forget(known[2])  # pylint is done with the previous module: its answers are garbage now
     module = node.root()
+    records = getattr(checker, "walk_records", None)
+    if records is not None:  # this checker recorded pylint's walk of the module (checkers/_base.py)
+        adopt_walk(module, records[:])
+        records.clear()
     answer = module_uses_tensorflow(module)
     setattr(checker, _GATE_ATTR, (state, answer, module))
     return answer

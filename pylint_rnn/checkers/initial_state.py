@@ -42,12 +42,13 @@ class InitialStateChecker(RnnChecker):
         self._options: Optional[initial_state.Options] = None  # set in open(), from the configuration
 
     def open(self) -> None:
+        super().open()
         config = self.linter.config
         self._options = initial_state.Options.of(config.batch_size_names, config.learned_state_rgx)
 
     @only_required_for_messages(*_MESSAGES)
     @never_crash
-    def visit_module(self, node: nodes.Module) -> None:
+    def leave_module(self, node: nodes.Module) -> None:
         candidates = initial_state.Candidates()
         for call in callindex.calls(node):
             candidates.collect(call)

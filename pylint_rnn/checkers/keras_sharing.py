@@ -33,11 +33,12 @@ class KerasSharingChecker(RnnChecker):
         self._separate_towers: FrozenSet[str] = frozenset()  # set in open(), from the configuration
 
     def open(self) -> None:
+        super().open()
         self._separate_towers = frozenset(self.linter.config.separate_tower_functions)
 
     @only_required_for_messages(keras_sharing.REBUILT)
     @never_crash
-    def visit_module(self, node: nodes.Module) -> None:
+    def leave_module(self, node: nodes.Module) -> None:
         constructions = [call for call in callindex.calls(node) if keras_sharing.is_layer_built_in_function(call)]
         if constructions:
             self.emit(keras_sharing.rebuilt_layers(constructions, self._separate_towers))

@@ -17,7 +17,7 @@ class ReuseChecker(RnnChecker):
 
     @only_required_for_messages(reuse.DUPLICATE, reuse.NOT_SHARED, reuse.REPEATED_CALL)
     @never_crash
-    def visit_module(self, node: nodes.Module) -> None:
+    def leave_module(self, node: nodes.Module) -> None:
         if self.linter.is_message_enabled(reuse.REPEATED_CALL):
             self.emit_each(tree.module_nodes(node, nodes.BinOp), reuse.repeated_graph_call)
         if self.linter.is_message_enabled(reuse.DUPLICATE) or self.linter.is_message_enabled(reuse.NOT_SHARED):

@@ -32,6 +32,7 @@ class RoundTripChecker(RnnChecker):
     )
 
     def open(self) -> None:
+        super().open()
         config = self.linter.config
         self._options = roundtrip.RoundTripOptions(
             training_op_names=config.training_op_names,
@@ -42,7 +43,7 @@ class RoundTripChecker(RnnChecker):
 
     @only_required_for_messages(roundtrip.ROUNDTRIP)
     @never_crash
-    def visit_module(self, node: nodes.Module) -> None:
+    def leave_module(self, node: nodes.Module) -> None:
         runs = [call for call in callindex.calls_named(node, ("run",), "run-calls")
                 if roundtrip.may_feed_a_run(call, self._options)]  # syntactic: resolve nothing for the rest
         self.emit_each(runs, self._findings)

@@ -38,12 +38,13 @@ class TimeStepsChecker(RnnChecker):
         self._options = timesteps.TimeStepOptions((), ())  # the configured names, read in open()
 
     def open(self) -> None:
+        super().open()
         self._options = timesteps.TimeStepOptions(
             tuple(self.linter.config.time_step_names), tuple(self.linter.config.layer_count_names))
 
     @only_required_for_messages(timesteps.LAYERS_AS_STEPS, cell_per_step.CELL_PER_STEP)
     @never_crash
-    def visit_module(self, node: nodes.Module) -> None:
+    def leave_module(self, node: nodes.Module) -> None:
         self.emit_each(callindex.calls(node), self._call_findings)
 
     def _call_findings(self, node: nodes.Call) -> list:
@@ -58,7 +59,7 @@ class TimeAxisReductionChecker(RnnChecker):
 
     @only_required_for_messages(time_reduction.REDUCTION)
     @never_crash
-    def visit_module(self, node: nodes.Module) -> None:
+    def leave_module(self, node: nodes.Module) -> None:
         self.emit_each(callindex.calls(node), time_reduction.time_axis_reduction)
 
 

@@ -5,6 +5,7 @@ functions, lambdas and classes are not descended into, since their bodies run at
 """
 from __future__ import annotations
 
+import functools
 from typing import Iterator, List, Optional, Pattern, Tuple, Type, Union
 
 from astroid import nodes
@@ -291,11 +292,7 @@ def _own_nodes(root: nodes.NodeNG, kinds: Optional[Kinds]) -> Iterator[nodes.Nod
 def module_nodes(module: nodes.NodeNG, kinds: Kinds) -> List[nodes.NodeNG]:
     """``module.nodes_of_class(kinds)`` (module itself excluded), from one walk per module shared by every
     analysis: astroid's recursive generator made each whole-module walk cost as much as the first."""
-    index = _module_index(module)
-    found = index.by_kind.get(kinds)
-    if found is None:
-        found = index.by_kind[kinds] = [node for node in index.preorder if isinstance(node, kinds)]
-    return found
+    return _module_index(module).nodes_of(kinds)
 
 
 def module_groups(module: nodes.Module, kinds: Kinds, key_of, kind: str) -> dict:
@@ -311,6 +308,73 @@ def module_groups(module: nodes.Module, kinds: Kinds, key_of, kind: str) -> dict
         return out
 
     return module_cached(kind, module, compute, {})
+
+
+# --- the module index: from pylint's walk when the checkers recorded it, else from a walk of ours -----
+
+# The node classes the checkers record while pylint walks a module (checkers/_base.py): every whole-module
+# question the analyses ask is about these, so pylint's walk, which happens anyway, replaces a walk of ours.
+RECORDED_KINDS = (nodes.Call, nodes.BinOp, nodes.FunctionDef, nodes.AsyncFunctionDef, nodes.ClassDef,
+                  nodes.Import, nodes.ImportFrom, nodes.Attribute, nodes.AssignAttr)
+
+
+def adopt_walk(module: nodes.Module, recorded: List[nodes.NodeNG]) -> None:
+    """Index the module from the nodes of RECORDED_KINDS that pylint's walk met, in its (source) order,
+    unless a question already built its index (that one stays)."""
+    module_cached("module-index", module, lambda: _RecordedIndex(module, recorded))
+
+
+@functools.lru_cache(maxsize=None)
+def _recorded_covers(kinds: Kinds) -> bool:
+    """Is every node of ``kinds`` (subclasses too: AsyncFunctionDef is a FunctionDef) a recorded one?"""
+    return all(cls in RECORDED_KINDS for cls in nodes.ALL_NODE_CLASSES if isinstance(cls, type) and issubclass(cls, kinds))
+
+
+class _RecordedIndex:
+    """The index of a module pylint walked while a checker recorded: its nodes of RECORDED_KINDS in source
+    order, each frame's own calls found from their parents; any other kind asks a full walk of ours."""
+
+    def __init__(self, module: nodes.Module, recorded: List[nodes.NodeNG]) -> None:
+        self.module = module
+        self.recorded = recorded
+        self.by_kind: dict = {}
+        self._full: Optional[_ModuleIndex] = None
+        self._own_calls: Optional[dict] = None
+
+    def nodes_of(self, kinds: Kinds) -> List[nodes.NodeNG]:
+        if not _recorded_covers(kinds):
+            if self._full is None:
+                self._full = _ModuleIndex(self.module)
+            return self._full.nodes_of(kinds)
+        found = self.by_kind.get(kinds)
+        if found is None:
+            found = self.by_kind[kinds] = [node for node in self.recorded if isinstance(node, kinds)]
+        return found
+
+    @property
+    def own_calls(self) -> dict:
+        if self._own_calls is None:
+            self._own_calls = {}
+            for call in self.nodes_of(nodes.Call):
+                owner = _owner(call, self.module)
+                if owner is not None:
+                    self._own_calls.setdefault(id(owner), []).append(call)
+        return self._own_calls
+
+
+def _owner(node: nodes.NodeNG, module: nodes.Module) -> Optional[nodes.NodeNG]:
+    """The frame whose own nodes (``own_nodes``) include node: the innermost function or lambda whose body
+    holds it, the module at top level; None under a class body, a decorator, a default or an annotation."""
+    child, parent = node, node.parent
+    while parent is not None and parent is not module:
+        if isinstance(parent, NESTED_SCOPES):
+            if isinstance(parent, nodes.Lambda):
+                return parent if child is parent.body else None
+            if isinstance(parent, _FUNCTIONS):
+                return parent if any(child is statement for statement in parent.body) else None
+            return None
+        child, parent = parent, parent.parent
+    return module
 
 
 class _ModuleIndex:  # pylint: disable=too-few-public-methods  # a record built by one walk
@@ -342,6 +406,12 @@ class _ModuleIndex:  # pylint: disable=too-few-public-methods  # a record built 
             else:
                 owners += [owner] * len(children)
 
+    def nodes_of(self, kinds: Kinds) -> List[nodes.NodeNG]:
+        found = self.by_kind.get(kinds)
+        if found is None:
+            found = self.by_kind[kinds] = [node for node in self.preorder if isinstance(node, kinds)]
+        return found
+
 
 def _own_body(scope: nodes.NodeNG) -> set:
     """The ids of a nested scope's children that are its own nodes: a function's (or lambda's) body; its
@@ -353,7 +423,7 @@ def _own_body(scope: nodes.NodeNG) -> set:
     return set()
 
 
-def _module_index(module: nodes.NodeNG) -> _ModuleIndex:
+def _module_index(module: nodes.NodeNG):
     return module_cached("module-index", module, lambda: _ModuleIndex(module))
 
 

@@ -1,0 +1,56 @@
+"""The module index built from pylint's walk (recorded by the first checker) answers exactly as our own walk.
+
+Checkers take every whole-module list (``tree.module_nodes``) and each frame's own calls (``tree.own_nodes``)
+from the index; when pylint runs them, it is built from the nodes pylint's walker met (no walk of ours).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import astroid
+import pytest
+from astroid import nodes
+from pylint.lint import PyLinter
+from pylint.utils.ast_walker import ASTWalker
+
+from pylint_rnn.core import tree
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = sorted((ROOT / "fixtures" / "checkers").rglob("*.py"))[::7] + sorted((ROOT / "fixtures" / "seeds").glob("*.py"))
+KINDS = [nodes.Call, nodes.BinOp, (nodes.FunctionDef, nodes.AsyncFunctionDef), nodes.FunctionDef, nodes.ClassDef,
+         (nodes.Import, nodes.ImportFrom, nodes.Call, nodes.ClassDef), nodes.Attribute, nodes.AssignAttr]
+
+
+class _Recorder:  # what checkers/_base.py makes of the first checker: the list's append as visit methods
+    def __init__(self) -> None:
+        self.records: list = []
+        for kind in tree.RECORDED_KINDS:
+            setattr(self, f"visit_{kind.__name__.lower()}", self.records.append)
+
+
+def _recorded(path: Path):
+    module = astroid.parse(path.read_text(encoding="utf-8"), module_name=path.stem, path=str(path))
+    recorder = _Recorder()
+    walker = ASTWalker(PyLinter())
+    walker.add_checker(recorder)
+    walker.walk(module)
+    return module, recorder.records
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+def test_recorded_index_equals_own_walk(path):
+    module, records = _recorded(path)
+    own = tree._ModuleIndex(module)  # pylint: disable=protected-access
+    recorded = tree._RecordedIndex(module, records)  # pylint: disable=protected-access
+    for kinds in KINDS:
+        assert recorded.nodes_of(kinds) == own.nodes_of(kinds), kinds
+    frames = [module, *tree.module_nodes(module, (nodes.FunctionDef, nodes.AsyncFunctionDef, nodes.Lambda))]
+    for frame in frames:
+        assert recorded.own_calls.get(id(frame), []) == own.own_calls.get(id(frame), []), frame
+    assert recorded.nodes_of(nodes.Name) == own.nodes_of(nodes.Name)  # not recorded: asks a walk of ours
+
+
+def test_adopted_walk_serves_module_nodes():
+    module, records = _recorded(SAMPLES[0])
+    tree.adopt_walk(module, records)
+    assert tree.module_nodes(module, nodes.Call) == [n for n in records if isinstance(n, nodes.Call)]
