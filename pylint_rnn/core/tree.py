@@ -327,7 +327,8 @@ def adopt_walk(module: nodes.Module, recorded: List[nodes.NodeNG]) -> None:
 @functools.lru_cache(maxsize=None)
 def _recorded_covers(kinds: Kinds) -> bool:
     """Is every node of ``kinds`` (subclasses too: AsyncFunctionDef is a FunctionDef) a recorded one?"""
-    return all(cls in RECORDED_KINDS for cls in nodes.ALL_NODE_CLASSES if isinstance(cls, type) and issubclass(cls, kinds))
+    classes = [cls for cls in nodes.ALL_NODE_CLASSES if isinstance(cls, type)]  # the list holds a factory too
+    return all(cls in RECORDED_KINDS for cls in classes if issubclass(cls, kinds))
 
 
 class _RecordedIndex:
