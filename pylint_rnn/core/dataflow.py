@@ -15,7 +15,8 @@ answers, without executing anything and without astroid inference:
   place; :func:`dict_entries` lists the ``key: value`` pairs of a dict built literally, with
   ``dict(...)``, ``{**base, k: v}``, a comprehension, ``d[k] = v`` or ``d.update(...)``;
   :func:`sequence_elements` the elements of a literal list or tuple a name holds.
-- Where a value goes: :func:`result_uses`, the loads of the name it is assigned to.
+- Where a value goes: :func:`result_uses` (the loads of the name it is assigned to) and
+  :func:`unchanged_uses` (only those this assignment alone reaches, the object unchanged in between).
 
 "Flow-insensitive but bounded", across functions: a name, attribute or parameter may hold the value of
 any of its assignments (or arguments), in any order: the union of them all. Every chain is bounded
@@ -284,6 +285,19 @@ def result_uses(expr: nodes.NodeNG) -> List[nodes.NodeNG]:
         return [n for n in klass.nodes_of_class(nodes.Attribute) if n.attrname == target.attrname
                 and isinstance(n.expr, nodes.Name) and n.expr.name == target.expr.name]
     return []
+
+
+def unchanged_uses(expr: nodes.NodeNG) -> List[nodes.NodeNG]:
+    """The places that read expr's value itself, as it was built: expr when used inline, else the loads of
+    the one name it is assigned to that only this assignment reaches (flow-sensitive, in its function),
+    when nothing changes the object in place there (``x[i] = v``, ``x.append(v)``: the slots are refilled)."""
+    uses = result_uses(expr)
+    if uses == [expr]:
+        return uses
+    target = expr.parent.targets[0]
+    if not isinstance(target, nodes.AssignName) or mutations(expr.frame()).get(target.name):
+        return []
+    return [use for use in uses if reaching_bindings(use, use) == [target]]
 
 
 # --- containers: where a name's value reaches, lists and dicts ------------------------------------------
