@@ -927,6 +927,11 @@ tf1_per_step(CPT + "cpt_reuse_kwarg_ok.py", 4)
 tf1_per_step(CPT + "cpt_named_scope_reuse_ok.py", 4,
              lambda m: m.StepDecoder().run(v1.placeholder(tf.float32, [None, 4, 6])))
 tf1_per_step(CPT + "cpt_layers_loop_ok.py", 10)
+tf1_per_step(CPT + "cpt_c_conditional_decode_steps.py", 4,
+             lambda m: m.SpanDecoder(m.CONFIG).decode(v1.placeholder(tf.float32, [None, 16]),
+                                                      v1.placeholder(tf.float32, [None, 16])))
+tf1_per_step(CPT + "cpt_c_conditional_depth_ok.py", 10,
+             lambda m: m.encode(v1.placeholder(tf.float32, [None, 10, 16]), 3, True))
 tf1_per_step(CPT + "cpt_dropout_per_step_ok.py", 5)
 
 
