@@ -367,3 +367,20 @@ def _recording_reader(monkeypatch):
 
     monkeypatch.setattr(project_source, "_source", recording)
     return parsed
+
+
+@pytest.mark.parametrize("code, combined", [
+    ("tf.add_n(parts) #@", "parts"),
+    ("tf.concat(values=parts, axis=1) #@", "parts"),
+    ("tf.reduce_mean(parts, axis=0) #@", "parts"),
+    ("keras.layers.average(parts) #@", "parts"),
+    ("tf.keras.layers.Average()(parts) #@", "parts"),
+    ("merge = tf.keras.layers.Concatenate()\nmerge(parts) #@", "parts"),
+    ("tf.add(a, b) #@", None),  # two operands, not the elements of one list
+    ("tf.keras.layers.Dense(3)(parts) #@", None),
+    ("combine(parts) #@", None),
+])
+def test_combined_list_is_the_argument_whose_elements_become_one_tensor(code, combined):
+    call = astroid.extract_node("import tensorflow as tf\nimport keras\n" + code)
+    found = tfapi.combined_list(call)
+    assert (found.as_string() if found is not None else None) == combined

@@ -89,3 +89,24 @@ def test_one_variable_read_in_two_places_shares_a_binding_spelling():
     module = astroid.parse("T = 5\ndef f():\n    return T\ndef g():\n    return T\n")
     first, second = (count_of(fn.body[0].value) for fn in module.body[1:])
     assert any(s.startswith("bind:") for s in set(first.spellings) & set(second.spellings))
+
+
+@pytest.mark.parametrize("code, value, names", [
+    ("steps = seq_len if decoding else 1\nsteps #@", None, ("steps", "seq_len")),
+    ("depth = n_layers if deep else 1\ndepth #@", None, ("depth", "n_layers")),
+    ("fixed_len if use_fixed else max_len #@", None, ("fixed_len", "max_len")),
+    ("n = 2\nk = n if flag else 2\nk #@", 2, ("k", "n")),  # both branches agree: the value is known
+    ("t = 1 if a else (num_steps if b else 1)\nt #@", None, ("t", "num_steps")),
+])
+def test_a_conditional_count_goes_by_the_names_of_both_branches(code, value, names):
+    count = _count(code)
+    assert (count.value, count.names) == (value, names)
+
+
+def test_a_conditional_with_a_branch_that_is_no_count_is_no_count():
+    assert _count("seq_len if ok else 'auto' #@") is None
+    assert _count("steps = seq_len if ok else None\nsteps #@").names == ("steps",)
+
+
+def test_a_count_defined_through_itself_ends():
+    assert _count("n = n if ready else 1\nn #@").names[:2] == ("n", "n")  # one binding, read in itself

@@ -136,3 +136,32 @@ def test_unique_class_attribute_for_unknown_receiver():
     """)
     attr = [n for n in module.nodes_of_class(nodes.Attribute) if n.attrname == "feat"][-1]
     assert trainable.depends_on_trainable(attr)
+
+
+def _repeated(module):
+    """The ``[f(x)] * n`` of each function of the module, by function name."""
+    return {fn.name: next(fn.nodes_of_class(nodes.BinOp)) for fn in module.nodes_of_class(nodes.FunctionDef)}
+
+
+def test_unchanged_uses_follow_the_name_while_only_its_assignment_reaches():
+    module = parse("""
+    def plain(x, n):
+        outs = [f(x)] * n
+        return tf.add_n(outs)
+    def inline(x, n):
+        return tf.add_n([f(x)] * n)
+    def refilled(x, n):
+        outs = [f(x)] * n
+        for i in range(n):
+            outs[i] = g(x, i)
+        return tf.add_n(outs)
+    def rebound(x, n):
+        outs = [f(x)] * n
+        outs = [f(x) for _ in range(n)]
+        return tf.add_n(outs)
+    """)
+    lists = _repeated(module)
+    assert [u.parent.as_string() for u in dataflow.unchanged_uses(lists["plain"])] == ["tf.add_n(outs)"]
+    assert dataflow.unchanged_uses(lists["inline"]) == [lists["inline"]]
+    assert dataflow.unchanged_uses(lists["refilled"]) == []  # its slots are refilled: not the built value
+    assert dataflow.unchanged_uses(lists["rebound"]) == []  # another assignment reaches the use

@@ -7,7 +7,7 @@ import textwrap
 import astroid
 import pytest
 
-from pylint_rnn.core import timeaxis
+from pylint_rnn.core import dataflow, timeaxis
 
 TF1 = "import tensorflow as tf\n"
 V1 = "import tensorflow.compat.v1 as tf\n"
@@ -260,12 +260,12 @@ def test_value_of_and_result_uses():
     built = build.body[0].value
     self_cell = build.body[1].value.args[0]
     assert timeaxis.value_of(self_cell) is built
-    assert timeaxis.result_uses(built) == [self_cell]
+    assert dataflow.result_uses(built) == [self_cell]
     stack = f.body[0].value
-    assert [u.parent.as_string() for u in timeaxis.result_uses(stack)] == [
+    assert [u.parent.as_string() for u in dataflow.result_uses(stack)] == [
         "tf.nn.dynamic_rnn(stack, x)", "return stack"]
     inline = f.body[1].value
-    assert timeaxis.result_uses(inline.args[0]) == [inline.args[0]]  # not assigned: itself
+    assert dataflow.result_uses(inline.args[0]) == [inline.args[0]]  # not assigned: itself
     assert timeaxis.value_of(g.body[1].value) is None  # two reaching assignments: no single value
 
 

@@ -17,7 +17,7 @@ from pylint.interfaces import HIGH, INFERENCE, Confidence
 from pylint_rnn.analyses import Finding
 from pylint_rnn.analyses.timesteps import LAYERS, TIME, TimeStepOptions, assigned_name
 from pylint_rnn.core import effects as fx
-from pylint_rnn.core import scopes, tfapi, timeaxis, timeloops, tree
+from pylint_rnn.core import dataflow, scopes, tfapi, timeloops, tree
 from pylint_rnn.core.bindings import assigned_value, single_binding
 from pylint_rnn.core.counts import count_of, range_bound
 
@@ -83,7 +83,7 @@ def _cell_uses(node: nodes.Call, loop: nodes.NodeNG) -> List[nodes.Call]:
     """Calls in the loop in which the freshly built cell runs: ``cell(x, state)``, ``cell.__call__``, an
     RNN function (not one whose output is its own input: that stacks a layer, not a time step)."""
     uses = []
-    for use in timeaxis.result_uses(node):
+    for use in dataflow.result_uses(node):
         if use is not node and not tree.is_inside(use, loop):
             continue
         parent = use.parent

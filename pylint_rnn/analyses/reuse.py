@@ -13,7 +13,7 @@ from astroid import nodes
 
 from pylint_rnn.analyses import Finding
 from pylint_rnn.core import effects as fx
-from pylint_rnn.core import scopes, tfapi, trainable, tree
+from pylint_rnn.core import dataflow, scopes, tfapi, trainable, tree
 from pylint_rnn.core.cache import module_cached
 
 REPEATED_CALL = "rnn-repeated-graph-call"
@@ -39,7 +39,7 @@ def _repeated_call(node: nodes.BinOp, call: nodes.Call, count: nodes.NodeNG) -> 
     times = tfapi.literal_value(count)
     if isinstance(times, int) and times <= 1:
         return None
-    if not _builds_graph(call):
+    if not _builds_graph(call) and not _unseen_callee_combined(node, call):
         return None
     callee = tfapi.dotted_name(call.func) or "the function"
     shown_times = str(times) if isinstance(times, int) else f"'{count.as_string()}'"
@@ -56,6 +56,20 @@ def _builds_graph(call: nodes.Call) -> bool:
         return trainable.creates_trainable_api(call, api)
     callee = fx.called_function(call)
     return fx.creates_variables(callee) or builds_keras_objects(callee)
+
+
+def _unseen_callee_combined(node: nodes.BinOp, call: nodes.Call) -> bool:
+    """``[build(x)] * n`` with ``build`` bound nowhere in the module (a notebook cell; defined in one not
+    shown) whose list, unchanged, goes to an op that combines its elements (``tf.add_n``, ``tf.stack``,
+    ``layers.Average()(...)``): combining n references to one tensor is an ensemble of one, whatever
+    ``build`` is. A list of such results used otherwise (initial states, slots refilled later) says nothing."""
+    if not (isinstance(call.func, nodes.Name) and tfapi.is_unbound(call.func)):
+        return False
+    for use in dataflow.unchanged_uses(node):
+        consumer = use.parent.parent if isinstance(use.parent, nodes.Keyword) else use.parent
+        if isinstance(consumer, nodes.Call) and tfapi.combined_list(consumer) is use:
+            return True
+    return False
 
 
 def builds_keras_objects(func: Optional[nodes.NodeNG]) -> bool:

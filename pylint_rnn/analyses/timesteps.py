@@ -22,7 +22,7 @@ from astroid import nodes
 from pylint.interfaces import HIGH, INFERENCE, Confidence
 
 from pylint_rnn.analyses import Finding
-from pylint_rnn.core import callsites, tfapi, timeaxis, timeloops, tree
+from pylint_rnn.core import callsites, dataflow, tfapi, timeaxis, timeloops, tree
 from pylint_rnn.core.cache import module_cached
 from pylint_rnn.core.counts import Count, count_of, range_bound
 from pylint_rnn.core.timeaxis import StackDepth
@@ -255,7 +255,7 @@ def _stack(node: nodes.Call, api: str, options: TimeStepOptions) -> Optional[Fin
 def _consumers(stack: nodes.Call, depth: int = 0) -> Iterator[Consumer]:
     """What runs the stack over time: the RNN functions and Keras RNN layers it is passed to (also inside
     a cell wrapper), and the loops over time steps that call it step by step."""
-    for use in timeaxis.result_uses(stack):
+    for use in dataflow.result_uses(stack):
         parent = use.parent
         if isinstance(parent, nodes.Keyword):
             parent = parent.parent

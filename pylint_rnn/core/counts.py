@@ -90,6 +90,7 @@ def count_of(expr: Optional[nodes.NodeNG]) -> Optional[Count]:
 
     Literals give their value; names and attributes (also inside ``int(...)``) give their text, follow
     ``int(...)`` and single assignments (``n = FLAGS.seq_len``, ``k = 3``) for more names and a value;
+    ``a if cond else b`` (both counts) may be either: the names of both, a value when both agree;
     other expressions (``len(sizes)``, ``2 * n``) give their text only.
     """
     if expr is None:
@@ -98,7 +99,10 @@ def count_of(expr: Optional[nodes.NodeNG]) -> Optional[Count]:
     if literal is not tfapi.UNKNOWN:
         value = _int_literal(expr)
         return Count.of(value) if value is not None else None
-    if isinstance(expr, (nodes.Name, nodes.Attribute)) or _is_int_call(expr) or config_key(expr) is not None:
+    if isinstance(expr, nodes.IfExp) and not _both_counts(expr):
+        return None  # checked without following names: a = a if c else 1 must not loop
+    if isinstance(expr, (nodes.Name, nodes.Attribute, nodes.IfExp)) or _is_int_call(expr) \
+            or config_key(expr) is not None:
         names, spellings, value = _alias_chain(expr)
         return Count(value, expr.as_string(), False, names, spellings)
     if isinstance(expr, (nodes.Call, nodes.BinOp, nodes.Subscript)):
@@ -124,20 +128,22 @@ def config_key(expr: nodes.NodeNG) -> Optional[Tuple[nodes.NodeNG, str]]:
     return None
 
 
-def _alias_chain(expr: nodes.NodeNG) -> Tuple[Tuple[str, ...], Tuple[str, ...], Optional[int]]:
-    """(names, dotted spellings, value) along ``a = b = FLAGS.n = 3``-style single assignments."""
+def _alias_chain(expr: nodes.NodeNG, depth: int = 0) -> Tuple[Tuple[str, ...], Tuple[str, ...], Optional[int]]:
+    """(names, dotted spellings, value) along ``a = b = FLAGS.n = 3``-style single assignments; through
+    ``steps = seq_len if decoding else 1`` into both branches."""
     names: List[str] = []
     spellings: List[str] = []
     current: Optional[nodes.NodeNG] = expr
-    for _ in range(_MAX_ALIAS_DEPTH):
-        if current is None:
-            break
+    while current is not None and depth < _MAX_ALIAS_DEPTH:
+        depth += 1
         if _is_int_call(current):
             current = current.args[0]
             continue
         value = _int_literal(current)
         if value is not None:
             return tuple(names), tuple(spellings), value
+        if isinstance(current, nodes.IfExp):
+            return _either_branch(current, names, spellings, depth)
         keyed = config_key(current)
         if isinstance(current, nodes.Name):
             names.append(current.name)
@@ -160,6 +166,35 @@ def _alias_chain(expr: nodes.NodeNG) -> Tuple[Tuple[str, ...], Tuple[str, ...], 
         else:
             break
     return tuple(names), tuple(spellings), None
+
+
+def _both_counts(choice: nodes.IfExp) -> bool:
+    """Can both branches be counts, as written (an int literal, a name, a call, ...; not a string)?"""
+    return all(_may_count(branch) for branch in (choice.body, choice.orelse))
+
+
+def _may_count(expr: nodes.NodeNG) -> bool:
+    if tfapi.literal_value(expr) is not tfapi.UNKNOWN:
+        return _int_literal(expr) is not None
+    if isinstance(expr, nodes.IfExp):
+        return _both_counts(expr)
+    return isinstance(expr, (nodes.Name, nodes.Attribute, nodes.Call, nodes.BinOp, nodes.Subscript))
+
+
+def _either_branch(choice: nodes.IfExp, names: List[str], spellings: List[str],
+                   depth: int) -> Tuple[Tuple[str, ...], Tuple[str, ...], Optional[int]]:
+    """The chain continued through ``a if cond else b``: the count is either branch, so it goes by the
+    names of both (``seq_len if decoding else 1`` is a time-step count, ``n_layers if deep else 1`` a layer
+    count); its value is known when both branches agree. Not when a branch is no count at all."""
+    if not _both_counts(choice):
+        return tuple(names), tuple(spellings), None
+    values = []
+    for branch in (choice.body, choice.orelse):
+        more_names, more_spellings, value = _alias_chain(branch, depth)
+        names.extend(more_names)
+        spellings.extend(more_spellings)
+        values.append(value)
+    return tuple(names), tuple(spellings), values[0] if values[0] == values[1] else None
 
 
 # --- where configuration is written ------------------------------------------------------------------

@@ -15,6 +15,8 @@ answers, without executing anything and without astroid inference:
   place; :func:`dict_entries` lists the ``key: value`` pairs of a dict built literally, with
   ``dict(...)``, ``{**base, k: v}``, a comprehension, ``d[k] = v`` or ``d.update(...)``;
   :func:`sequence_elements` the elements of a literal list or tuple a name holds.
+- Where a value goes: :func:`result_uses` (the loads of the name it is assigned to) and
+  :func:`unchanged_uses` (only those this assignment alone reaches, the object unchanged in between).
 
 "Flow-insensitive but bounded", across functions: a name, attribute or parameter may hold the value of
 any of its assignments (or arguments), in any order: the union of them all. Every chain is bounded
@@ -259,6 +261,43 @@ def select_element(value: nodes.NodeNG, path: tuple) -> Optional[nodes.NodeNG]:
         else:
             return None
     return value
+
+
+# --- where a value goes ----------------------------------------------------------------------------------
+
+
+def result_uses(expr: nodes.NodeNG) -> List[nodes.NodeNG]:
+    """Where the value of an expression flows: the expression itself when used inline, else the loads of
+    the name it is assigned to later in the same frame (or of ``self.attr`` anywhere in the class)."""
+    parent = expr.parent
+    if not (isinstance(parent, nodes.Assign) and len(parent.targets) == 1):
+        return [expr]
+    target = parent.targets[0]
+    if isinstance(target, nodes.AssignName):
+        return [n for n in tree.own_nodes(expr.frame(), nodes.Name)
+                if n.name == target.name and (n.lineno or 0) >= (expr.lineno or 0)]
+    if isinstance(target, nodes.AssignAttr) and isinstance(target.expr, nodes.Name) \
+            and target.expr.name in ("self", "cls"):
+        method = expr.frame()
+        klass = method.parent if isinstance(method, nodes.FunctionDef) else None
+        if not isinstance(klass, nodes.ClassDef):
+            return []
+        return [n for n in klass.nodes_of_class(nodes.Attribute) if n.attrname == target.attrname
+                and isinstance(n.expr, nodes.Name) and n.expr.name == target.expr.name]
+    return []
+
+
+def unchanged_uses(expr: nodes.NodeNG) -> List[nodes.NodeNG]:
+    """The places that read expr's value itself, as it was built: expr when used inline, else the loads of
+    the one name it is assigned to that only this assignment reaches (flow-sensitive, in its function),
+    when nothing changes the object in place there (``x[i] = v``, ``x.append(v)``: the slots are refilled)."""
+    uses = result_uses(expr)
+    if uses == [expr]:
+        return uses
+    target = expr.parent.targets[0]
+    if not isinstance(target, nodes.AssignName) or mutations(expr.frame()).get(target.name):
+        return []
+    return [use for use in uses if reaching_bindings(use, use) == [target]]
 
 
 # --- containers: where a name's value reaches, lists and dicts ------------------------------------------

@@ -21,7 +21,7 @@ from typing import Dict, Optional, Tuple
 from astroid import nodes
 
 from pylint_rnn.core import project, project_source
-from pylint_rnn.core.bindings import assigned_value
+from pylint_rnn.core.bindings import assigned_value, single_binding
 from pylint_rnn.core.cache import module_cached
 
 # How deep we follow ``a = b``, ``b = tf.contrib.rnn``: far enough for real code, bounded for odd code.
@@ -130,6 +130,18 @@ SESSIONS = frozenset({
     "tf.Session", "tf.InteractiveSession", "tf.train.MonitoredSession",
     "tf.train.MonitoredTrainingSession", "tf.train.SingularMonitoredSession",
 })
+
+# Ops combining the elements of the one list they get into one tensor (by the parameter taking the list),
+# and the Keras merge layers whose call does the same.
+LIST_COMBINERS = {
+    **dict.fromkeys(("tf.add_n", "tf.math.add_n", "tf.math.accumulate_n"), "inputs"),
+    **dict.fromkeys(("tf.stack", "tf.concat"), "values"),
+    **dict.fromkeys(("tf.reduce_mean", "tf.math.reduce_mean", "tf.reduce_sum", "tf.math.reduce_sum"), "input_tensor"),
+    **{f"tf.keras.layers.{n}": "inputs" for n in ("add", "average", "concatenate", "maximum", "minimum", "multiply")},
+    "tf.keras.backend.stack": "x", "tf.keras.backend.concatenate": "tensors",
+}
+KERAS_LIST_MERGES = frozenset(f"tf.keras.layers.{n}" for n in ("Add", "Average", "Concatenate", "Maximum", "Minimum",
+                                                                "Multiply"))
 
 # --- canonicalisation -------------------------------------------------------------------------------------
 
@@ -523,6 +535,22 @@ def call_argument(call: nodes.Call, position: Optional[int], keyword: str) -> Op
         if any(isinstance(a, nodes.Starred) for a in call.args[:position]):
             return None
         return arg
+    return None
+
+
+def combined_list(call: nodes.Call) -> Optional[nodes.NodeNG]:
+    """The argument whose elements a call combines into one tensor: the list of ``tf.add_n(xs)``,
+    ``tf.stack(xs)``, ``tf.reduce_mean(xs)``, ``layers.average(xs)``, ``layers.Average()(xs)`` or of
+    ``merge(xs)`` with ``merge = layers.Average()`` bound once; None for any other call."""
+    parameter = LIST_COMBINERS.get(call_api(call))
+    if parameter is not None:
+        return call_argument(call, 0, parameter)
+    layer = call.func
+    if isinstance(layer, nodes.Name):
+        binding = single_binding(layer)
+        layer = assigned_value(binding) if isinstance(binding, nodes.AssignName) else None
+    if isinstance(layer, nodes.Call) and call_api(layer) in KERAS_LIST_MERGES:
+        return call_argument(call, 0, "inputs")
     return None
 
 

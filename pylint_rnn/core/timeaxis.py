@@ -18,11 +18,11 @@ leading axes (embedding lookups, one-hot, dense layers, dropout, transposes).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterator, List, Optional, Tuple, Union
+from typing import Callable, Iterator, Optional, Tuple, Union
 
 from astroid import nodes
 
-from pylint_rnn.core import tfapi, tree
+from pylint_rnn.core import dataflow, tfapi, tree
 from pylint_rnn.core.bindings import assigned_value, method_class, single_binding
 from pylint_rnn.core.cache import module_cached
 from pylint_rnn.core.counts import Count, count_of, range_bound
@@ -92,27 +92,6 @@ def _self_attribute_value(attr: nodes.Attribute) -> Optional[nodes.NodeNG]:
     if len(candidates) != 1:
         return None
     return assigned_value(candidates[0])
-
-
-def result_uses(call: nodes.Call) -> List[nodes.NodeNG]:
-    """Where the value built by a call flows: the call itself when used inline, else the loads of the
-    name it is assigned to later in the same frame (or of ``self.attr`` anywhere in the class)."""
-    parent = call.parent
-    if not (isinstance(parent, nodes.Assign) and len(parent.targets) == 1):
-        return [call]
-    target = parent.targets[0]
-    if isinstance(target, nodes.AssignName):
-        return [n for n in tree.own_nodes(call.frame(), nodes.Name)
-                if n.name == target.name and (n.lineno or 0) >= (call.lineno or 0)]
-    if isinstance(target, nodes.AssignAttr) and isinstance(target.expr, nodes.Name) \
-            and target.expr.name in ("self", "cls"):
-        method = call.frame()
-        klass = method.parent if isinstance(method, nodes.FunctionDef) else None
-        if not isinstance(klass, nodes.ClassDef):
-            return []
-        return [n for n in klass.nodes_of_class(nodes.Attribute) if n.attrname == target.attrname
-                and isinstance(n.expr, nodes.Name) and n.expr.name == target.expr.name]
-    return []
 
 
 def _is_none(node: nodes.NodeNG) -> bool:
@@ -554,7 +533,7 @@ def keras_layer_step_counts(layer: nodes.Call) -> Iterator[Tuple[Count, Optional
         return
     for steps in keras_declared_steps(layer):
         yield count_of(steps), None
-    for use in result_uses(layer):
+    for use in dataflow.result_uses(layer):
         parent = use.parent
         if isinstance(parent, nodes.Call) and parent.func is use and parent.args:
             count = _with_token(*trace_dim(parent.args[0], 1), "the time steps")

@@ -503,6 +503,72 @@ def _(L):
     return aliased(mod.predictions, calls)
 
 
+def recording_gru_encoder(calls, units=8):
+    """A helper from an earlier notebook cell: a GRU over its input (its own scope per call), recording
+    each call's output and the trainable variables it created."""
+
+    def encode(x):
+        before = len(v1.trainable_variables())
+        with v1.variable_scope(None, default_name="encoder"):
+            _, state = v1.nn.dynamic_rnn(v1.nn.rnn_cell.GRUCell(units), x, dtype=tf.float32)
+        calls.append((state, len(v1.trainable_variables()) - before))
+        return state
+
+    return encode
+
+
+@case(RGC + "rgc_f_snippet_stack_mean.py")
+def _(L):
+    calls = []
+    mod = L.load(RGC + "rgc_f_snippet_stack_mean.py",
+                 inject={"tf": world.top, "tokens": v1.placeholder(tf.float32, [None, 5, 8]), "n_heads": 3,
+                         "encode": recording_gru_encoder(calls)})
+    return aliased(mod.head_outputs, calls)
+
+
+@case(RGC + "rgc_f_snippet_keras_average.py", group="keras")
+def _(L):
+    calls = []
+
+    def gru_branch(inputs):
+        layer = tf.keras.layers.GRU(8)
+        out = layer(inputs)
+        calls.append((out, len(layer.trainable_weights)))
+        return out
+
+    mod = L.load(RGC + "rgc_f_snippet_keras_average.py",
+                 inject={"tf": tf, "inputs": tf.keras.Input(shape=(6, 4)), "gru_branch": gru_branch})
+    grus = [layer for layer in mod.model.layers if isinstance(layer, tf.keras.layers.GRU)]
+    value, detail = aliased(mod.branches, calls)
+    return value and len(grus) == 1, f"{detail}; GRU layers in the model: {len(grus)}"
+
+
+@case(RGC + "rgc_f_snippet_initial_states_ok.py")
+def _(L):
+    calls = []
+
+    def zeros_for(x):
+        zeros = tf.zeros([tf.shape(x)[0], 8])
+        calls.append((zeros, 0))  # a constant: no variables behind it
+        return zeros
+
+    stack = v1.nn.rnn_cell.MultiRNNCell([v1.nn.rnn_cell.GRUCell(8) for _ in range(2)])
+    mod = L.load(RGC + "rgc_f_snippet_initial_states_ok.py",
+                 inject={"tf": world.top, "stack": stack, "x": v1.placeholder(tf.float32, [None, 5, 8]),
+                         "zeros_for": zeros_for, "num_layers": 2})
+    return aliased(mod.initial_states, calls)
+
+
+@case(RGC + "rgc_f_snippet_slots_ok.py")
+def _(L):
+    calls = []
+    x = v1.placeholder(tf.float32, [None, 5, 8])
+    mod = L.load(RGC + "rgc_f_snippet_slots_ok.py",
+                 inject={"tf": world.top, "x": x, "towers": [recording_gru_encoder(calls) for _ in range(3)],
+                         "placeholder_like": lambda inputs: tf.zeros([tf.shape(inputs)[0], 8])})
+    return aliased(mod.tower_outputs, calls)
+
+
 @case(RGC + "rgc_zero_states_ok.py")
 def _(L):
     mod = L.load(RGC + "rgc_zero_states_ok.py")
@@ -861,6 +927,11 @@ tf1_per_step(CPT + "cpt_reuse_kwarg_ok.py", 4)
 tf1_per_step(CPT + "cpt_named_scope_reuse_ok.py", 4,
              lambda m: m.StepDecoder().run(v1.placeholder(tf.float32, [None, 4, 6])))
 tf1_per_step(CPT + "cpt_layers_loop_ok.py", 10)
+tf1_per_step(CPT + "cpt_c_conditional_decode_steps.py", 4,
+             lambda m: m.SpanDecoder(m.CONFIG).decode(v1.placeholder(tf.float32, [None, 16]),
+                                                      v1.placeholder(tf.float32, [None, 16])))
+tf1_per_step(CPT + "cpt_c_conditional_depth_ok.py", 10,
+             lambda m: m.encode(v1.placeholder(tf.float32, [None, 10, 16]), 3, True))
 tf1_per_step(CPT + "cpt_dropout_per_step_ok.py", 5)
 
 
