@@ -45,10 +45,14 @@ class TimeStepsChecker(RnnChecker):
     @only_required_for_messages(timesteps.LAYERS_AS_STEPS, cell_per_step.CELL_PER_STEP)
     @never_crash
     def leave_module(self, node: nodes.Module) -> None:
-        self.emit_each(callindex.calls(node), self._call_findings)
+        self.emit_each(callindex.api_calls(node), self._stack_findings)  # a stack, loop or RNN is an API call
+        self.emit_each(callindex.calls(node), self._cell_findings)  # a cell factory of the module is not
 
-    def _call_findings(self, node: nodes.Call) -> list:
-        return timesteps.call_findings(node, self._options) + cell_per_step.call_findings(node, self._options)
+    def _stack_findings(self, node: nodes.Call) -> list:
+        return timesteps.call_findings(node, self._options)
+
+    def _cell_findings(self, node: nodes.Call) -> list:
+        return cell_per_step.call_findings(node, self._options)
 
 
 class TimeAxisReductionChecker(RnnChecker):

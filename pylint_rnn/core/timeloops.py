@@ -43,14 +43,16 @@ def assigned_by(call: nodes.Call) -> Set[str]:
 
 def enclosing_loop(node: nodes.NodeNG) -> Optional[nodes.NodeNG]:
     """The innermost ``for`` / ``while`` statement whose body holds ``node``, within its frame."""
-    child = node
-    for parent in tree.ancestors_below(node, node.frame()):
-        if isinstance(parent, tree.NESTED_SCOPES):
-            return None
-        if isinstance(parent, (nodes.For, nodes.While)) and child in parent.body:
+    # One climb, asked for every call in a module (rnn-cell-per-timestep): no frame() walk first.
+    child, parent = node, node.parent
+    while parent is not None and not isinstance(parent, _FRAMES):
+        if isinstance(parent, (nodes.For, nodes.While)) and any(child is statement for statement in parent.body):
             return parent
-        child = parent
+        child, parent = parent, parent.parent
     return None
+
+
+_FRAMES = (*tree.NESTED_SCOPES, nodes.Module)
 
 
 def loop_variables(loop: nodes.NodeNG) -> Set[str]:
