@@ -15,6 +15,7 @@ variable names, so an unbound one is read as a module only for an attribute that
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Dict, Optional, Tuple
 
@@ -182,6 +183,7 @@ _INTERNAL_PACKAGES = {
 _KERAS_LAYER_PACKAGES = ("layers",)
 
 
+@functools.lru_cache(maxsize=4096)  # a few hundred paths per project, asked once per call of each
 def canonical_name(path: str) -> Optional[str]:
     """Map a fully qualified import path onto the canonical TF name, or None if it is not TF/Keras.
 
