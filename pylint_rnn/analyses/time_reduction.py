@@ -49,7 +49,7 @@ def time_axis_reduction(node: nodes.Call) -> Optional[Finding]:
     if api in POOLING:
         return _pooling_layer_in_a_stack(node)
     if isinstance(node.func, (nodes.Call, nodes.Name, nodes.Attribute)) and node.args \
-            and _mentions_pooling(node.root()):
+            and mentions_pooling(node.root()):
         return _pooling_applied(node)
     return None
 
@@ -85,7 +85,7 @@ def _averages_steps(layer: nodes.Call) -> bool:
     return data_format is None or tfapi.literal_value(data_format) == "channels_last"
 
 
-def _mentions_pooling(module: nodes.Module) -> bool:
+def mentions_pooling(module: nodes.Module) -> bool:
     """Cheap, textual: may a call in this module apply a pooling layer (else no callee is resolved)?"""
 
     def compute() -> bool:

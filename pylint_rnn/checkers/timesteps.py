@@ -64,7 +64,9 @@ class TimeAxisReductionChecker(RnnChecker):
     @only_required_for_messages(time_reduction.REDUCTION)
     @never_crash
     def leave_module(self, node: nodes.Module) -> None:
-        self.emit_each(callindex.calls(node), time_reduction.time_axis_reduction)
+        # A reduction or a pooling layer is an API call; a pooling layer may also be applied through a name.
+        calls = callindex.calls(node) if time_reduction.mentions_pooling(node) else callindex.api_calls(node)
+        self.emit_each(calls, time_reduction.time_axis_reduction)
 
 
 CHECKERS = (TimeStepsChecker, TimeAxisReductionChecker)

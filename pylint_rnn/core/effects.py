@@ -20,7 +20,7 @@ from typing import Dict, FrozenSet, Optional, Tuple
 
 from astroid import nodes
 
-from pylint_rnn.core import scopes, tfapi, tree, varnames
+from pylint_rnn.core import callindex, scopes, tfapi, tree, varnames
 from pylint_rnn.core.cache import module_cached
 from pylint_rnn.core.calls import bind_arguments, constructor_of_call, function_of_call, returns_new_cell
 
@@ -167,11 +167,7 @@ def module_creates_variables(node: nodes.NodeNG) -> bool:
     module = node.root()
 
     def compute() -> bool:
-        for call in tree.module_nodes(module, nodes.Call):
-            api = tfapi.call_api(call)
-            if api is not None and _may_create_variables(api):
-                return True
-        return False
+        return any(_may_create_variables(tfapi.call_api(call)) for call in callindex.api_calls(module))
 
     return module_cached("creates-variables", module, compute, False)
 
