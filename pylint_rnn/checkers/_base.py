@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Optional, TypeVar, Union
 
+from astroid import nodes
 from pylint.checkers import BaseChecker
 
 from pylint_rnn import rules
@@ -62,13 +63,15 @@ class RnnChecker(BaseChecker):
     def open(self) -> None:
         """Take the walk recorder's part if this is the first of the plugin's checkers pylint runs (the
         first to be left, too). Subclasses that read options call this first."""
-        for kind in tree.RECORDED_KINDS:
+        for kind in (nodes.Module, *tree.RECORDED_KINDS):
             self.__dict__.pop(_visit_method(kind), None)  # a part taken in an earlier run of this linter
         self.walk_records: Optional[list] = None
         if self is _first_running(self.linter):
             self.walk_records = records = []
             for kind in tree.RECORDED_KINDS:
                 setattr(self, _visit_method(kind), records.append)
+            # Start each module afresh: a walk another plugin's crash cut short leaves no nodes behind.
+            setattr(self, _visit_method(nodes.Module), lambda _module: records.clear())
 
     def emit_each(self, candidates: Iterable[T], find: Callable[[T], Findings]) -> None:
         """Emit ``find(candidate)`` for each candidate (an error on one costs only its own messages)."""
