@@ -97,6 +97,7 @@ def _collect(body: list, bindings: Dict[str, List[ast.AST]], stars: list, top_le
     """Module-level bindings: statements of the body and of the blocks (if, try, loops, with) inside it;
     ``top_level`` (only for the module body itself) receives the ids of the bindings its statements make."""
     def bind(name: str, binding: ast.AST) -> None:
+        binding = _slim(binding)
         bindings.setdefault(name, []).append(binding)
         if top_level is not None:
             top_level.add(id(binding))
@@ -121,6 +122,20 @@ def _collect(body: list, bindings: Dict[str, List[ast.AST]], stars: list, top_le
         for child in _blocks(statement):
             _collect(child, bindings, stars, None)
         _bind_other_targets(statement, bind)
+
+
+def _slim(binding: ast.AST) -> ast.AST:
+    """What the process-wide cache keeps of a binding: a class its name, bases and line; any other block
+    statement (a def, a loop or ``with`` binding its target) only its line, as it binds to something
+    unknown. Bodies kept here held every read file's whole tree alive, and the collector's full passes,
+    which walk everything alive, grew with them."""
+    if isinstance(binding, ast.ClassDef):
+        return ast.ClassDef(name=binding.name, bases=binding.bases, keywords=[], body=[], decorator_list=[],
+                            lineno=binding.lineno)
+    if isinstance(binding, ast.stmt) and any(isinstance(getattr(binding, block, None), list) and
+                                             getattr(binding, block) for block in ("body", "orelse", "handlers")):
+        return ast.Pass(lineno=binding.lineno)
+    return binding
 
 
 def _bind_target(target: ast.AST, statement: ast.stmt, bind) -> None:
