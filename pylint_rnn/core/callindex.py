@@ -2,10 +2,10 @@
 
 Every analysis starts from a few calls: the stacks and RNN functions, the session runs, the cells built in
 loops. Letting pylint hand every call to every checker cost more than the analyses (six visits per call,
-each through the crash guard and the module gate), so the checkers visit the module once and take their
-candidates from here: one walk (:func:`pylint_rnn.core.tree.module_nodes`) and one API resolution per call
-(:func:`pylint_rnn.core.tfapi.call_api`), shared by all of them. Lists are in source order, so messages
-come out in the order of the code.
+each through the crash guard and the module gate), so the checkers look at the module once and take their
+candidates from here: the module's calls as pylint's walk met them (:func:`pylint_rnn.core.tree.module_nodes`)
+and one API resolution per call (:func:`pylint_rnn.core.tfapi.call_api`), shared by all of them. Lists are
+in source order, so each checker's messages come out in the order of the code.
 """
 from __future__ import annotations
 
