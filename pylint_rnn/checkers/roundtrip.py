@@ -44,7 +44,7 @@ class RoundTripChecker(RnnChecker):
     @only_required_for_messages(roundtrip.ROUNDTRIP)
     @never_crash
     def leave_module(self, node: nodes.Module) -> None:
-        runs = [call for call in callindex.calls_named(node, ("run",), "run-calls")
+        runs = [call for call in callindex.calls_named(node, ("run",))
                 if roundtrip.may_feed_a_run(call, self._options)]  # syntactic: resolve nothing for the rest
         self.emit_each(runs, self._findings)
 

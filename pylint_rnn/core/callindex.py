@@ -22,11 +22,10 @@ def calls(module: nodes.Module) -> List[nodes.Call]:
     return tree.module_nodes(module, nodes.Call)
 
 
-def calls_named(module: nodes.Module, names: Collection[str], kind: str) -> List[nodes.Call]:
+def calls_named(module: nodes.Module, names: Collection[str]) -> List[nodes.Call]:
     """The calls whose callee is spelled ``names`` last (``run`` for ``sess.run(...)`` and ``run(...)``):
-    a look at the spelling only, so that an analysis resolves nothing for the other calls. ``kind`` names
-    the question for the per-module memo (one per set of names)."""
-    return module_cached(kind, module, lambda: [
+    a look at the spelling only, so that an analysis resolves nothing for the other calls."""
+    return module_cached("calls-named:" + ",".join(sorted(names)), module, lambda: [
         call for call in calls(module) if tree.last_name(call.func) in names], [])
 
 

@@ -347,10 +347,7 @@ class _RecordedIndex:
             if self._full is None:
                 self._full = _ModuleIndex(self.module)
             return self._full.nodes_of(kinds)
-        found = self.by_kind.get(kinds)
-        if found is None:
-            found = self.by_kind[kinds] = [node for node in self.recorded if isinstance(node, kinds)]
-        return found
+        return _of_kinds(self.by_kind, self.recorded, kinds)
 
     @property
     def own_calls(self) -> dict:
@@ -408,10 +405,15 @@ class _ModuleIndex:  # pylint: disable=too-few-public-methods  # a record built 
                 owners += [owner] * len(children)
 
     def nodes_of(self, kinds: Kinds) -> List[nodes.NodeNG]:
-        found = self.by_kind.get(kinds)
-        if found is None:
-            found = self.by_kind[kinds] = [node for node in self.preorder if isinstance(node, kinds)]
-        return found
+        return _of_kinds(self.by_kind, self.preorder, kinds)
+
+
+def _of_kinds(by_kind: dict, in_order: List[nodes.NodeNG], kinds: Kinds) -> List[nodes.NodeNG]:
+    """The nodes of ``kinds`` among ``in_order``, filtered once per kinds and kept in ``by_kind``."""
+    found = by_kind.get(kinds)
+    if found is None:
+        found = by_kind[kinds] = [node for node in in_order if isinstance(node, kinds)]
+    return found
 
 
 def _own_body(scope: nodes.NodeNG) -> set:
