@@ -20,7 +20,8 @@ from __future__ import annotations
 import functools
 import os
 import re
-from typing import Optional
+import sys
+from typing import FrozenSet, Optional, Tuple
 
 from astroid import modutils, nodes
 
@@ -61,7 +62,7 @@ def module_file(context: nodes.Module, modname: str) -> Optional[str]:
 def _module_file(modname: str, folder: Optional[str]) -> Optional[str]:
     """Cached for the process (strings only, no tree): every module of a folder asks about ``numpy``."""
     root = modname.split(".")[0]
-    if not root or modutils.is_stdlib_module(root):
+    if not root or modutils.is_stdlib_module(root) or not _may_be_project(modname, folder):
         return None
     if "." in modname and _is_installed(_found_path(root, folder)):
         return None  # a submodule of an installed package is installed: no search for sklearn.metrics.x
@@ -79,6 +80,58 @@ def _found_path(modname: str, folder: Optional[str]) -> Optional[str]:
         return modutils.file_from_modpath(modname.split("."), context_file=context_file)
     except Exception:  # not importable from here
         return None
+
+
+# Finders besides the path that astroid's search consults too (astroid.interpreter._import.spec).
+_HOOK_FINDERS = frozenset({"_EditableFinder", "_EditableNamespaceFinder", "_SixMetaPathImporter"})
+
+
+def _may_be_project(modname: str, folder: Optional[str]) -> bool:
+    """Could astroid's search find ``modname`` in the user's project? False when, following its dotted parts
+    through the folders the search looks in (``folder``, then ``sys.path``, in order), some part has no
+    entry of that name, or the first folder holding the top-level name is an installed one; and no
+    editable-install hook knows that name. astroid's search walks every path entry with several finders
+    (~1.5 ms a name; pylint puts each linted project's root on the path), and most imports of real scripts
+    name an installed package, one that is not installed, or a function of a module (``pkg.utils.pad``)."""
+    root, *rest = modname.split(".")
+    if root in sys.modules or any(_hook_knows(finder, root) for finder in sys.meta_path if _is_hook(finder)):
+        return True
+    # The linted file's folder may gain files during a long run (an editor, the fix engine): its listing
+    # is keyed by modification time. The import path's entries are read once, like _found_path's answers.
+    places = [_entry_names(folder, os.stat(folder).st_mtime_ns)] if folder and os.path.isdir(folder) else []
+    places += [_entry_names(os.path.abspath(entry or os.curdir)) for entry in sys.path]
+    first = True
+    for part in (root, *rest):
+        if any(place is None for place in places):
+            return True  # an archive on the path: search it for real
+        places = [_entry_names(os.path.join(folder, part)) for folder, names in places if part in names]
+        if not places or (first and _is_installed(places[0] and places[0][0])):
+            return False
+        first = False
+    return True
+
+
+def _is_hook(finder) -> bool:
+    return getattr(finder, "__name__", None) in _HOOK_FINDERS or type(finder).__name__ in _HOOK_FINDERS
+
+
+def _hook_knows(finder, root: str) -> bool:
+    try:
+        return finder.find_spec(root, None) is not None
+    except Exception:  # a third-party hook: let the real search decide
+        return True
+
+
+@functools.lru_cache(maxsize=4096)
+def _entry_names(folder: str, _stamp: int = 0) -> Optional[Tuple[str, FrozenSet[str]]]:
+    """(folder, the names before the first dot of its entries): a superset of the modules it holds; no
+    names when there is no such folder; None for a path entry that is a file (a zip archive)."""
+    if os.path.isfile(folder):
+        return None
+    try:
+        return folder, frozenset(name.split(".", 1)[0] for name in os.listdir(folder))
+    except OSError:
+        return folder, frozenset()
 
 
 def _is_installed(path: Optional[str]) -> bool:

@@ -1,0 +1,84 @@
+"""Which imports name the user's own project (core/project.py): the cheap listing check before astroid's
+file-system search must give the search's answer, and skip the search when the answer is already known."""
+from __future__ import annotations
+
+import os
+import sys
+import zipfile
+
+import pytest
+from astroid import modutils
+
+from pylint_rnn.core import project
+
+
+@pytest.fixture(name="searches")
+def _searches(monkeypatch):
+    """Count astroid's file-system searches; start each test with empty caches."""
+    calls = []
+    original = modutils.file_from_modpath
+
+    def counting(parts, *args, **kwargs):
+        calls.append(".".join(parts))
+        return original(parts, *args, **kwargs)
+
+    monkeypatch.setattr(project.modutils, "file_from_modpath", counting)
+    for cached in (project._module_file, project._found_path, project._entry_names):
+        cached.cache_clear()
+    yield calls
+    for cached in (project._module_file, project._found_path, project._entry_names):
+        cached.cache_clear()
+
+
+def _write(root, files):
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def test_project_modules_are_found_and_searched_for_real(tmp_path, searches):
+    _write(tmp_path, {"cells.py": "", "pkg/__init__.py": "", "pkg/layers.py": ""})
+    folder = str(tmp_path)
+    assert project.file_of_module("cells", folder) == str(tmp_path / "cells.py")
+    assert project.file_of_module("pkg.layers", folder) == str(tmp_path / "pkg" / "layers.py")
+    assert project.file_of_module("pkg", folder) == str(tmp_path / "pkg" / "__init__.py")
+    assert "cells" in searches and "pkg.layers" in searches
+
+
+def test_missing_packages_functions_and_installed_roots_need_no_search(tmp_path, searches, monkeypatch):
+    """Not installed anywhere, a function of a project module, an installed package: None, no search."""
+    _write(tmp_path, {"app/utils.py": "def pad(x):\n    return x\n",
+                      "env/site-packages/installed_pkg/__init__.py": ""})
+    monkeypatch.setattr(sys, "path", [*sys.path, str(tmp_path / "env" / "site-packages")])
+    folder = str(tmp_path / "app")
+    assert project.file_of_module("surely_not_installed_pkg.sub", folder) is None
+    assert project.file_of_module("utils.pad", folder) is None  # a module has no submodules
+    assert project.file_of_module("installed_pkg", folder) is None
+    assert project.file_of_module("json", folder) is None  # the standard library
+    assert searches == []
+
+
+def test_a_project_module_shadows_an_installed_one(tmp_path, searches):
+    """The linted file's folder comes first: its own ``pytest.py`` is the project's."""
+    _write(tmp_path, {"pytest.py": ""})
+    assert project.file_of_module("pytest", str(tmp_path)) == str(tmp_path / "pytest.py")
+
+
+def test_a_file_added_to_the_folder_later_is_seen(tmp_path, searches):
+    folder = str(tmp_path)
+    assert project.file_of_module("late", folder) is None
+    project._module_file.cache_clear()  # the answer is cached per process; the listing is not stale
+    _write(tmp_path, {"late.py": ""})
+    stamp = os.stat(tmp_path)  # a new file changes the folder's time; make sure within a clock tick, too
+    os.utime(tmp_path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 10**9))
+    assert project.file_of_module("late", folder) == str(tmp_path / "late.py")
+
+
+def test_an_archive_on_the_path_is_searched_for_real(tmp_path, searches, monkeypatch):
+    archive = tmp_path / "deps.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr("zipped_mod.py", "")
+    monkeypatch.setattr(sys, "path", [str(archive), *sys.path])
+    project.file_of_module("zipped_mod", str(tmp_path / "nowhere"))
+    assert searches == ["zipped_mod"]
