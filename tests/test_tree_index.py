@@ -18,7 +18,8 @@ from pylint_rnn.core import tree
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "fixtures" / "checkers").rglob("*.py"))[::7] + sorted((ROOT / "fixtures" / "seeds").glob("*.py"))
 KINDS = [nodes.Call, nodes.BinOp, (nodes.FunctionDef, nodes.AsyncFunctionDef), nodes.FunctionDef, nodes.ClassDef,
-         (nodes.Import, nodes.ImportFrom, nodes.Call, nodes.ClassDef), nodes.Attribute, nodes.AssignAttr]
+         (nodes.Import, nodes.ImportFrom, nodes.Call, nodes.ClassDef), nodes.Attribute, nodes.AssignAttr,
+         (nodes.For, nodes.While), nodes.For]
 
 
 class _Recorder:  # what checkers/_base.py makes of the first checker: the list's append as visit methods
@@ -54,3 +55,22 @@ def test_adopted_walk_serves_module_nodes():
     module, records = _recorded(SAMPLES[0])
     tree.adopt_walk(module, records)
     assert tree.module_nodes(module, nodes.Call) == [n for n in records if isinstance(n, nodes.Call)]
+
+
+@pytest.mark.parametrize("enabled", ["rnn,rnn-time-axis-reduction", "rnn-variable-not-shared", "rnn-cell-per-timestep"])
+def test_pylint_runs_build_no_index_of_their_own(enabled, monkeypatch):
+    """Whichever checkers run, the first one pylint opens records the walk: no module is walked twice."""
+    from pylint.lint import Run
+
+    own_walks = []
+    original = tree._ModuleIndex.__init__  # pylint: disable=protected-access
+
+    def counting(self, module):
+        own_walks.append(module.name)
+        original(self, module)
+
+    monkeypatch.setattr(tree._ModuleIndex, "__init__", counting)  # pylint: disable=protected-access
+    paths = [str(path) for path in SAMPLES[:6]]
+    Run(["--disable=all", f"--enable={enabled}", "--load-plugins=pylint_rnn", "--persistent=n", *paths], exit=False)
+    Run(["--disable=all", f"--enable={enabled}", "--load-plugins=pylint_rnn", "--persistent=n", *paths], exit=False)
+    assert own_walks == []

@@ -10,8 +10,8 @@ Checkers look at a module once, when pylint leaves it: they take their candidate
 :meth:`RnnChecker.emit_each`, which keeps an internal error on one candidate from costing the others their
 messages. Pylint handing every call to every checker cost more than the analyses.
 
-The module's nodes come from pylint's own walk: the first of the plugin's checkers that pylint runs
-records the nodes of :data:`pylint_rnn.core.tree.RECORDED_KINDS` as the walk meets them (a list's
+The module's nodes come from pylint's own walk: the first of the plugin's checkers that pylint opens (and
+runs) records the nodes of :data:`pylint_rnn.core.tree.RECORDED_KINDS` as the walk meets them (a list's
 ``append`` as the visit method: no Python call per node) and hands them to the module's index when pylint
 leaves the module, before any checker asks. A second walk of every module cost ~4 % of pylint's own time.
 """
@@ -35,13 +35,19 @@ def _visit_method(kind: type) -> str:
     return f"visit_{kind.__name__.lower()}"  # how pylint's walker names the visit of a node class
 
 
-def _first_running(linter) -> Optional[BaseChecker]:
-    """The first of the plugin's checkers in pylint's order of checkers that have an enabled message (the
-    order in which pylint calls them, as PyLinter.prepare_checkers does)."""
-    for checker in linter.get_checkers():
-        if isinstance(checker, RnnChecker) and any(linter.is_message_enabled(msgid) for msgid in checker.msgs):
-            return checker
-    return None
+def _opens_first(checker: "RnnChecker") -> bool:
+    """Is this the first of the plugin's checkers pylint opens for this check (the first it runs)?
+    pylint opens the checkers that have an enabled message in the order it calls them
+    (``PyLinter.prepare_checkers``) before each check; a checker opened again starts the next check."""
+    linter = checker.linter
+    opened = linter.__dict__.get(_OPENED_ATTR)
+    if opened is None or any(other is checker for other in opened):
+        opened = linter.__dict__[_OPENED_ATTR] = []
+    opened.append(checker)
+    return len(opened) == 1
+
+
+_OPENED_ATTR = "_pylint_rnn_opened"  # on the linter: the plugin's checkers opened for the current check
 
 
 def option(name: str, default: object, kind: str, metavar: str, help_text: str) -> tuple:
@@ -60,13 +66,24 @@ class RnnChecker(BaseChecker):
         if cls.family:
             cls.msgs = rules.pylint_msgs(cls.family, default_enabled=cls.name == rules.CHECKER_NAME)
 
+    # pylint compares checkers as f"{name}{msgs}" strings: each sort of the checkers printed our long
+    # message texts thousands of times. Same answers: one class of ours has one name and one set of
+    # messages. (A pylint checker compared with ours still prints both: pylint's method decides.)
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RnnChecker):
+            return type(self) is type(other)
+        return super().__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
     def open(self) -> None:
-        """Take the walk recorder's part if this is the first of the plugin's checkers pylint runs (the
-        first to be left, too). Subclasses that read options call this first."""
+        """Take the walk recorder's part if this is the first of the plugin's checkers pylint opens (the
+        first it runs and leaves, too). Subclasses that read options call this first."""
         for kind in (nodes.Module, *tree.RECORDED_KINDS):
             self.__dict__.pop(_visit_method(kind), None)  # a part taken in an earlier run of this linter
         self.walk_records: Optional[list] = None
-        if self is _first_running(self.linter):
+        if _opens_first(self):
             self.walk_records = records = []
             for kind in tree.RECORDED_KINDS:
                 setattr(self, _visit_method(kind), records.append)
