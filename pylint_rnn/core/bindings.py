@@ -25,6 +25,11 @@ def single_binding(name: nodes.Name) -> Optional[nodes.NodeNG]:
     return bindings[0] if len(bindings) == 1 else None
 
 
+def is_builtin(binding: nodes.NodeNG) -> bool:
+    """Is this binding Python's own (``len``, ``dict``: astroid's lookup ends in the builtins module)?"""
+    return binding.root().name == "builtins"
+
+
 def assigned_value(binding: nodes.NodeNG) -> Optional[nodes.NodeNG]:
     """The right-hand side of ``name = value`` (plain or annotated); None for unpacking, loops, params."""
     parent = binding.parent

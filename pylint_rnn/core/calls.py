@@ -11,7 +11,7 @@ from typing import Dict, Optional
 from astroid import nodes
 
 from pylint_rnn.core import tfapi
-from pylint_rnn.core.bindings import assigned_value, method_class, single_binding
+from pylint_rnn.core.bindings import assigned_value, is_builtin, method_class, single_binding
 from pylint_rnn.core.cache import module_cached
 
 _MAX_ALIAS_DEPTH = 4
@@ -37,14 +37,7 @@ def function_of_expression(func: nodes.NodeNG, depth: int = 0) -> Optional[nodes
     if isinstance(func, nodes.Lambda):
         return func
     if isinstance(func, nodes.Name):
-        binding = single_binding(func)
-        if isinstance(binding, nodes.FunctionDef):
-            return binding
-        if isinstance(binding, nodes.AssignName):
-            value = assigned_value(binding)
-            if value is not None:
-                return function_of_expression(value, depth + 1)
-        return None
+        return _function_of_binding(single_binding(func), depth)
     if isinstance(func, nodes.Attribute) and isinstance(func.expr, nodes.Name):
         klass = method_class(func.expr)
         if klass is not None:
@@ -52,14 +45,30 @@ def function_of_expression(func: nodes.NodeNG, depth: int = 0) -> Optional[nodes
     return None
 
 
-def constructor_of_call(call: nodes.Call) -> Optional[nodes.FunctionDef]:
+def _function_of_binding(binding: Optional[nodes.NodeNG], depth: int) -> Optional[nodes.NodeNG]:
+    if isinstance(binding, nodes.FunctionDef):
+        return None if is_builtin(binding) else binding  # len() runs none of the module's code
+    if isinstance(binding, nodes.AssignName):
+        value = assigned_value(binding)
+        if value is not None:
+            return function_of_expression(value, depth + 1)
+    return None
+
+
+def _constructor(call: nodes.Call, binding: Optional[nodes.NodeNG]) -> Optional[nodes.FunctionDef]:
     """``Model(...)`` for a class of the module that is not a TF / Keras class: its ``__init__``."""
-    if not isinstance(call, nodes.Call) or not isinstance(call.func, nodes.Name):
-        return None
-    binding = single_binding(call.func)
-    if not isinstance(binding, nodes.ClassDef) or tfapi.call_api(call) is not None:
+    if not isinstance(binding, nodes.ClassDef) or is_builtin(binding) or tfapi.call_api(call) is not None:
         return None
     return method_of(binding, "__init__")
+
+
+def called_function(call: nodes.Call) -> Optional[nodes.NodeNG]:
+    """The module function, method or class ``__init__`` a call runs (``Model(...)`` of a module class that
+    is no TF / Keras class), or None. A plain name is looked up once: this is asked of every call."""
+    if isinstance(call.func, nodes.Name):
+        binding = single_binding(call.func)
+        return _function_of_binding(binding, 0) or _constructor(call, binding)
+    return function_of_call(call)
 
 
 def method_of(klass: nodes.ClassDef, name: str, depth: int = 0) -> Optional[nodes.FunctionDef]:
@@ -73,7 +82,7 @@ def method_of(klass: nodes.ClassDef, name: str, depth: int = 0) -> Optional[node
     for base in klass.bases:
         if isinstance(base, nodes.Name):
             binding = single_binding(base)
-            if isinstance(binding, nodes.ClassDef):
+            if isinstance(binding, nodes.ClassDef) and not is_builtin(binding):  # object's methods run no TF
                 found = method_of(binding, name, depth + 1)
                 if found is not None:
                     return found

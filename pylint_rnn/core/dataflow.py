@@ -35,7 +35,7 @@ from typing import List, Optional, Tuple
 from astroid import nodes
 
 from pylint_rnn.core import tfapi, tree
-from pylint_rnn.core.bindings import bindings_of, method_class
+from pylint_rnn.core.bindings import bindings_of, is_builtin, method_class
 from pylint_rnn.core.cache import module_cached
 
 MAX_DEPTH = 12  # bound on every chain of definitions, aliases and containers followed
@@ -428,7 +428,7 @@ def is_dict_call(expr: nodes.NodeNG) -> bool:
     if not (isinstance(expr, nodes.Call) and isinstance(expr.func, nodes.Name) and expr.func.name == "dict"):
         return False
     binding = _last_binding(expr.func)
-    return binding is None or binding.root().name == "builtins"
+    return binding is None or is_builtin(binding)
 
 
 def _dict_call_entries(call: nodes.Call, depth: int) -> list:

@@ -22,7 +22,7 @@ from astroid import nodes
 
 from pylint_rnn.core import callindex, scopes, tfapi, tree, varnames
 from pylint_rnn.core.cache import module_cached
-from pylint_rnn.core.calls import bind_arguments, constructor_of_call, function_of_call, returns_new_cell
+from pylint_rnn.core.calls import bind_arguments, called_function, function_of_call, returns_new_cell
 
 __all__ = [
     "Creation", "Effects", "effects", "creates_graph_ops", "creates_variables", "module_creates_variables",
@@ -83,11 +83,6 @@ def creates_graph_ops(func: Optional[nodes.NodeNG]) -> bool:
 
 def creates_variables(func: Optional[nodes.NodeNG]) -> bool:
     return func is not None and effects(func).variables
-
-
-def called_function(call: nodes.Call) -> Optional[nodes.NodeNG]:
-    """The module function, method or class ``__init__`` a call runs, or None."""
-    return function_of_call(call) or constructor_of_call(call)
 
 
 def _compute_effects(frame: nodes.NodeNG) -> Effects:
