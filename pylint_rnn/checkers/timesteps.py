@@ -13,7 +13,7 @@ from pylint_rnn import rules
 from pylint_rnn.analyses import cell_per_step, time_reduction, timesteps
 from pylint_rnn.checkers._base import RnnChecker, option
 from pylint_rnn.checkers._guard import never_crash
-from pylint_rnn.core import callindex
+from pylint_rnn.core import callindex, timeloops
 
 
 class TimeStepsChecker(RnnChecker):
@@ -46,7 +46,8 @@ class TimeStepsChecker(RnnChecker):
     @never_crash
     def leave_module(self, node: nodes.Module) -> None:
         self.emit_each(callindex.api_calls(node), self._stack_findings)  # a stack, loop or RNN is an API call
-        self.emit_each(callindex.calls(node), self._cell_findings)  # a cell factory of the module is not
+        # A cell factory of the module is not an API call; a cell per step is built in a loop.
+        self.emit_each(timeloops.calls_in_loops(node), self._cell_findings)
 
     def _stack_findings(self, node: nodes.Call) -> list:
         return timesteps.call_findings(node, self._options)

@@ -14,8 +14,9 @@ from typing import List, Optional, Set
 
 from astroid import nodes
 
-from pylint_rnn.core import tfapi, timeaxis, tree
+from pylint_rnn.core import callindex, tfapi, timeaxis, tree
 from pylint_rnn.core.bindings import assigned_value, single_binding
+from pylint_rnn.core.cache import module_cached
 from pylint_rnn.core.counts import Count
 
 _FEEDBACK_PASSES = 2  # x = f(out); inp = g(x): two hops from a step's output to the next step's input
@@ -53,6 +54,21 @@ def enclosing_loop(node: nodes.NodeNG) -> Optional[nodes.NodeNG]:
 
 
 _FRAMES = (*tree.NESTED_SCOPES, nodes.Module)
+_LOOPS = (nodes.For, nodes.While)
+
+
+def calls_in_loops(module: nodes.Module) -> List[nodes.Call]:
+    """The module's calls that may have an :func:`enclosing_loop` (all that do, some that do not), in source
+    order: those on a line of some loop. Most calls of a script are outside loops; a set of lines answers for
+    each call at less cost than climbing its parents."""
+
+    def compute() -> List[nodes.Call]:
+        lines = set()
+        for loop in tree.module_nodes(module, _LOOPS):
+            lines.update(range(loop.lineno or 0, (loop.tolineno or loop.lineno or 0) + 1))
+        return [call for call in callindex.calls(module) if call.lineno in lines or call.lineno is None]
+
+    return module_cached("calls-in-loops", module, compute, [])
 
 
 def loop_variables(loop: nodes.NodeNG) -> Set[str]:

@@ -271,6 +271,9 @@ def own_nodes(root: nodes.NodeNG, kinds: Optional[Kinds] = None) -> Iterator[nod
     With ``kinds``, only nodes of those classes are yielded."""
     if kinds is nodes.Call and isinstance(root, _FRAMES):
         return iter(_module_index(root.root()).own_calls.get(id(root), ()))  # the most asked walk: indexed
+    if isinstance(root, _FUNCTIONS):  # a function's body is asked about several times (bindings, returns...)
+        preorder = module_cached("own-nodes", root, lambda: list(_own_nodes(root, None)), [])
+        return iter(preorder if kinds is None else [node for node in preorder if isinstance(node, kinds)])
     return _own_nodes(root, kinds)
 
 
@@ -315,7 +318,8 @@ def module_groups(module: nodes.Module, kinds: Kinds, key_of, kind: str) -> dict
 # The node classes the checkers record while pylint walks a module (checkers/_base.py): every whole-module
 # question the analyses ask is about these, so pylint's walk, which happens anyway, replaces a walk of ours.
 RECORDED_KINDS = (nodes.Call, nodes.BinOp, nodes.FunctionDef, nodes.AsyncFunctionDef, nodes.ClassDef,
-                  nodes.Import, nodes.ImportFrom, nodes.Attribute, nodes.AssignAttr)
+                  nodes.Import, nodes.ImportFrom, nodes.Attribute, nodes.AssignAttr,
+                  nodes.For, nodes.AsyncFor, nodes.While)
 
 
 def adopt_walk(module: nodes.Module, recorded: List[nodes.NodeNG]) -> None:
