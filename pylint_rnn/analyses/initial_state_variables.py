@@ -296,7 +296,7 @@ def _self_attribute_table(klass: nodes.ClassDef) -> Dict[str, list]:
         params = (member.args.posonlyargs or []) + (member.args.args or [])
         if not params:
             continue
-        for target in member.nodes_of_class(nodes.AssignAttr):
+        for target in tree.attribute_targets(member):
             if isinstance(target.expr, nodes.Name) and target.expr.name == params[0].name:
                 value = _target_value(target)
                 if value is not None:

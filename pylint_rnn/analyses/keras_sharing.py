@@ -18,7 +18,7 @@ from pylint.interfaces import INFERENCE
 
 from pylint_rnn.analyses import Finding
 from pylint_rnn.core import effects as fx
-from pylint_rnn.core import calls, callsites, dataflow, tfapi, timeaxis, tree
+from pylint_rnn.core import callindex, calls, callsites, dataflow, tfapi, timeaxis, tree
 from pylint_rnn.core.bindings import assigned_value, bindings_of
 from pylint_rnn.core.counts import loop_count
 
@@ -263,7 +263,7 @@ def _mapped_twins(function: nodes.NodeNG, config: Set[str]) -> Optional[Tuple[st
 
 def _map_calls(function: nodes.NodeNG) -> List[nodes.Call]:
     name = _function_name(function)
-    return [call for call in function.root().nodes_of_class(nodes.Call)
+    return [call for call in callindex.calls_named(function.root(), ("map",))
             if isinstance(call.func, nodes.Name) and call.func.name == "map" and len(call.args) == 2
             and tree.last_name(call.args[0]) == name and calls.function_of_expression(call.args[0]) is function]
 

@@ -10,7 +10,7 @@ from typing import Dict, Optional
 
 from astroid import nodes
 
-from pylint_rnn.core import tfapi
+from pylint_rnn.core import tfapi, tree
 from pylint_rnn.core.bindings import assigned_value, is_builtin, method_class, single_binding
 from pylint_rnn.core.cache import module_cached
 
@@ -37,12 +37,18 @@ def function_of_expression(func: nodes.NodeNG, depth: int = 0) -> Optional[nodes
     if isinstance(func, nodes.Lambda):
         return func
     if isinstance(func, nodes.Name):
-        return _function_of_binding(single_binding(func), depth)
+        return _function_of_binding(_code_binding(func), depth)
     if isinstance(func, nodes.Attribute) and isinstance(func.expr, nodes.Name):
         klass = method_class(func.expr)
         if klass is not None:
             return method_of(klass, func.attrname)
     return None
+
+
+def _code_binding(name: nodes.Name) -> Optional[nodes.NodeNG]:
+    """single_binding, for a name that may run the module's code: one the module binds nowhere (``len``,
+    ``print``) is Python's or unknown, without astroid's lookup into the builtins."""
+    return None if tfapi.is_unbound(name) else single_binding(name)
 
 
 def _function_of_binding(binding: Optional[nodes.NodeNG], depth: int) -> Optional[nodes.NodeNG]:
@@ -66,7 +72,7 @@ def called_function(call: nodes.Call) -> Optional[nodes.NodeNG]:
     """The module function, method or class ``__init__`` a call runs (``Model(...)`` of a module class that
     is no TF / Keras class), or None. A plain name is looked up once: this is asked of every call."""
     if isinstance(call.func, nodes.Name):
-        binding = single_binding(call.func)
+        binding = _code_binding(call.func)
         return _function_of_binding(binding, 0) or _constructor(call, binding)
     return function_of_call(call)
 
@@ -94,7 +100,7 @@ def returns_new_cell(func: nodes.NodeNG) -> bool:
 
     def compute() -> bool:
         values = [func.body] if isinstance(func, nodes.Lambda) else [
-            r.value for r in func.nodes_of_class(nodes.Return) if r.frame() is func]
+            r.value for r in tree.own_nodes(func, nodes.Return)]
         if not values:
             return False
         for value in values:

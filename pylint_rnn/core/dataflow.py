@@ -29,8 +29,7 @@ decided is answered "unknown" (``[]`` / ``None``): callers stay silent on unknow
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import List, NamedTuple, Optional, Tuple
 
 from astroid import nodes
 
@@ -56,8 +55,7 @@ EACH = _Each()
 # --- graph-building definitions (flow-insensitive) ------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Definition:
+class Definition(NamedTuple):
     """An assignment that gives an expression its value.
 
     ``value`` is the right-hand side; ``path`` the position of the target inside a tuple target
@@ -150,7 +148,7 @@ def _class_attribute_assignments(klass: nodes.ClassDef) -> dict:
         for method in klass.mymethods():
             positional = (method.args.posonlyargs or []) + (method.args.args or [])
             receivers = {positional[0].name} if positional else set()
-            for target in method.nodes_of_class(nodes.AssignAttr):
+            for target in tree.attribute_targets(method):
                 if isinstance(target.expr, nodes.Name) and target.expr.name in receivers:
                     definition = binding_definition(target)
                     if definition is not None:

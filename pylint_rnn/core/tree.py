@@ -298,6 +298,22 @@ def module_nodes(module: nodes.NodeNG, kinds: Kinds) -> List[nodes.NodeNG]:
     return _module_index(module).nodes_of(kinds)
 
 
+def attribute_targets(function: nodes.NodeNG) -> List[nodes.AssignAttr]:
+    """``function.nodes_of_class(nodes.AssignAttr)`` (nested functions and classes included), from the
+    module's index: every method of every class is asked which ``self.x`` it assigns."""
+
+    def compute() -> dict:
+        table: dict = {}
+        for target in module_nodes(module, nodes.AssignAttr):
+            for ancestor in target.node_ancestors():
+                if isinstance(ancestor, _FUNCTIONS):
+                    table.setdefault(id(ancestor), []).append(target)
+        return table
+
+    module = function.root()
+    return module_cached("attribute-targets", module, compute, {}).get(id(function), [])
+
+
 def module_groups(module: nodes.Module, kinds: Kinds, key_of, kind: str) -> dict:
     """key -> the module's nodes of ``kinds`` with that key (``key_of(node)``; None leaves a node out), in
     source order, memoised under ``kind``."""
