@@ -9,7 +9,7 @@ in source order, so each checker's messages come out in the order of the code.
 """
 from __future__ import annotations
 
-from typing import Collection, List
+from typing import Collection, Dict, List
 
 from astroid import nodes
 
@@ -31,5 +31,19 @@ def calls_named(module: nodes.Module, names: Collection[str]) -> List[nodes.Call
 
 def api_calls(module: nodes.Module) -> List[nodes.Call]:
     """The calls of a TF or Keras API (a project class deriving from one included), in source order."""
-    return module_cached("api-calls", module, lambda: [
-        call for call in calls(module) if tfapi.call_api(call) is not None], [])
+    return module_cached("api-calls", module, lambda: [call for call in calls(module) if id(call) in apis(module)], [])
+
+
+def apis(module: nodes.Module) -> Dict[int, str]:
+    """id(call) -> the API it calls (``tfapi.call_api``), for the module's API calls: a loop over many calls
+    of one module reads this table instead of asking each call (each ask climbs to the call's module)."""
+
+    def compute() -> Dict[int, str]:
+        table = {}
+        for call in calls(module):
+            api = tfapi.call_api(call)
+            if api is not None:
+                table[id(call)] = api
+        return table
+
+    return module_cached("apis", module, compute, {})

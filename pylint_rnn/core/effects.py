@@ -16,7 +16,7 @@ Which function a call runs is :mod:`pylint_rnn.core.calls`' answer (re-exported 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, Optional, Tuple
+from typing import Dict, FrozenSet, NamedTuple, Optional, Tuple
 
 from astroid import nodes
 
@@ -33,8 +33,7 @@ __all__ = [
 RESET_GRAPH = "tf.reset_default_graph"
 
 
-@dataclass(frozen=True)
-class Creation:  # pylint: disable=too-many-instance-attributes  # a record: one field per fact
+class Creation(NamedTuple):  # pylint: disable=too-many-instance-attributes  # a record: one field per fact
     """One site (in a function's body, or a call that reaches one) that creates variables."""
 
     node: nodes.Call  # the call in *this* frame: the creating API call, or the call of a helper
@@ -88,8 +87,9 @@ def creates_variables(func: Optional[nodes.NodeNG]) -> bool:
 def _compute_effects(frame: nodes.NodeNG) -> Effects:
     result = Effects()
     named, plain, calls = [], [], []
+    apis = callindex.apis(frame.root())
     for call in tree.own_nodes(frame, nodes.Call):
-        api = tfapi.call_api(call)
+        api = apis.get(id(call))
         if api is not None:
             _api_effects(call, api, result, named, plain)
             continue

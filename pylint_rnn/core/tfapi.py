@@ -16,8 +16,7 @@ variable names, so an unbound one is read as a module only for an attribute that
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
-from typing import Dict, Optional, Tuple
+from typing import Dict, NamedTuple, Optional, Tuple
 
 from astroid import nodes
 
@@ -73,8 +72,7 @@ CELL_WRAPPERS = frozenset(
 CELL_STACKS = frozenset({"tf.nn.rnn_cell.MultiRNNCell", "tf.keras.layers.StackedRNNCells"})
 
 
-@dataclass(frozen=True)
-class RnnSignature:
+class RnnSignature(NamedTuple):
     """Where a TF1 RNN function takes its arguments, as (position, keyword) pairs."""
 
     cells: Tuple[Tuple[int, str], ...]  # the cell, or the forward and the backward cell (or cell lists)
@@ -306,15 +304,13 @@ def _module_level_binding(node: nodes.Name) -> Optional[list]:
     with an import, resolves to that import wherever it is used. [] for a name bound nowhere on the way
     (a builtin, or a module a snippet never imported); None: take the full lookup.
     """
-    name = node.name
-    scope = node.scope()
+    # Every scope above the name is asked (astroid's chain of scopes skips some, e.g. a decorated
+    # function for its decorators): a name found in one takes the full lookup, which decides.
+    name, scope = node.name, node.parent
     while not isinstance(scope, nodes.Module):
-        if name in scope.locals:
+        if scope is None or (isinstance(scope, nodes.LocalsDictNodeNG) and name in scope.locals):
             return None
-        parent = scope.parent
-        if parent is None:
-            return None
-        scope = parent.scope()
+        scope = scope.parent
     bindings = scope.locals.get(name)
     if bindings is not None and len(bindings) == 1 and isinstance(bindings[0], (nodes.Import, nodes.ImportFrom)):
         return bindings
