@@ -15,9 +15,8 @@ the rule's symbol, a visit in the family's checker that emits them, fixtures und
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Optional, Tuple
+from typing import Dict, NamedTuple, Optional, Tuple
 
 from pylint.interfaces import HIGH, INFERENCE, Confidence
 
@@ -41,8 +40,7 @@ FIX_NONE = "none"
 _PLACEHOLDER = re.compile(r"%(\([^)]*\))?[-#0 +]*\d*(\.\d+)?[sdrifgex]")
 
 
-@dataclass(frozen=True)
-class Rule:  # pylint: disable=too-many-instance-attributes  # one field per fact of a rule: the registry's point
+class Rule(NamedTuple):  # pylint: disable=too-many-instance-attributes  # one field per fact of a rule: the registry's point
     """One message of pylint-rnn (static, runtime-only, or both)."""
 
     msgid: Optional[str]  # pylint message id; None for a runtime-only rule

@@ -7,15 +7,13 @@ analysis directly, and keeps each checker a few lines long.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Tuple
+from typing import NamedTuple, Tuple
 
 from astroid import nodes
 from pylint.interfaces import HIGH, Confidence
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One message an analysis wants reported: the rule, where, and what fills its template."""
 
     symbol: str  # a rule of pylint_rnn.rules

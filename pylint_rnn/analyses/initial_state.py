@@ -49,8 +49,7 @@ _CONSTANT_FACTORIES = frozenset({"zeros", "ones", "zeros_like", "ones_like", "fi
 # --- what the checker hands over -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     """The checker's options, as the analysis reads them."""
 
     batch_names: FrozenSet[str]  # lower-case names (and attribute names) that denote the batch size
@@ -64,8 +63,7 @@ class Options:
 DEFAULT_OPTIONS = Options.of(DEFAULT_BATCH_NAMES, re.compile(DEFAULT_LEARNED_RGX))
 
 
-@dataclass(frozen=True)
-class Feed:
+class Feed(NamedTuple):
     """An expression passed as an RNN's initial state, and the call that receives it."""
 
     call: nodes.Call

@@ -30,8 +30,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
-from typing import Iterable, List, Optional, Pattern, Tuple
+from typing import Iterable, List, NamedTuple, Optional, Pattern, Tuple
 
 from astroid import nodes
 from pylint.interfaces import HIGH, INFERENCE, Confidence
@@ -51,8 +50,7 @@ DEFAULT_IGNORE_NAMES = (
 )
 
 
-@dataclass(frozen=True)
-class RoundTripOptions:
+class RoundTripOptions(NamedTuple):
     """The checker's name options; each matches a name's last component whole, case-insensitively."""
 
     training_op_names: Pattern = re.compile(DEFAULT_TRAINING_OP_NAMES)

@@ -13,8 +13,7 @@ decides which of them a stack or a bidirectional call shares, and words the find
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, NamedTuple, Optional, Tuple
 
 from astroid import nodes
 
@@ -138,8 +137,7 @@ def keras_bidirectional_findings(call: nodes.Call) -> List[Finding]:
 # --- what one direction of a bidirectional RNN uses ----------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Used:
+class Used(NamedTuple):
     """An object whose weights a direction uses: a cell (the elements naming it) or a list a stack holds."""
 
     elements: Tuple[cellidentity.Element, ...] = ()

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
 from typing import Iterable, Iterator, List, NamedTuple, Optional, Pattern, Sequence, Tuple
 
 from astroid import nodes
@@ -67,8 +66,7 @@ def _matches(patterns: Sequence[Pattern[str]], name: str) -> bool:
     return any(p.fullmatch(name) or p.fullmatch(lowered) for p in patterns)
 
 
-@dataclass(frozen=True)
-class TimeStepOptions:
+class TimeStepOptions(NamedTuple):
     """Which names denote a number of time steps, and which a number of layers (compiled patterns)."""
 
     time_step_names: Tuple[Pattern[str], ...]

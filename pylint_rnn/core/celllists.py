@@ -17,8 +17,7 @@ Purely syntactic (no astroid inference): whatever it cannot follow gives no entr
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from astroid import nodes
 from astroid.const import Context
@@ -40,8 +39,7 @@ _OTHER_RUNS = tree.NESTED_SCOPES + tree.COMPREHENSIONS
 # --- a list of cells, evaluated symbolically -----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """Cells of one object that one expression or mutation puts in the list."""
 
     element: Element
@@ -50,8 +48,7 @@ class Entry:
     stable: bool  # may be added to entries of other origins with the same key
 
 
-@dataclass(frozen=True)
-class CellList:
+class CellList(NamedTuple):
     """What a list of cells holds, entry by entry, and which list objects it is."""
 
     entries: Tuple[Entry, ...]
@@ -533,8 +530,7 @@ def _breaks(loop: nodes.NodeNG) -> bool:
 # --- what the list shares ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Duplicate:
+class Duplicate(NamedTuple):
     """A cell object that a list holds more than once."""
 
     label: str  # "'cell'", or "'cell' (also as 'alias')"

@@ -14,8 +14,7 @@ the code runs with today: a count that is 1 today is :meth:`Count.latent`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, NamedTuple, Optional, Tuple
 
 from astroid import nodes
 
@@ -27,8 +26,7 @@ _MAX_ALIAS_DEPTH = 6
 _RANGE_NAMES = ("range", "xrange")
 
 
-@dataclass(frozen=True)
-class Count:
+class Count(NamedTuple):
     """A number as written: its value if known, its text, and the names it goes by."""
 
     value: Optional[int]

@@ -21,7 +21,7 @@ argument of a parameter, every return of a function counts, in any order; at mos
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import List, NamedTuple, Optional, Tuple
 
 from astroid import nodes
 
@@ -42,8 +42,7 @@ class Attr:
     name: str
 
 
-@dataclass(frozen=True)
-class _Walk:
+class _Walk(NamedTuple):
     found: Tuple[Origin, ...] = ()
     targets: Tuple[nodes.NodeNG, ...] = ()  # hold the value itself
     holders: Tuple[Tuple[nodes.NodeNG, tuple], ...] = ()  # (target, path to the value in what it holds)

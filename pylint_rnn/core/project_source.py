@@ -20,7 +20,7 @@ import ast
 import functools
 import os
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from pylint_rnn.core import project
 
@@ -28,8 +28,7 @@ from pylint_rnn.core import project
 MAX_DEPTH = 8
 
 
-@dataclass(frozen=True)
-class Knowledge:
+class Knowledge(NamedTuple):
     """What the caller knows about library names, so that this module knows none."""
 
     is_api: Callable[[str], bool]  # does a dotted path name a library API (a class deriving from it counts)

@@ -19,8 +19,7 @@ the caller's business, which is how two calls of one function can be compared.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import NamedTuple, Optional, Tuple
 
 from astroid import nodes
 
@@ -37,8 +36,7 @@ REUSE_LATER = "later"  # in a loop: off on the first iteration, on for every lat
 PARAM_PREFIX = "param:"  # reuse=<parameter of the enclosing function>: decided by each caller
 
 
-@dataclass(frozen=True)
-class VariableScope:
+class VariableScope(NamedTuple):
     """One ``with tf.variable_scope(...)`` item enclosing a line."""
 
     node: nodes.With

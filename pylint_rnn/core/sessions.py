@@ -18,8 +18,7 @@ arrays, the program keeps them in names, attributes, lists and dicts, and feeds 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Callable, List, Optional, Pattern, Tuple
+from typing import Callable, List, NamedTuple, Optional, Pattern, Tuple
 
 from astroid import nodes
 
@@ -48,8 +47,7 @@ OpTest = Optional[Callable[[nodes.NodeNG], bool]]
 # --- sessions and runs ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SessionRun:
+class SessionRun(NamedTuple):
     """One execution of the graph: ``sess.run(...)``, ``t.eval(...)`` or ``op.run(...)``."""
 
     call: nodes.Call
@@ -148,8 +146,7 @@ def fetch_leaves(fetches: Optional[nodes.NodeNG], at: Optional[nodes.NodeNG] = N
 # --- what a run returns: fetched values -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Fetched:
+class Fetched(NamedTuple):
     """A value that is (a reshaped copy of) what a run returned for ``node`` of its fetch structure."""
 
     run: SessionRun

@@ -17,8 +17,7 @@ leading axes (embedding lookups, one-hot, dense layers, dropout, transposes).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Iterator, Optional, Tuple, Union
+from typing import Callable, Iterator, NamedTuple, Optional, Tuple, Union
 
 from astroid import nodes
 
@@ -298,8 +297,7 @@ def is_step_list(expr: nodes.NodeNG, depth: int = 0) -> bool:
 ElementFilter = Optional[Callable[[nodes.NodeNG], bool]]
 
 
-@dataclass(frozen=True)
-class StackDepth:
+class StackDepth(NamedTuple):
     """How many layers a list of cells or layers has, as written."""
 
     count: Count

@@ -22,8 +22,7 @@ variable scope the call runs in, and the object that owns it. The facts, each pr
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import FrozenSet, Optional, Tuple
+from typing import FrozenSet, NamedTuple, Optional, Tuple
 
 from astroid import nodes
 
@@ -57,8 +56,7 @@ _KERNEL_LAYERS = frozenset({
 })
 
 
-@dataclass(frozen=True)
-class CellNames:
+class CellNames(NamedTuple):
     """The variables a cell object creates when first run, below the scope it runs in."""
 
     paths: FrozenSet[Tuple[str, ...]]
