@@ -46,6 +46,15 @@ def may_stack_cells(call: nodes.Call) -> bool:
     return isinstance(func, nodes.Name)
 
 
+def checks(api: Optional[str]) -> bool:
+    """Is ``api`` one the rule looks at: a stack of cells, a bidirectional RNN function, Keras Bidirectional?"""
+    if not api:
+        return False
+    signature = tfapi.RNN_SIGNATURES.get(api)
+    return tfapi.is_cell_stack(api) or api in (tfapi.KERAS_RNN, tfapi.KERAS_BIDIRECTIONAL) \
+        or (signature is not None and signature.bidirectional)
+
+
 def same_cell_findings(call: nodes.Call) -> List[Finding]:
     """The findings for one call: a stack of cells, a bidirectional RNN function or Keras Bidirectional."""
     api = tfapi.call_api(call)

@@ -39,6 +39,12 @@ class RnnOutputs(NamedTuple):
     stack: str  # how the stacked cell is shown: "'multi_cell'", "RNN([...])"
 
 
+def checks(api: Optional[str]) -> bool:
+    """Is ``api`` a reduction or a pooling layer (what the rule looks at, a pooling layer applied through
+    a name aside)?"""
+    return api in REDUCTIONS or api in POOLING
+
+
 def time_axis_reduction(node: nodes.Call) -> Optional[Finding]:
     """``reduce_sum`` / ``reduce_mean`` / ``add_n`` / ``K.sum`` / ``K.mean`` over the time axis, or Keras
     ``GlobalAveragePooling1D`` after it, of the outputs of an RNN on a MultiRNNCell / StackedRNNCells /

@@ -161,6 +161,13 @@ class Consumer(NamedTuple):
     elsewhere: bool = False  # an RNN of the module that the stack is not shown to reach
 
 
+def checks(api: str) -> bool:
+    """Is ``api`` one that rnn-layers-as-timesteps looks at (a stack, an RNN function or layer, a
+    Sequential)? Every branch of :func:`layers_as_timesteps` starts from one of these."""
+    return tfapi.is_cell_stack(api) or api in tfapi.RNN_SIGNATURES or api == tfapi.KERAS_RNN \
+        or _is_sequential(api) or tfapi.is_keras_rnn_layer(api) or api == tfapi.KERAS_BIDIRECTIONAL
+
+
 def layers_as_timesteps(node: nodes.Call, api: str, options: TimeStepOptions) -> Optional[Finding]:
     """A stack, a Sequential, or a loop that stacks layers, whose depth is a number of time steps."""
     signature = tfapi.RNN_SIGNATURES.get(api)

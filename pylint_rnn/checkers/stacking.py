@@ -8,7 +8,7 @@ from pylint.checkers.utils import only_required_for_messages
 from pylint_rnn.analyses import stacking
 from pylint_rnn.checkers._base import RnnChecker
 from pylint_rnn.checkers._guard import never_crash
-from pylint_rnn.core import callindex
+from pylint_rnn.core import callindex, tfapi
 
 
 class StackingChecker(RnnChecker):
@@ -20,7 +20,8 @@ class StackingChecker(RnnChecker):
     @never_crash
     def leave_module(self, node: nodes.Module) -> None:
         # The spelling first: resolving every call's API made the check 4x dearer on TensorFlow's sources.
-        candidates = [call for call in callindex.calls(node) if stacking.may_stack_cells(call)]
+        candidates = [call for call in callindex.calls(node)
+                      if stacking.may_stack_cells(call) and stacking.checks(tfapi.call_api(call))]
         self.emit_each(candidates, stacking.same_cell_findings)
 
 
