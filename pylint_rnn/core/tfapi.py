@@ -279,11 +279,24 @@ def _qualified_name(node: nodes.Name, depth: int) -> Optional[str]:
         decided, path = _path_without_position(node, depth)
         if decided:
             return path
+        if not _any_binding_has_path(node, depth):
+            return None  # whichever binding astroid's (costly, position-aware) lookup picks gives no path
         try:
             _, bindings = node.lookup(node.name)
         except Exception:  # astroid raises on odd scopes; an unknown name is simply not TF
             return None
     return _one_path(bindings, node.name, depth)
+
+
+def _any_binding_has_path(node: nodes.Name, depth: int) -> bool:
+    """Does any binding of the name in a scope around it (those the lookup chooses among) give a path?"""
+    scope = node.parent
+    while scope is not None:
+        if isinstance(scope, nodes.LocalsDictNodeNG):
+            if any(_path_of_binding(binding, node.name, depth) is not None for binding in scope.locals.get(node.name, ())):
+                return True
+        scope = scope.parent
+    return False
 
 
 def _one_path(bindings, name: str, depth: int) -> Optional[str]:
