@@ -47,7 +47,9 @@ def enclosing_loop(node: nodes.NodeNG) -> Optional[nodes.NodeNG]:
     # One climb, asked for every call in a module (rnn-cell-per-timestep): no frame() walk first.
     child, parent = node, node.parent
     while parent is not None and not isinstance(parent, _FRAMES):
-        if isinstance(parent, (nodes.For, nodes.While)) and any(child is statement for statement in parent.body):
+        # Statements of a loop are its body's or its else's; the target and the condition are expressions.
+        if isinstance(parent, (nodes.For, nodes.While)) and child.is_statement \
+                and not any(child is statement for statement in parent.orelse):
             return parent
         child, parent = parent, parent.parent
     return None

@@ -388,8 +388,8 @@ def _owner(node: nodes.NodeNG, module: nodes.Module) -> Optional[nodes.NodeNG]:
         if isinstance(parent, NESTED_SCOPES):
             if isinstance(parent, nodes.Lambda):
                 return parent if child is parent.body else None
-            if isinstance(parent, _FUNCTIONS):
-                return parent if any(child is statement for statement in parent.body) else None
+            if isinstance(parent, _FUNCTIONS):  # its body holds statements; decorators, arguments do not
+                return parent if child.is_statement else None
             return None
         child, parent = parent, parent.parent
     return module
