@@ -206,7 +206,7 @@ def definitions(expr: nodes.NodeNG, depth: int = 0) -> List[Definition]:
         for base in klass.bases:  # attributes set by a base class of the module
             if isinstance(base, nodes.Name):
                 base_class = _last_binding(base)
-                if isinstance(base_class, nodes.ClassDef) and base_class is not klass:
+                if isinstance(base_class, nodes.ClassDef) and base_class is not klass and not is_builtin(base_class):
                     found.extend(_class_attribute_assignments(base_class).get(expr.attrname, ()))
         return found or _property_returns(klass, expr.attrname)
     dotted = tfapi.dotted_name(expr)
