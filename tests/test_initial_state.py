@@ -31,9 +31,7 @@ out, _ = tf.nn.dynamic_rnn(cell, x, initial_state=h0)
 def _analyse(source: str, options: initial_state.Options = initial_state.DEFAULT_OPTIONS) -> list:
     """(line, symbol, message as pylint prints it, confidence) per finding, gathered as the checker does."""
     module = astroid.parse(textwrap.dedent(source))
-    candidates = initial_state.Candidates()
-    for call in module.nodes_of_class(nodes.Call):
-        candidates.collect(call)
+    candidates = initial_state.Candidates.of(list(module.nodes_of_class(nodes.Call)))
     return [(f.node.lineno, f.symbol, rules.rule(f.symbol).format(f.args, f.fix_args), f.confidence.name)
             for f in initial_state.findings(module, candidates, options)]
 

@@ -72,11 +72,20 @@ class Feed(NamedTuple):
 
 @dataclass
 class Candidates:
-    """The calls of one module that may matter, chosen by the called name alone while pylint walks it."""
+    """The calls of one module that may matter, chosen by the called name and keywords alone."""
 
     feeds: List[Feed] = field(default_factory=list)
     assigns: List[nodes.Call] = field(default_factory=list)  # tf.assign, .assign(), K.update ...
     creations: List[nodes.Call] = field(default_factory=list)  # tf.Variable, get_variable, add_weight ...
+
+    @classmethod
+    def of(cls, calls: List[nodes.Call]) -> "Candidates":
+        """The candidates among a module's calls: a look at keywords and names before any method call."""
+        found = cls()
+        for call in calls:
+            if call.keywords or tree.last_name(call.func) in _COLLECTED_NAMES:
+                found.collect(call)
+        return found
 
     def collect(self, call: nodes.Call) -> None:
         """Keep the call if its name says it may feed, assign or create an initial state."""
@@ -90,6 +99,9 @@ class Candidates:
             self.assigns.append(call)
         elif last in CREATION_NAMES:
             self.creations.append(call)
+
+
+_COLLECTED_NAMES = _RNN_FUNCTION_NAMES | _ASSIGN_NAMES | CREATION_NAMES
 
 
 def _positional_states(call: nodes.Call) -> List[nodes.NodeNG]:

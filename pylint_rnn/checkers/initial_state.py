@@ -49,9 +49,7 @@ class InitialStateChecker(RnnChecker):
     @only_required_for_messages(*_MESSAGES)
     @never_crash
     def leave_module(self, node: nodes.Module) -> None:
-        candidates = initial_state.Candidates()
-        for call in callindex.calls(node):
-            candidates.collect(call)
+        candidates = initial_state.Candidates.of(callindex.calls(node))
         self.emit(initial_state.findings(node, candidates, self._options))
 
 
