@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "fixtures" / "checkers").rglob("*.py"))[::7] + sorted((ROOT / "fixtures" / "seeds").glob("*.py"))
 KINDS = [nodes.Call, nodes.BinOp, (nodes.FunctionDef, nodes.AsyncFunctionDef), nodes.FunctionDef, nodes.ClassDef,
          (nodes.Import, nodes.ImportFrom, nodes.Call, nodes.ClassDef), nodes.Attribute, nodes.AssignAttr,
-         (nodes.For, nodes.While), nodes.For]
+         (nodes.For, nodes.While), nodes.For, nodes.Return]
 
 
 class _Recorder:  # what checkers/_base.py makes of the first checker: the list's append as visit methods
@@ -47,7 +47,9 @@ def test_recorded_index_equals_own_walk(path):
         assert recorded.nodes_of(kinds) == own.nodes_of(kinds), kinds
     frames = [module, *tree.module_nodes(module, (nodes.FunctionDef, nodes.AsyncFunctionDef, nodes.Lambda))]
     for frame in frames:
-        assert recorded.own_calls.get(id(frame), []) == own.own_calls.get(id(frame), []), frame
+        for kind in (nodes.Call, nodes.Return):
+            assert recorded.own(kind).get(id(frame), []) == own.own(kind).get(id(frame), []), (frame, kind)
+            assert recorded.own(kind).get(id(frame), []) == list(tree._own_nodes(frame, kind)), (frame, kind)
     assert recorded.nodes_of(nodes.Name) == own.nodes_of(nodes.Name)  # not recorded: asks a walk of ours
 
 

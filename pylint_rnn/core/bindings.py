@@ -19,6 +19,20 @@ def bindings_of(name: nodes.Name) -> List[nodes.NodeNG]:
     return list(bindings)
 
 
+def module_bindings(name: nodes.Name) -> Optional[list]:
+    """The module's own bindings of ``name`` when no scope between the use and the module binds it (a
+    global, a builtin: ``[]`` for none), or None when one does, or the node hangs in no module.
+
+    Every scope above the name is asked (astroid's chain of scopes skips some, e.g. a decorated function
+    for its decorators): a caller that gets None takes astroid's lookup, which decides."""
+    scope = name.parent
+    while not isinstance(scope, nodes.Module):
+        if scope is None or (isinstance(scope, nodes.LocalsDictNodeNG) and name.name in scope.locals):
+            return None
+        scope = scope.parent
+    return scope.locals.get(name.name, [])
+
+
 def single_binding(name: nodes.Name) -> Optional[nodes.NodeNG]:
     """The one statement binding ``name`` at its use, or None when there are several or none."""
     bindings = bindings_of(name)

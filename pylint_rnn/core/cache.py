@@ -17,7 +17,11 @@ _MISSING = object()
 
 def module_cached(kind: str, node: nodes.NodeNG, compute: Callable[[], T], default: T = None) -> T:
     """Memoise ``compute()`` for (kind, node) on node's module; ``default`` breaks recursion cycles."""
-    root = node.root()
+    return cached_in(node.root(), kind, node, compute, default)
+
+
+def cached_in(root: nodes.NodeNG, kind: str, node: nodes.NodeNG, compute: Callable[[], T], default: T = None) -> T:
+    """module_cached for a caller that knows node's module (``root``): no climb to it."""
     cache = getattr(root, _ATTR, None)
     if cache is None:
         cache = {}

@@ -31,7 +31,12 @@ def calls_named(module: nodes.Module, names: Collection[str]) -> List[nodes.Call
 
 def api_calls(module: nodes.Module) -> List[nodes.Call]:
     """The calls of a TF or Keras API (a project class deriving from one included), in source order."""
-    return module_cached("api-calls", module, lambda: [call for call in calls(module) if id(call) in apis(module)], [])
+
+    def compute() -> List[nodes.Call]:
+        table = apis(module)
+        return [call for call in calls(module) if id(call) in table]
+
+    return module_cached("api-calls", module, compute, [])
 
 
 def apis(module: nodes.Module) -> Dict[int, str]:
@@ -41,7 +46,7 @@ def apis(module: nodes.Module) -> Dict[int, str]:
     def compute() -> Dict[int, str]:
         table = {}
         for call in calls(module):
-            api = tfapi.call_api(call)
+            api = tfapi.api_name(call.func, module)
             if api is not None:
                 table[id(call)] = api
         return table

@@ -11,7 +11,7 @@ from typing import Dict, Optional
 from astroid import nodes
 
 from pylint_rnn.core import tfapi, tree
-from pylint_rnn.core.bindings import assigned_value, is_builtin, method_class, single_binding
+from pylint_rnn.core.bindings import assigned_value, is_builtin, method_class, module_bindings, single_binding
 from pylint_rnn.core.cache import module_cached
 
 _MAX_ALIAS_DEPTH = 4
@@ -47,8 +47,15 @@ def function_of_expression(func: nodes.NodeNG, depth: int = 0) -> Optional[nodes
 
 def _code_binding(name: nodes.Name) -> Optional[nodes.NodeNG]:
     """single_binding, for a name that may run the module's code: one the module binds nowhere (``len``,
-    ``print``) is Python's or unknown, without astroid's lookup into the builtins."""
-    return None if tfapi.is_unbound(name) else single_binding(name)
+    ``print``) is Python's or unknown; a function or class the module defines once, used in a function
+    (where it is looked up when it runs) or after it, is that definition. Neither needs astroid's lookup."""
+    bound = module_bindings(name)
+    if bound == []:
+        return None
+    if bound is not None and len(bound) == 1 and isinstance(bound[0], (nodes.FunctionDef, nodes.ClassDef)) \
+            and (not isinstance(name.frame(), nodes.Module) or tree.source_before(bound[0], name)):
+        return bound[0]
+    return single_binding(name)
 
 
 def _function_of_binding(binding: Optional[nodes.NodeNG], depth: int) -> Optional[nodes.NodeNG]:

@@ -21,8 +21,8 @@ from typing import Dict, NamedTuple, Optional, Tuple
 from astroid import nodes
 
 from pylint_rnn.core import project, project_source
-from pylint_rnn.core.bindings import assigned_value, single_binding
-from pylint_rnn.core.cache import module_cached
+from pylint_rnn.core.bindings import assigned_value, module_bindings, single_binding
+from pylint_rnn.core.cache import cached_in, module_cached
 
 # How deep we follow ``a = b``, ``b = tf.contrib.rnn``: far enough for real code, bounded for odd code.
 _MAX_ALIAS_DEPTH = 8
@@ -317,19 +317,12 @@ def _module_level_binding(node: nodes.Name) -> Optional[list]:
     with an import, resolves to that import wherever it is used. [] for a name bound nowhere on the way
     (a builtin, or a module a snippet never imported); None: take the full lookup.
     """
-    # Every scope above the name is asked (astroid's chain of scopes skips some, e.g. a decorated
-    # function for its decorators): a name found in one takes the full lookup, which decides.
-    name, scope = node.name, node.parent
-    while not isinstance(scope, nodes.Module):
-        if scope is None or (isinstance(scope, nodes.LocalsDictNodeNG) and name in scope.locals):
-            return None
-        scope = scope.parent
-    bindings = scope.locals.get(name)
-    if bindings is not None and len(bindings) == 1 and isinstance(bindings[0], (nodes.Import, nodes.ImportFrom)):
-        return bindings
+    bindings = module_bindings(node)
     if bindings is None:
-        return []
-    return None
+        return None
+    if len(bindings) == 1 and isinstance(bindings[0], (nodes.Import, nodes.ImportFrom)):
+        return bindings
+    return [] if not bindings else None
 
 
 def is_unbound(name: nodes.Name) -> bool:
@@ -437,12 +430,13 @@ _KNOWLEDGE = project_source.Knowledge(
 )
 
 
-def api_name(node: nodes.NodeNG) -> Optional[str]:
-    """Canonical TF/Keras name of an expression (``tf.nn.dynamic_rnn``), or None if it is not TF."""
+def api_name(node: nodes.NodeNG, module: Optional[nodes.Module] = None) -> Optional[str]:
+    """Canonical TF/Keras name of an expression (``tf.nn.dynamic_rnn``), or None if it is not TF.
+    ``module``: node's module, when the caller knows it."""
     # Memoised in the module's table, not on the node: an attribute added to ~20 k nodes per 120 scripts
     # outlived each module (pylint keeps every tree), grew the heap that the collector's full passes
     # traverse and cost one more of them: ~0.4 s of CPU, more than the lookups it saved.
-    return module_cached("api-name", node, lambda: _api_name(node))
+    return cached_in(module or node.root(), "api-name", node, lambda: _api_name(node))
 
 
 def _api_name(node: nodes.NodeNG) -> Optional[str]:

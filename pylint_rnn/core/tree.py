@@ -263,14 +263,15 @@ def statement_before(a: nodes.NodeNG, b: nodes.NodeNG) -> bool:
 
 _FUNCTIONS = (nodes.FunctionDef, nodes.AsyncFunctionDef)
 _FRAMES = (nodes.FunctionDef, nodes.AsyncFunctionDef, nodes.Lambda, nodes.Module)
+_OWN_INDEXED = (nodes.Call, nodes.Return)  # each frame's own nodes of these kinds come from the module index
 
 
 def own_nodes(root: nodes.NodeNG, kinds: Optional[Kinds] = None) -> Iterator[nodes.NodeNG]:
     """The nodes that run when ``root`` runs, in source order: for a function, lambda or module its body;
     for any other node its subtree. Nested functions, lambdas and classes are yielded but not entered.
     With ``kinds``, only nodes of those classes are yielded."""
-    if kinds is nodes.Call and isinstance(root, _FRAMES):
-        return iter(_module_index(root.root()).own_calls.get(id(root), ()))  # the most asked walk: indexed
+    if kinds in _OWN_INDEXED and isinstance(root, _FRAMES):  # the most asked walks: indexed
+        return iter(_module_index(root.root()).own(kinds).get(id(root), ()))
     if isinstance(root, _FUNCTIONS):  # a function's body is asked about several times (bindings, returns...)
         preorder = module_cached("own-nodes", root, lambda: list(_own_nodes(root, None)), [])
         return iter(preorder if kinds is None else [node for node in preorder if isinstance(node, kinds)])
@@ -335,7 +336,7 @@ def module_groups(module: nodes.Module, kinds: Kinds, key_of, kind: str) -> dict
 # question the analyses ask is about these, so pylint's walk, which happens anyway, replaces a walk of ours.
 RECORDED_KINDS = (nodes.Call, nodes.BinOp, nodes.FunctionDef, nodes.AsyncFunctionDef, nodes.ClassDef,
                   nodes.Import, nodes.ImportFrom, nodes.Attribute, nodes.AssignAttr,
-                  nodes.For, nodes.AsyncFor, nodes.While)
+                  nodes.For, nodes.AsyncFor, nodes.While, nodes.Return)
 
 
 def adopt_walk(module: nodes.Module, recorded: List[nodes.NodeNG]) -> None:
@@ -360,7 +361,7 @@ class _RecordedIndex:
         self.recorded = recorded
         self.by_kind: dict = {}
         self._full: Optional[_ModuleIndex] = None
-        self._own_calls: Optional[dict] = None
+        self._own: dict = {}
 
     def nodes_of(self, kinds: Kinds) -> List[nodes.NodeNG]:
         if not _recorded_covers(kinds):
@@ -369,15 +370,21 @@ class _RecordedIndex:
             return self._full.nodes_of(kinds)
         return _of_kinds(self.by_kind, self.recorded, kinds)
 
-    @property
-    def own_calls(self) -> dict:
-        if self._own_calls is None:
-            self._own_calls = {}
-            for call in self.nodes_of(nodes.Call):
-                owner = _owner(call, self.module)
-                if owner is not None:
-                    self._own_calls.setdefault(id(owner), []).append(call)
-        return self._own_calls
+    def own(self, kind: type) -> dict:
+        """id(frame) -> the frame's own nodes of ``kind`` (what ``own_nodes(frame, kind)`` yields)."""
+        if kind not in self._own:
+            self._own[kind] = _by_owner(self.nodes_of(kind), self.module)
+        return self._own[kind]
+
+
+def _by_owner(found: List[nodes.NodeNG], module: nodes.Module) -> dict:
+    """id(frame) -> the nodes among ``found`` that are the frame's own, in order."""
+    out: dict = {}
+    for node in found:
+        owner = _owner(node, module)
+        if owner is not None:
+            out.setdefault(id(owner), []).append(node)
+    return out
 
 
 def _owner(node: nodes.NodeNG, module: nodes.Module) -> Optional[nodes.NodeNG]:
@@ -396,12 +403,15 @@ def _owner(node: nodes.NodeNG, module: nodes.Module) -> Optional[nodes.NodeNG]:
 
 
 class _ModuleIndex:  # pylint: disable=too-few-public-methods  # a record built by one walk
-    """Every node of a module in source order, and each frame's own calls (what ``own_nodes`` yields)."""
+    """Every node of a module in source order, and each frame's own calls (what ``own_nodes`` yields), found
+    in the same walk; other kinds' own nodes are grouped from it when asked."""
 
     def __init__(self, module: nodes.NodeNG) -> None:
+        self.module = module
         self.preorder: List[nodes.NodeNG] = []
         self.own_calls: dict = {}
         self.by_kind: dict = {}
+        self._own: dict = {}
         # Two parallel stacks (node, the frame that owns it): no tuple per node, as allocations drive the
         # garbage collector, whose full passes traverse every tree pylint holds.
         stack = list(module.get_children())
@@ -426,6 +436,13 @@ class _ModuleIndex:  # pylint: disable=too-few-public-methods  # a record built 
 
     def nodes_of(self, kinds: Kinds) -> List[nodes.NodeNG]:
         return _of_kinds(self.by_kind, self.preorder, kinds)
+
+    def own(self, kind: type) -> dict:
+        if kind is nodes.Call:
+            return self.own_calls  # found during the walk
+        if kind not in self._own:
+            self._own[kind] = _by_owner(self.nodes_of(kind), self.module)
+        return self._own[kind]
 
 
 def _of_kinds(by_kind: dict, in_order: List[nodes.NodeNG], kinds: Kinds) -> List[nodes.NodeNG]:
