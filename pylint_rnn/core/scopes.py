@@ -23,7 +23,7 @@ from typing import NamedTuple, Optional, Tuple
 
 from astroid import nodes
 
-from pylint_rnn.core import tfapi, tree
+from pylint_rnn.core import callindex, tfapi, tree
 from pylint_rnn.core.bindings import assigned_value, bindings_of
 from pylint_rnn.core.cache import module_cached
 
@@ -427,10 +427,8 @@ def _frame_switches(frame: nodes.NodeNG) -> list:
 
 
 def _module_has_reuse_switch(node: nodes.NodeNG) -> bool:
-    """One walk per module, so that frames of modules without reuse_variables() are never walked."""
-    module = node.root()
-    return module_cached("has-reuse-switch", module, lambda: any(
-        a.attrname == "reuse_variables" for a in tree.module_nodes(module, nodes.Attribute)), False)
+    """Does the module call ``.reuse_variables()`` at all? (Else no frame is searched for a switch.)"""
+    return bool(callindex.calls_named(node.root(), ("reuse_variables",)))
 
 
 def _switch_applies(switch: nodes.Call, aliases: frozenset, enclosing: set) -> bool:
