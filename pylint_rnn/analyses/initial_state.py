@@ -13,7 +13,6 @@ While pylint walks a module the checker gathers :class:`Candidates` by the calle
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Pattern, Tuple
 
 from astroid import nodes
@@ -70,18 +69,17 @@ class Feed(NamedTuple):
     state: nodes.NodeNG
 
 
-@dataclass
-class Candidates:
+class Candidates(NamedTuple):
     """The calls of one module that may matter, chosen by the called name and keywords alone."""
 
-    feeds: List[Feed] = field(default_factory=list)
-    assigns: List[nodes.Call] = field(default_factory=list)  # tf.assign, .assign(), K.update ...
-    creations: List[nodes.Call] = field(default_factory=list)  # tf.Variable, get_variable, add_weight ...
+    feeds: List[Feed]
+    assigns: List[nodes.Call]  # tf.assign, .assign(), K.update ...
+    creations: List[nodes.Call]  # tf.Variable, get_variable, add_weight ...
 
     @classmethod
     def of(cls, calls: List[nodes.Call]) -> "Candidates":
         """The candidates among a module's calls: a look at keywords and names before any method call."""
-        found = cls()
+        found = cls([], [], [])
         for call in calls:
             if call.keywords or tree.last_name(call.func) in _COLLECTED_NAMES:
                 found.collect(call)
@@ -125,18 +123,16 @@ class _Reach(NamedTuple):
     reshaped: bool
 
 
-@dataclass
-class _Writes:
+class _Writes(NamedTuple):
     """What the module's assignment ops do to the variables (by id of their creation call)."""
 
-    assigned: set = field(default_factory=set)  # variables something assigns to
-    carried: set = field(default_factory=set)  # variables assigned a computed (not constant) value
-    sources: set = field(default_factory=set)  # variables whose value is copied somewhere
-    copies: list = field(default_factory=list)  # (assign call, spelling, target text, fed target, source)
+    assigned: set  # variables something assigns to
+    carried: set  # variables assigned a computed (not constant) value
+    sources: set  # variables whose value is copied somewhere
+    copies: list  # (assign call, spelling, target text, fed target, source)
 
 
-@dataclass
-class _Facts:
+class _Facts(NamedTuple):
     """What every form of the messages asks about one module."""
 
     module: nodes.Module
@@ -163,7 +159,7 @@ def findings(module: nodes.Module, candidates: Candidates, options: Options) -> 
 
 
 def _scan_assignments(assigns: List[nodes.Call], tracker: VariableTracker, reached: dict) -> _Writes:
-    writes = _Writes()
+    writes = _Writes(set(), set(), set(), [])
     for call in assigns:
         parsed = _parse_assign(call)
         if parsed is None:

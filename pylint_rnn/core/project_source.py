@@ -19,7 +19,6 @@ from __future__ import annotations
 import ast
 import functools
 import os
-from dataclasses import dataclass, field
 from typing import Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from pylint_rnn.core import project
@@ -38,8 +37,7 @@ class Knowledge(NamedTuple):
     implied_attribute: Callable[[str, str], Optional[str]]  # the path of rnn_cell.X, or None
 
 
-@dataclass
-class _Source:
+class _Source(NamedTuple):
     """One parsed project file: its module name and its module-level bindings, in source order."""
 
     name: str
@@ -48,7 +46,7 @@ class _Source:
     bindings: Dict[str, List[ast.AST]]
     stars: List[ast.ImportFrom]
     top_level: frozenset  # ids of the bindings made by statements directly in the module body
-    class_paths: Dict[int, Optional[str]] = field(default_factory=dict)
+    class_paths: Dict[int, Optional[str]]  # filled as classes are asked about
 
 
 _IN_PROGRESS = object()
@@ -89,7 +87,8 @@ def _source(path: str, modname: str, _mtime_ns: int) -> Optional[_Source]:
     stars: List[ast.ImportFrom] = []
     top_level: set = set()
     _collect(module.body, bindings, stars, top_level)
-    return _Source(modname, path, os.path.basename(path) == "__init__.py", bindings, stars, frozenset(top_level))
+    return _Source(modname, path, os.path.basename(path) == "__init__.py", bindings, stars, frozenset(top_level),
+                   {})
 
 
 def _collect(body: list, bindings: Dict[str, List[ast.AST]], stars: list, top_level: Optional[set]) -> None:
