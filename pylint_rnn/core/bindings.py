@@ -25,12 +25,15 @@ def module_bindings(name: nodes.Name) -> Optional[list]:
 
     Every scope above the name is asked (astroid's chain of scopes skips some, e.g. a decorated function
     for its decorators): a caller that gets None takes astroid's lookup, which decides."""
-    scope = name.parent
-    while not isinstance(scope, nodes.Module):
-        if scope is None or (isinstance(scope, nodes.LocalsDictNodeNG) and name.name in scope.locals):
-            return None
+    key, scope = name.name, name.parent
+    while scope is not None:  # asked of every name a call starts with: one isinstance per ancestor
+        if isinstance(scope, nodes.LocalsDictNodeNG):
+            if isinstance(scope, nodes.Module):
+                return scope.locals.get(key, [])
+            if key in scope.locals:
+                return None
         scope = scope.parent
-    return scope.locals.get(name.name, [])
+    return None
 
 
 def single_binding(name: nodes.Name) -> Optional[nodes.NodeNG]:
