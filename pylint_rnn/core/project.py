@@ -98,16 +98,20 @@ def _may_be_project(modname: str, folder: Optional[str]) -> bool:
         return True
     # The linted file's folder may gain files during a long run (an editor, the fix engine): its listing
     # is keyed by modification time. The import path's entries are read once, like _found_path's answers.
-    places = [_entry_names(folder, os.stat(folder).st_mtime_ns)] if folder and os.path.isdir(folder) else []
-    places += [_entry_names(os.path.abspath(entry or os.curdir)) for entry in sys.path]
-    first = True
-    for part in (root, *rest):
-        if any(place is None for place in places):
+    places = [_entry_names(os.path.abspath(entry or os.curdir)) for entry in sys.path]
+    if folder:
+        try:
+            places.insert(0, _entry_names(folder, os.stat(folder).st_mtime_ns))
+        except OSError:
+            pass  # the linted file's folder is gone: the import path alone
+    for depth, part in enumerate((root, *rest)):
+        if None in places:
             return True  # an archive on the path: search it for real
-        places = [_entry_names(os.path.join(folder, part)) for folder, names in places if part in names]
-        if not places or (first and _is_installed(places[0] and places[0][0])):
+        places = [_entry_names(os.path.join(place, part)) for place, names in places if part in names]
+        if not places:
             return False
-        first = False
+        if depth == 0 and places[0] is not None and _is_installed(places[0][0]):
+            return False  # the first folder holding the name is an installed package's
     return True
 
 
