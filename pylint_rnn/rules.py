@@ -40,7 +40,8 @@ FIX_NONE = "none"
 _PLACEHOLDER = re.compile(r"%(\([^)]*\))?[-#0 +]*\d*(\.\d+)?[sdrifgex]")
 
 
-class Rule(NamedTuple):  # pylint: disable=too-many-instance-attributes  # one field per fact of a rule: the registry's point
+# One field per fact of a rule: that is the registry's point.
+class Rule(NamedTuple):  # pylint: disable=too-many-instance-attributes
     """One message of pylint-rnn (static, runtime-only, or both)."""
 
     msgid: Optional[str]  # pylint message id; None for a runtime-only rule

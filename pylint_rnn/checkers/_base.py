@@ -35,6 +35,9 @@ def _visit_method(kind: type) -> str:
     return f"visit_{kind.__name__.lower()}"  # how pylint's walker names the visit of a node class
 
 
+_OPENED_ATTR = "_pylint_rnn_opened"  # on the linter: the plugin's checkers opened for the current check
+
+
 def _opens_first(checker: "RnnChecker") -> bool:
     """Is this the first of the plugin's checkers pylint opens for this check (the first it runs)?
     pylint opens the checkers that have an enabled message in the order it calls them
@@ -46,8 +49,6 @@ def _opens_first(checker: "RnnChecker") -> bool:
     opened.append(checker)
     return len(opened) == 1
 
-
-_OPENED_ATTR = "_pylint_rnn_opened"  # on the linter: the plugin's checkers opened for the current check
 
 
 def option(name: str, default: object, kind: str, metavar: str, help_text: str) -> tuple:

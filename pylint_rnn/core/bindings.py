@@ -5,7 +5,7 @@ the tree does not say.
 """
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import Iterator, List, Optional
 
 from astroid import nodes
 
@@ -40,6 +40,16 @@ def single_binding(name: nodes.Name) -> Optional[nodes.NodeNG]:
     """The one statement binding ``name`` at its use, or None when there are several or none."""
     bindings = bindings_of(name)
     return bindings[0] if len(bindings) == 1 else None
+
+
+def enclosing_bindings(name: nodes.Name) -> Iterator[list]:
+    """The bindings of ``name`` in each scope around it that binds it, innermost first (the scopes astroid's
+    lookup chooses among)."""
+    scope = name.parent
+    while scope is not None:
+        if isinstance(scope, nodes.LocalsDictNodeNG) and name.name in scope.locals:
+            yield scope.locals[name.name]
+        scope = scope.parent
 
 
 def is_builtin(binding: nodes.NodeNG) -> bool:

@@ -21,7 +21,7 @@ from typing import Dict, NamedTuple, Optional, Tuple
 from astroid import nodes
 
 from pylint_rnn.core import project, project_source
-from pylint_rnn.core.bindings import assigned_value, module_bindings, single_binding
+from pylint_rnn.core.bindings import assigned_value, enclosing_bindings, module_bindings, single_binding
 from pylint_rnn.core.cache import cached_in, module_cached
 
 # How deep we follow ``a = b``, ``b = tf.contrib.rnn``: far enough for real code, bounded for odd code.
@@ -290,13 +290,8 @@ def _qualified_name(node: nodes.Name, depth: int) -> Optional[str]:
 
 def _any_binding_has_path(node: nodes.Name, depth: int) -> bool:
     """Does any binding of the name in a scope around it (those the lookup chooses among) give a path?"""
-    scope = node.parent
-    while scope is not None:
-        if isinstance(scope, nodes.LocalsDictNodeNG):
-            if any(_path_of_binding(binding, node.name, depth) is not None for binding in scope.locals.get(node.name, ())):
-                return True
-        scope = scope.parent
-    return False
+    return any(_path_of_binding(binding, node.name, depth) is not None
+               for bound in enclosing_bindings(node) for binding in bound)
 
 
 def _one_path(bindings, name: str, depth: int) -> Optional[str]:
