@@ -352,16 +352,38 @@ def _recorded_covers(kinds: Kinds) -> bool:
     return all(cls in RECORDED_KINDS for cls in classes if issubclass(cls, kinds))
 
 
-class _RecordedIndex:
+class _Index:
+    """What both module indexes share: each frame's own nodes of a kind, grouped once from the module's
+    nodes of that kind by the frame that owns them (``_owner``)."""
+
+    def __init__(self, module: nodes.Module) -> None:
+        self.module = module
+        self.by_kind: dict = {}
+        self._own: dict = {}
+
+    def nodes_of(self, kinds: Kinds) -> List[nodes.NodeNG]:
+        raise NotImplementedError
+
+    def own(self, kind: type) -> dict:
+        """id(frame) -> the frame's own nodes of ``kind`` (what ``own_nodes(frame, kind)`` yields)."""
+        if kind not in self._own:
+            out: dict = {}
+            for node in self.nodes_of(kind):
+                owner = _owner(node, self.module)
+                if owner is not None:
+                    out.setdefault(id(owner), []).append(node)
+            self._own[kind] = out
+        return self._own[kind]
+
+
+class _RecordedIndex(_Index):
     """The index of a module pylint walked while a checker recorded: its nodes of RECORDED_KINDS in source
-    order, each frame's own calls found from their parents; any other kind asks a full walk of ours."""
+    order; any other kind asks a full walk of ours."""
 
     def __init__(self, module: nodes.Module, recorded: List[nodes.NodeNG]) -> None:
-        self.module = module
+        super().__init__(module)
         self.recorded = recorded
-        self.by_kind: dict = {}
         self._full: Optional[_ModuleIndex] = None
-        self._own: dict = {}
 
     def nodes_of(self, kinds: Kinds) -> List[nodes.NodeNG]:
         if not _recorded_covers(kinds):
@@ -369,22 +391,6 @@ class _RecordedIndex:
                 self._full = _ModuleIndex(self.module)
             return self._full.nodes_of(kinds)
         return _of_kinds(self.by_kind, self.recorded, kinds)
-
-    def own(self, kind: type) -> dict:
-        """id(frame) -> the frame's own nodes of ``kind`` (what ``own_nodes(frame, kind)`` yields)."""
-        if kind not in self._own:
-            self._own[kind] = _by_owner(self.nodes_of(kind), self.module)
-        return self._own[kind]
-
-
-def _by_owner(found: List[nodes.NodeNG], module: nodes.Module) -> dict:
-    """id(frame) -> the nodes among ``found`` that are the frame's own, in order."""
-    out: dict = {}
-    for node in found:
-        owner = _owner(node, module)
-        if owner is not None:
-            out.setdefault(id(owner), []).append(node)
-    return out
 
 
 def _owner(node: nodes.NodeNG, module: nodes.Module) -> Optional[nodes.NodeNG]:
@@ -402,47 +408,24 @@ def _owner(node: nodes.NodeNG, module: nodes.Module) -> Optional[nodes.NodeNG]:
     return module
 
 
-class _ModuleIndex:  # pylint: disable=too-few-public-methods  # a record built by one walk
-    """Every node of a module in source order, and each frame's own calls (what ``own_nodes`` yields), found
-    in the same walk; other kinds' own nodes are grouped from it when asked."""
+class _ModuleIndex(_Index):
+    """Every node of a module in source order, from one walk of ours (runs outside pylint, node classes
+    pylint's walk did not record)."""
 
-    def __init__(self, module: nodes.NodeNG) -> None:
-        self.module = module
+    def __init__(self, module: nodes.Module) -> None:
+        super().__init__(module)
         self.preorder: List[nodes.NodeNG] = []
-        self.own_calls: dict = {}
-        self.by_kind: dict = {}
-        self._own: dict = {}
-        # Two parallel stacks (node, the frame that owns it): no tuple per node, as allocations drive the
-        # garbage collector, whose full passes traverse every tree pylint holds.
         stack = list(module.get_children())
         stack.reverse()
-        owners = [module] * len(stack)
-        preorder, own_calls = self.preorder, self.own_calls
         while stack:
-            current, owner = stack.pop(), owners.pop()
-            preorder.append(current)
-            if owner is not None and isinstance(current, nodes.Call):
-                own_calls.setdefault(id(owner), []).append(current)
+            current = stack.pop()
+            self.preorder.append(current)
             children = list(current.get_children())
-            if not children:
-                continue
             children.reverse()
             stack += children
-            if isinstance(current, NESTED_SCOPES):
-                body = _own_body(current)
-                owners += [current if id(child) in body else None for child in children]
-            else:
-                owners += [owner] * len(children)
 
     def nodes_of(self, kinds: Kinds) -> List[nodes.NodeNG]:
         return _of_kinds(self.by_kind, self.preorder, kinds)
-
-    def own(self, kind: type) -> dict:
-        if kind is nodes.Call:
-            return self.own_calls  # found during the walk
-        if kind not in self._own:
-            self._own[kind] = _by_owner(self.nodes_of(kind), self.module)
-        return self._own[kind]
 
 
 def _of_kinds(by_kind: dict, in_order: List[nodes.NodeNG], kinds: Kinds) -> List[nodes.NodeNG]:
@@ -451,16 +434,6 @@ def _of_kinds(by_kind: dict, in_order: List[nodes.NodeNG], kinds: Kinds) -> List
     if found is None:
         found = by_kind[kinds] = [node for node in in_order if isinstance(node, kinds)]
     return found
-
-
-def _own_body(scope: nodes.NodeNG) -> set:
-    """The ids of a nested scope's children that are its own nodes: a function's (or lambda's) body; its
-    decorators, defaults and annotations, and a class body, are nobody's (own_nodes enters none of them)."""
-    if isinstance(scope, nodes.Lambda):
-        return {id(scope.body)}
-    if isinstance(scope, _FUNCTIONS):
-        return {id(statement) for statement in scope.body}
-    return set()
 
 
 def _module_index(module: nodes.NodeNG):
