@@ -45,9 +45,8 @@ class TimeStepsChecker(RnnChecker):
     @only_required_for_messages(timesteps.LAYERS_AS_STEPS, cell_per_step.CELL_PER_STEP)
     @never_crash
     def leave_module(self, node: nodes.Module) -> None:
-        apis = callindex.apis(node)  # a stack, loop or RNN is an API call
-        self.emit_each([call for call in callindex.api_calls(node) if timesteps.checks(apis[id(call)])],
-                       self._stack_findings)
+        # A stack, loop or RNN is an API call.
+        self.emit_each(callindex.api_calls_of(node, timesteps.checks), self._stack_findings)
         # A cell factory of the module is not an API call; a cell per step is built in a loop.
         self.emit_each(timeloops.calls_in_loops(node), self._cell_findings)
 
@@ -68,11 +67,8 @@ class TimeAxisReductionChecker(RnnChecker):
     @never_crash
     def leave_module(self, node: nodes.Module) -> None:
         # A reduction or a pooling layer is an API call; a pooling layer may also be applied through a name.
-        if time_reduction.mentions_pooling(node):
-            calls = callindex.calls(node)
-        else:
-            apis = callindex.apis(node)
-            calls = [call for call in callindex.api_calls(node) if time_reduction.checks(apis[id(call)])]
+        calls = callindex.calls(node) if time_reduction.mentions_pooling(node) \
+            else callindex.api_calls_of(node, time_reduction.checks)
         self.emit_each(calls, time_reduction.time_axis_reduction)
 
 

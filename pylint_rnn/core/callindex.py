@@ -9,7 +9,7 @@ in source order, so each checker's messages come out in the order of the code.
 """
 from __future__ import annotations
 
-from typing import Collection, Dict, List
+from typing import Callable, Collection, Dict, List
 
 from astroid import nodes
 
@@ -37,6 +37,12 @@ def api_calls(module: nodes.Module) -> List[nodes.Call]:
         return [call for call in calls(module) if id(call) in table]
 
     return module_cached("api-calls", module, compute, [])
+
+
+def api_calls_of(module: nodes.Module, wanted: Callable[[str], bool]) -> List[nodes.Call]:
+    """The API calls whose API a check looks at (``wanted(api)``: the analysis' own predicate), in order."""
+    table = apis(module)
+    return [call for call in api_calls(module) if wanted(table[id(call)])]
 
 
 def apis(module: nodes.Module) -> Dict[int, str]:
