@@ -23,10 +23,10 @@ def _searches(monkeypatch):
         return original(parts, *args, **kwargs)
 
     monkeypatch.setattr(project.modutils, "file_from_modpath", counting)
-    for cached in (project._module_file, project._found_path, project._entry_names):
+    for cached in (project._module_file, project._found_path, project._entry_names, project._path_places):
         cached.cache_clear()
     yield calls
-    for cached in (project._module_file, project._found_path, project._entry_names):
+    for cached in (project._module_file, project._found_path, project._entry_names, project._path_places):
         cached.cache_clear()
 
 
@@ -82,3 +82,32 @@ def test_an_archive_on_the_path_is_searched_for_real(tmp_path, searches, monkeyp
     monkeypatch.setattr(sys, "path", [str(archive), *sys.path])
     project.file_of_module("zipped_mod", str(tmp_path / "nowhere"))
     assert searches == ["zipped_mod"]
+
+
+def test_text_may_define_names_that_may_stand_for_an_api(tmp_path):
+    """Read once per file: classes with bases, aliases and re-exports may name an API and are parsed;
+    functions and classes with no bases but ``object`` are not."""
+    _write(tmp_path, {"cells.py": (
+        "from .base import (Wrapped,\n    Other as Renamed)\n"
+        "from x import Imported\n"
+        "class Sub(tf.nn.rnn_cell.LSTMCell):\n    pass\n"
+        "class Split(\n    Base):\n    pass\n"
+        "Alias = tf.nn.rnn_cell.GRUCell\n"
+        "Annotated: type = Base\n"
+        "class Plain:\n    pass\n"
+        "class PlainToo(object):\n    pass\n"
+        "class Empty():\n    pass\n"
+        "def helper():\n    return Alias\n"
+        "if helper == 1:\n    pass\n")})
+    path = str(tmp_path / "cells.py")
+    for name in ("Wrapped", "Renamed", "Imported", "Sub", "Split", "Alias", "Annotated"):
+        assert project.text_may_define(path, name), name
+    for name in ("Plain", "PlainToo", "Empty", "helper", "missing"):
+        assert not project.text_may_define(path, name), name
+
+
+def test_text_may_define_a_class_of_object_when_the_file_rebinds_object(tmp_path):
+    _write(tmp_path, {"odd.py": "from cells import Sub as object\nclass Cell(object):\n    pass\n",
+                      "star.py": "from cells import *\n"})
+    assert project.text_may_define(str(tmp_path / "odd.py"), "Cell")
+    assert project.text_may_define(str(tmp_path / "star.py"), "anything")  # a star import binds any name

@@ -7,9 +7,10 @@ module is parsed only when all of these hold:
 
 - the import names the user's project: a relative import, or an absolute one whose file is neither in the
   standard library nor in an installed package (``site-packages`` / ``dist-packages``);
-- the module's text may bind the imported name to a class: ``class MyCell``, an alias ``MyCell = ...``, a
-  re-export ``from .x import MyCell`` (or any star import); a module that only defines and calls a function
-  of that name does not need parsing to know it holds no class.
+- the module's text may bind the imported name to a class with bases: ``class MyCell(Base)``, an alias
+  ``MyCell = ...``, a re-export ``from .x import MyCell`` (or any star import); a module that only defines
+  a function of that name, or a class with no bases but ``object``, needs no parsing to know that the name
+  stands for no API.
 
 Nothing here knows TensorFlow. Such a module is never built with astroid: :mod:`pylint_rnn.core.project_source`
 reads its module-level bindings with the standard library's ``ast`` and :mod:`pylint_rnn.core.tfapi` gives
@@ -29,16 +30,25 @@ from astroid import modutils, nodes
 _INSTALLED = ("site-packages", "dist-packages")
 # A star import may bind any name: such a module is parsed whenever it is asked about.
 _DEFINES_ANY = re.compile(rb"^\s*from\s+\S+\s+import\s+\*", re.MULTILINE)
+# What may bind a name to an API: a class statement (group 2 matches when it has no bases, group 3 when its
+# only base is ``object``), ``Name = ...`` / ``Name: T = ...``, or an import naming it (a re-export, on one
+# line or in parentheses).
+_CLASS = re.compile(rb"\bclass\s+(\w+)(?:(\s*(?:\(\s*\))?\s*:)|(\s*\(\s*object\s*\)\s*:))?")
+_ASSIGNED = re.compile(rb"^[ \t]*(\w+)[ \t]*(?::[^=\n]*)?=(?!=)", re.MULTILINE)
+_IMPORTED = re.compile(rb"\bimport\s*\(([^)]*)|\bimport\b([^\n(]*)")
+_WORD = re.compile(rb"\w+")
 
 
-def _defines(name: str) -> "re.Pattern[bytes]":
-    """Text that may bind ``name`` to a class: ``class Name``, ``Name = ...`` / ``Name: T = ...``, or an
-    import that names it (a re-export, on one line or in parentheses)."""
-    word = re.escape(name.encode())
-    return re.compile(rb"\bclass\s+" + word + rb"\b"
-                      rb"|^[ \t]*" + word + rb"[ \t]*(?::[^=\n]*)?=(?!=)"
-                      rb"|\bimport\b[^\n(]*\b" + word + rb"\b"
-                      rb"|\bimport\s*\([^)]*\b" + word + rb"\b", re.MULTILINE)
+def _names_that_may_bind(text: bytes) -> FrozenSet[bytes]:
+    """Every name the text may bind to something other than a function or a plain class, in one pass
+    per file: each question is then a set lookup (a regex per name read the whole file again)."""
+    names = set(_ASSIGNED.findall(text))
+    for in_parentheses, on_line in _IMPORTED.findall(text):
+        names.update(_WORD.findall(in_parentheses or on_line))
+    rebinds_object = b"object" in names
+    names.update(match.group(1) for match in _CLASS.finditer(text)
+                 if match.group(2) is None and (match.group(3) is None or rebinds_object))
+    return frozenset(names)
 
 
 def absolute_module_name(binding: nodes.ImportFrom) -> Optional[str]:
@@ -98,7 +108,7 @@ def _may_be_project(modname: str, folder: Optional[str]) -> bool:
         return True
     # The linted file's folder may gain files during a long run (an editor, the fix engine): its listing
     # is keyed by modification time. The import path's entries are read once, like _found_path's answers.
-    places = [_entry_names(os.path.abspath(entry or os.curdir)) for entry in sys.path]
+    places = list(_path_places(tuple(sys.path)))
     if folder:
         try:
             places.insert(0, _entry_names(folder, os.stat(folder).st_mtime_ns))
@@ -113,6 +123,12 @@ def _may_be_project(modname: str, folder: Optional[str]) -> bool:
         if depth == 0 and places[0] is not None and _is_installed(places[0][0]):
             return False  # the first folder holding the name is an installed package's
     return True
+
+
+@functools.lru_cache(maxsize=8)
+def _path_places(entries: Tuple[str, ...]) -> Tuple[Optional[Tuple[str, FrozenSet[str]]], ...]:
+    """The listings of the import path's entries, made absolute once per path (pylint's holds ~140)."""
+    return tuple(_entry_names(os.path.abspath(entry or os.curdir)) for entry in entries)
 
 
 def _is_hook(finder) -> bool:
@@ -153,19 +169,22 @@ def file_of_module(modname: str, folder: Optional[str]) -> Optional[str]:
 
 
 def text_may_define(path: str, name: str) -> bool:
-    """Cheap, textual: may the project file bind ``name`` to something other than a function?"""
+    """Cheap, textual: may the project file bind ``name`` to something other than a function or a class
+    with no bases (or only ``object``)?"""
     try:
         stamp = os.stat(path).st_mtime_ns
     except OSError:
         return False
-    return _text_may_define(path, name, stamp)
+    binds_any, names = _text_bindings(path, stamp)
+    return binds_any or name.encode() in names
 
 
-@functools.lru_cache(maxsize=4096)
-def _text_may_define(path: str, name: str, _stamp: int) -> bool:
+@functools.lru_cache(maxsize=1024)
+def _text_bindings(path: str, _stamp: int) -> Tuple[bool, FrozenSet[bytes]]:
+    """(the file has a star import, the names it may bind), read once per file and modification time."""
     try:
         with open(path, "rb") as handle:
             text = handle.read()
     except OSError:
-        return False
-    return _DEFINES_ANY.search(text) is not None or _defines(name).search(text) is not None
+        return False, frozenset()
+    return _DEFINES_ANY.search(text) is not None, _names_that_may_bind(text)
