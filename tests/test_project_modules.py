@@ -1,5 +1,5 @@
-"""Which imports name the user's own project (core/project.py): the cheap listing check before astroid's
-file-system search must give the search's answer, and skip the search when the answer is already known."""
+"""Which imports name the user's own project (core/project.py): the answers read from folder listings must
+be astroid's file-system search's, and that search is made only when the listings cannot decide."""
 from __future__ import annotations
 
 import os
@@ -23,10 +23,10 @@ def _searches(monkeypatch):
         return original(parts, *args, **kwargs)
 
     monkeypatch.setattr(project.modutils, "file_from_modpath", counting)
-    for cached in (project._module_file, project._found_path, project._entry_names, project._path_places):
+    for cached in (project._module_file, project._searched_path, project._entry_names, project._path_places):
         cached.cache_clear()
     yield calls
-    for cached in (project._module_file, project._found_path, project._entry_names, project._path_places):
+    for cached in (project._module_file, project._searched_path, project._entry_names, project._path_places):
         cached.cache_clear()
 
 
@@ -37,13 +37,52 @@ def _write(root, files):
         path.write_text(text)
 
 
-def test_project_modules_are_found_and_searched_for_real(tmp_path, searches):
+def test_project_modules_are_found_from_listings(tmp_path, searches):
     _write(tmp_path, {"cells.py": "", "pkg/__init__.py": "", "pkg/layers.py": ""})
     folder = str(tmp_path)
     assert project.file_of_module("cells", folder) == str(tmp_path / "cells.py")
     assert project.file_of_module("pkg.layers", folder) == str(tmp_path / "pkg" / "layers.py")
     assert project.file_of_module("pkg", folder) == str(tmp_path / "pkg" / "__init__.py")
-    assert "cells" in searches and "pkg.layers" in searches
+    assert searches == []
+
+
+# Layouts where the order of astroid's finders matters; each name is asked from folder "app".
+_LAYOUTS = {
+    "app/both.py": "", "app/both/__init__.py": "",  # a package before a module of the same name
+    "app/ext.py": "", "app/ext.abi3.so": "",  # an extension module before a source file
+    "app/compiled.pyc": "",  # bytecode only
+    "app/stub.pyi": "",
+    "app/ns/inner.py": "", "app/ns/deep/leaf.py": "",  # folders without __init__: namespace packages
+    "app/pkg/__init__.py": "", "app/pkg/mod.py": "", "app/pkg/sub/__init__.py": "", "app/pkg/sub/leaf.py": "",
+    "app/utils.py": "def pad(x):\n    return x\n",
+    "app/data.txt": "",
+    "app/legacy/__init__.py": "__path__ = __import__('pkgutil').extend_path(__path__, __name__)\n",
+    "app/legacy/old.py": "",
+    "root1/shared/__init__.py": "", "root1/shared/a.py": "",  # two path entries: the first one's package wins
+    "root2/shared/__init__.py": "", "root2/shared/b.py": "", "root2/only2.py": "",
+    "root1/split/one.py": "", "root2/split/two.py": "",  # one namespace package in two path entries
+}
+_ASKED = ["both", "ext", "compiled", "stub", "ns", "ns.inner", "ns.deep.leaf", "ns.missing", "pkg", "pkg.mod",
+          "pkg.sub", "pkg.sub.leaf", "pkg.nothing", "utils", "utils.pad", "data", "legacy.old", "shared",
+          "shared.a", "shared.b", "only2", "split.one", "split.two", "split", "nowhere", "nowhere.deeper"]
+
+
+@pytest.mark.parametrize("modname", _ASKED)
+def test_listings_give_astroids_answer(tmp_path, monkeypatch, modname):
+    """Package before module, extensions before sources, namespace packages across path entries, the
+    linted folder before the path: the listings' answer is the search's, or they leave it undecided."""
+    _write(tmp_path, _LAYOUTS)
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "root1"), str(tmp_path / "root2"), *sys.path])
+    folder = str(tmp_path / "app")
+    try:
+        searched = modutils.file_from_modpath(modname.split("."), context_file=os.path.join(folder, "_"))
+    except ImportError:
+        searched = None
+    listed = project._listed_path(modname, folder)
+    if modname.startswith("legacy."):
+        assert listed is project._UNDECIDED  # a pkgutil namespace: its parts may be anywhere on the path
+    else:
+        assert listed == searched
 
 
 def test_missing_packages_functions_and_installed_roots_need_no_search(tmp_path, searches, monkeypatch):
