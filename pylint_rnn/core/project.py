@@ -184,8 +184,16 @@ def _listed_part(part: str, places) -> object:
 
 
 def _zip_importers() -> bool:
-    """astroid's zip finder, tried before namespace packages, asks every archive importer Python holds."""
-    return any(isinstance(importer, zipimport.zipimporter) for importer in sys.path_importer_cache.values())
+    """astroid's zip finder, tried before namespace packages, asks every archive importer Python holds.
+    Python and astroid only add importers to that cache: its size tells when to look again."""
+    size = len(sys.path_importer_cache)
+    if _ZIP_IMPORTERS[0] != size:
+        _ZIP_IMPORTERS[:] = [size, any(isinstance(importer, zipimport.zipimporter)
+                                       for importer in sys.path_importer_cache.values())]
+    return _ZIP_IMPORTERS[1]
+
+
+_ZIP_IMPORTERS: list = [-1, False]  # [the cache's size when last looked at, whether it held an archive's]
 
 
 def _may_be_found_otherwise(parts: list) -> bool:
