@@ -30,21 +30,24 @@ from astroid import modutils, nodes
 
 
 _INSTALLED = ("site-packages", "dist-packages")
+# Each pattern starts with a literal, which the regex engine finds by a fast scan (one that starts with ``^``
+# or ``\b`` is tried at every byte of the file: 3.6x slower on the real corpus). Dropping the leading word
+# boundary only adds names (``subclass X``), and a name too many only costs a parse.
 # A star import may bind any name: such a module is parsed whenever it is asked about.
-_DEFINES_ANY = re.compile(rb"^\s*from\s+\S+\s+import\s+\*", re.MULTILINE)
+_STAR_IMPORT = re.compile(rb"import\s+\*")
 # What may bind a name to an API: a class statement (group 2 matches when it has no bases, group 3 when its
-# only base is ``object``), ``Name = ...`` / ``Name: T = ...``, or an import naming it (a re-export, on one
-# line or in parentheses).
-_CLASS = re.compile(rb"\bclass\s+(\w+)(?:(\s*(?:\(\s*\))?\s*:)|(\s*\(\s*object\s*\)\s*:))?")
-_ASSIGNED = re.compile(rb"^[ \t]*(\w+)[ \t]*(?::[^=\n]*)?=(?!=)", re.MULTILINE)
-_IMPORTED = re.compile(rb"\bimport\s*\(([^)]*)|\bimport\b([^\n(]*)")
+# only base is ``object``), ``Name = ...`` / ``Name: T = ...`` at the start of a line, or an import naming
+# it (a re-export, on one line or in parentheses).
+_CLASS = re.compile(rb"class\s+(\w+)(?:(\s*(?:\(\s*\))?\s*:)|(\s*\(\s*object\s*\)\s*:))?")
+_ASSIGNED = re.compile(rb"\n[ \t]*(\w+)[ \t]*(?::[^=\n]*)?=(?!=)")
+_IMPORTED = re.compile(rb"import(?:\s*\(([^)]*)|\b([^\n(]*))")
 _WORD = re.compile(rb"\w+")
 
 
 def _names_that_may_bind(text: bytes) -> FrozenSet[bytes]:
     """Every name the text may bind to something other than a function or a plain class, in one pass
     per file: each question is then a set lookup (a regex per name read the whole file again)."""
-    names = set(_ASSIGNED.findall(text))
+    names = set(_ASSIGNED.findall(b"\n" + text))  # the first line starts after a newline, too
     for in_parentheses, on_line in _IMPORTED.findall(text):
         names.update(_WORD.findall(in_parentheses or on_line))
     rebinds_object = b"object" in names
@@ -286,4 +289,4 @@ def _text_bindings(path: str, _stamp: int) -> Tuple[bool, FrozenSet[bytes]]:
             text = handle.read()
     except OSError:
         return False, frozenset()
-    return _DEFINES_ANY.search(text) is not None, _names_that_may_bind(text)
+    return _STAR_IMPORT.search(text) is not None, _names_that_may_bind(text)
