@@ -1,5 +1,6 @@
-"""Which imports name the user's own project (core/project.py): the answers read from folder listings must
-be astroid's file-system search's, and that search is made only when the listings cannot decide."""
+"""Which imports name the user's own project (core/project.py, core/importsearch.py): the answers read from
+folder listings must be astroid's file-system search's, and that search is made only when the listings
+cannot decide."""
 from __future__ import annotations
 
 import os
@@ -9,7 +10,7 @@ import zipfile
 import pytest
 from astroid import modutils
 
-from pylint_rnn.core import project
+from pylint_rnn.core import importsearch, project
 
 
 @pytest.fixture(name="searches")
@@ -22,11 +23,13 @@ def _searches(monkeypatch):
         calls.append(".".join(parts))
         return original(parts, *args, **kwargs)
 
-    monkeypatch.setattr(project.modutils, "file_from_modpath", counting)
-    for cached in (project._module_file, project._searched_path, project._entry_names, project._path_places):
+    monkeypatch.setattr(importsearch.modutils, "file_from_modpath", counting)
+    for cached in (project._module_file, importsearch._searched_path, importsearch._entry_names,
+                   importsearch._path_places):
         cached.cache_clear()
     yield calls
-    for cached in (project._module_file, project._searched_path, project._entry_names, project._path_places):
+    for cached in (project._module_file, importsearch._searched_path, importsearch._entry_names,
+                   importsearch._path_places):
         cached.cache_clear()
 
 
@@ -78,9 +81,9 @@ def test_listings_give_astroids_answer(tmp_path, monkeypatch, modname):
         searched = modutils.file_from_modpath(modname.split("."), context_file=os.path.join(folder, "_"))
     except ImportError:
         searched = None
-    listed = project._listed_path(modname, folder)
+    listed = importsearch._listed_path(modname, folder)
     if modname.startswith("legacy."):
-        assert listed is project._UNDECIDED  # a pkgutil namespace: its parts may be anywhere on the path
+        assert listed is importsearch._UNDECIDED  # a pkgutil namespace: its parts may be anywhere on the path
     else:
         assert listed == searched
 
