@@ -50,7 +50,6 @@ def _opens_first(checker: "RnnChecker") -> bool:
     return len(opened) == 1
 
 
-
 def option(name: str, default: object, kind: str, metavar: str, help_text: str) -> tuple:
     """One entry of a checker's ``options``, in pylint's form (``--<name>``, ``[rnn]`` section)."""
     return (name, {"default": default, "type": kind, "metavar": metavar, "help": help_text})

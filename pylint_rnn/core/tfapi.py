@@ -279,26 +279,31 @@ def _qualified_name(node: nodes.Name, depth: int) -> Optional[str]:
         decided, path = _path_without_position(node, depth)
         if decided:
             return path
-        if not _any_binding_has_path(node, depth):
+        known = _enclosing_paths(node, depth)
+        if not any(path is not None for path in known.values()):
             return None  # whichever binding astroid's (costly, position-aware) lookup picks gives no path
         try:
             _, bindings = node.lookup(node.name)
         except Exception:  # astroid raises on odd scopes; an unknown name is simply not TF
             return None
+        return _one_path(bindings, node.name, depth, known)
     return _one_path(bindings, node.name, depth)
 
 
-def _any_binding_has_path(node: nodes.Name, depth: int) -> bool:
-    """Does any binding of the name in a scope around it (those the lookup chooses among) give a path?"""
-    return any(_path_of_binding(binding, node.name, depth) is not None
-               for bound in enclosing_bindings(node) for binding in bound)
+def _enclosing_paths(node: nodes.Name, depth: int) -> Dict[int, Optional[str]]:
+    """id(binding) -> its path, for the bindings of the name in each scope around it (those astroid's
+    lookup chooses among): read again by _one_path for the ones the lookup picks."""
+    return {id(binding): _path_of_binding(binding, node.name, depth)
+            for bound in enclosing_bindings(node) for binding in bound}
 
 
-def _one_path(bindings, name: str, depth: int) -> Optional[str]:
-    """The path every binding gives the name, or None when there are none or they disagree."""
+def _one_path(bindings, name: str, depth: int, known: Optional[Dict[int, Optional[str]]] = None) -> Optional[str]:
+    """The path every binding gives the name, or None when there are none or they disagree; ``known``:
+    paths already worked out, by id of the binding."""
     paths = set()
     for binding in bindings:
-        paths.add(_path_of_binding(binding, name, depth))
+        key = id(binding)
+        paths.add(known[key] if known is not None and key in known else _path_of_binding(binding, name, depth))
         if len(paths) > 1:
             return None
     return paths.pop() if len(paths) == 1 else None
