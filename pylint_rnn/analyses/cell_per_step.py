@@ -17,7 +17,7 @@ from pylint.interfaces import HIGH, INFERENCE, Confidence
 from pylint_rnn.analyses import Finding
 from pylint_rnn.analyses.timesteps import LAYERS, TIME, TimeStepOptions, assigned_name
 from pylint_rnn.core import effects as fx
-from pylint_rnn.core import dataflow, scopes, tfapi, timeloops, tree
+from pylint_rnn.core import callargs, dataflow, scopes, tfapi, timeloops, tree
 from pylint_rnn.core.bindings import assigned_value, single_binding
 from pylint_rnn.core.counts import count_of, range_bound
 
@@ -97,8 +97,8 @@ def _cell_uses(node: nodes.Call, loop: nodes.NodeNG) -> List[nodes.Call]:
             uses.append(parent)
             continue
         signature = timeloops.one_cell_rnn(parent)
-        if signature is not None and any(tfapi.call_argument(parent, p, k) is use for p, k in signature.cells):
-            inputs = tfapi.call_argument(parent, *signature.inputs)
+        if signature is not None and any(callargs.call_argument(parent, p, k) is use for p, k in signature.cells):
+            inputs = callargs.call_argument(parent, *signature.inputs)
             if not (isinstance(inputs, nodes.Name) and inputs.name in timeloops.assigned_by(parent)):
                 uses.append(parent)
     return uses
@@ -128,8 +128,8 @@ def _may_share(node: nodes.Call, loop: nodes.NodeNG, uses: List[nodes.Call]) -> 
     a layer that takes a fresh scope name at its first call (``gru_cell``, ``gru_cell_1``, ...) unless the
     call passes ``scope=`` or a named scope is entered anew at each step."""
     for keyword in ("reuse", "_reuse"):
-        value = tfapi.call_argument(node, None, keyword)
-        if value is not None and tfapi.literal_value(value) not in (None, False):
+        value = callargs.call_argument(node, None, keyword)
+        if value is not None and callargs.literal_value(value) not in (None, False):
             return True
     if scopes.reuse_switched_in_loop(loop):
         return True
@@ -139,7 +139,7 @@ def _may_share(node: nodes.Call, loop: nodes.NodeNG, uses: List[nodes.Call]) -> 
         # entered at every step takes the same name each time, and AUTO_REUSE shares it.
         entered_per_step = any(tree.is_inside(scope.node, loop) and not scope.unique
                                for scope in scopes.variable_scope_chain(node))
-        return entered_per_step or any(tfapi.call_argument(use, None, "scope") is not None for use in uses)
+        return entered_per_step or any(callargs.call_argument(use, None, "scope") is not None for use in uses)
     return mode != scopes.REUSE_NONE
 
 
@@ -174,7 +174,7 @@ def _built_from(expr: nodes.NodeNG, loop: nodes.NodeNG) -> List[nodes.NodeNG]:
         return [expr.left, expr.right]
     api = tfapi.call_api(expr) if isinstance(expr, nodes.Call) else None
     if tfapi.is_cell_wrapper(api):
-        return [tfapi.call_argument(expr, 0, "cell")]
+        return [callargs.call_argument(expr, 0, "cell")]
     if tfapi.is_cell_stack(api):
-        return [tfapi.call_argument(expr, 0, "cells")]
+        return [callargs.call_argument(expr, 0, "cells")]
     return []

@@ -20,7 +20,7 @@ from pylint.interfaces import HIGH, INFERENCE
 
 from pylint_rnn.analyses import Finding
 from pylint_rnn.analyses.initial_state_variables import CREATION_NAMES, Variable, VariableTracker
-from pylint_rnn.core import tfapi, tree
+from pylint_rnn.core import callargs, tfapi, tree
 
 UNTRAINED = "rnn-untrained-initial-state"
 BATCH_SIZED = "rnn-batch-sized-initial-state"
@@ -107,7 +107,7 @@ def _positional_states(call: nodes.Call) -> List[nodes.NodeNG]:
     if signature is None:
         return []
     passed = {keyword.arg for keyword in call.keywords or ()}  # keyword states are collected already
-    states = [tfapi.call_argument(call, position, keyword)
+    states = [callargs.call_argument(call, position, keyword)
               for position, keyword in signature.initial_states if keyword not in passed]
     return [state for state in states if state is not None]
 
@@ -299,16 +299,16 @@ def _parse_assign(call: nodes.Call) -> Optional[Tuple[str, nodes.NodeNG, Optiona
     """(spelling, target expression, value expression or None) for an assignment op, else None."""
     api = tfapi.call_api(call)
     if api == tfapi.ASSIGN:
-        return "tf.assign", tfapi.call_argument(call, 0, "ref"), tfapi.call_argument(call, 1, "value")
+        return "tf.assign", callargs.call_argument(call, 0, "ref"), callargs.call_argument(call, 1, "value")
     if api in _ASSIGN_APIS:
-        target = tfapi.call_argument(call, 0, "x")
+        target = callargs.call_argument(call, 0, "x")
         # K.set_value takes a numpy value: nothing to follow.
-        value = tfapi.call_argument(call, 1, "new_x") if api == "tf.keras.backend.update" else None
+        value = callargs.call_argument(call, 1, "new_x") if api == "tf.keras.backend.update" else None
         return (_ASSIGN_APIS[api], target, value) if target is not None else None
     func = call.func
     if api is not None or not isinstance(func, nodes.Attribute) or func.attrname not in _ASSIGN_METHODS:
         return None
-    value = tfapi.call_argument(call, 0, "value") if func.attrname == "assign" else None
+    value = callargs.call_argument(call, 0, "value") if func.attrname == "assign" else None
     return f".{func.attrname}()", func.expr, value
 
 
@@ -332,7 +332,7 @@ def _inputs_label(call: nodes.Call) -> str:
     """The RNN's inputs as the fix spells them in tf.shape(...)[0]."""
     signature = tfapi.rnn_signature(call)
     position, keyword = signature.inputs if signature is not None and signature.inputs else (0, "inputs")
-    inputs = tfapi.call_argument(call, position, keyword)
+    inputs = callargs.call_argument(call, position, keyword)
     if not isinstance(inputs, (nodes.Name, nodes.Attribute)):
         return "inputs"
     # A static RNN takes a list of per-step inputs: the batch size is the first dimension of one of them.

@@ -13,7 +13,7 @@ from typing import Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Tuple
 
 from astroid import nodes
 
-from pylint_rnn.core import counts, dataflow, tfapi, tree
+from pylint_rnn.core import callargs, counts, dataflow, tfapi, tree
 from pylint_rnn.core.bindings import assigned_value, bindings_of, method_class
 
 _MAX_DEPTH = 12
@@ -91,7 +91,7 @@ class VariableTracker:
                 and self._self_attribute_values(expr) is None:
             return self._component(expr.expr, _STATE_FIELDS[expr.attrname], depth + 1)
         if isinstance(expr, nodes.Subscript):
-            index = tfapi.literal_value(expr.slice)
+            index = callargs.literal_value(expr.slice)
             if isinstance(index, int) and not isinstance(index, bool):
                 return self._component(expr.value, index, depth + 1)
         return [item for value in self._held(expr) for item in self.resolve(value, depth + 1)]
@@ -179,7 +179,7 @@ class VariableTracker:
 
     def _subscript_compositions(self, base: nodes.Subscript, depth: int) -> Iterable[Optional[list]]:
         """``states[1]`` of a known nested tuple: the parts of that element."""
-        index = tfapi.literal_value(base.slice)
+        index = callargs.literal_value(base.slice)
         if not isinstance(index, int) or isinstance(index, bool):
             yield None
             return
@@ -219,9 +219,9 @@ class VariableTracker:
             return None
         batch_dim, zero_state = None, False
         if parameters.shape is not None:
-            batch_dim = self._first_dim(tfapi.call_argument(call, parameters.shape, "shape"), 0)
+            batch_dim = self._first_dim(callargs.call_argument(call, parameters.shape, "shape"), 0)
         if batch_dim is None and parameters.value_keyword is not None:
-            value = tfapi.call_argument(call, parameters.value, parameters.value_keyword)
+            value = callargs.call_argument(call, parameters.value, parameters.value_keyword)
             if value is not None:
                 batch_dim, zero_state = self._batch_dim_of_value(value, 0)
         return Variable(call, _trainable(call, parameters), batch_dim, zero_state)
@@ -233,7 +233,7 @@ class VariableTracker:
         if isinstance(value, nodes.Call):
             last = tree.last_name(value.func)
             if last in ("zero_state", "get_initial_state"):
-                batch = tfapi.call_argument(value, 0 if last == "zero_state" else 1, "batch_size")
+                batch = callargs.call_argument(value, 0 if last == "zero_state" else 1, "batch_size")
                 return (batch.as_string(), True) if batch is not None else (None, False)
             if last in _SHAPED_FACTORIES:
                 return self._batch_dim_of_factory(value, last), False
@@ -250,7 +250,7 @@ class VariableTracker:
             return None
         if last in ("rand", "randn"):  # numpy.random.rand(d0, d1, ...)
             return self._dim_text(value.args[0]) if len(value.args) >= 2 else None
-        shape = tfapi.call_argument(value, None, "shape")
+        shape = callargs.call_argument(value, None, "shape")
         if shape is None and last != "constant":
             shape = value.args[0] if value.args else None
         return self._first_dim(shape, 0)
@@ -327,10 +327,10 @@ def _appended_values(name: nodes.Name) -> list:
 
 def _trainable(call: nodes.Call, parameters: _Parameters) -> Optional[bool]:
     """``trainable=``: True when not passed, the literal when passed one, None (unknown) otherwise."""
-    argument = tfapi.call_argument(call, parameters.trainable, "trainable")
+    argument = callargs.call_argument(call, parameters.trainable, "trainable")
     if argument is None:
         return True
-    literal = tfapi.literal_value(argument)
+    literal = callargs.literal_value(argument)
     return literal if isinstance(literal, bool) else None
 
 
@@ -421,9 +421,9 @@ def _label(call: nodes.Call) -> Tuple[str, bool]:
         return target.name, True
     if isinstance(target, (nodes.AssignAttr, nodes.Subscript)):  # self.h0 = ..., states["fw"] = ...
         return target.as_string(), True
-    name = tfapi.literal_value(tfapi.call_argument(call, None, "name"))
+    name = callargs.literal_value(callargs.call_argument(call, None, "name"))
     if not isinstance(name, str) and call.args:  # tf.get_variable("h0", ...), self.add_weight("h0", ...)
-        name = tfapi.literal_value(call.args[0])
+        name = callargs.literal_value(call.args[0])
     if isinstance(name, str) and name.isidentifier():
         return name, True
     return tree.short_text(call), False

@@ -18,7 +18,7 @@ from pylint.interfaces import INFERENCE
 
 from pylint_rnn.analyses import Finding
 from pylint_rnn.core import effects as fx
-from pylint_rnn.core import callindex, calls, callsites, dataflow, tfapi, timeaxis, tree
+from pylint_rnn.core import callargs, callindex, calls, callsites, dataflow, tfapi, timeaxis, tree
 from pylint_rnn.core.bindings import assigned_value, bindings_of
 from pylint_rnn.core.counts import loop_count
 
@@ -410,7 +410,7 @@ def _merge_operands(node: nodes.NodeNG, function: nodes.NodeNG) -> Tuple[list, b
     if kind is None:
         return [], False
     if kind == "model":
-        outputs = tfapi.call_argument(node, 1, "outputs")
+        outputs = callargs.call_argument(node, 1, "outputs")
         return ([outputs] if outputs is not None else []), True
     return _flatten(list(node.args) + [kw.value for kw in node.keywords or ()]), False
 

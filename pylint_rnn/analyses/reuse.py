@@ -13,7 +13,7 @@ from astroid import nodes
 
 from pylint_rnn.analyses import Finding
 from pylint_rnn.core import effects as fx
-from pylint_rnn.core import dataflow, scopes, tfapi, trainable, tree
+from pylint_rnn.core import callargs, dataflow, scopes, tfapi, trainable, tree
 from pylint_rnn.core.cache import module_cached
 
 REPEATED_CALL = "rnn-repeated-graph-call"
@@ -36,7 +36,7 @@ def repeated_graph_call(node: nodes.BinOp) -> Optional[Finding]:
 
 
 def _repeated_call(node: nodes.BinOp, call: nodes.Call, count: nodes.NodeNG) -> Optional[Finding]:
-    times = tfapi.literal_value(count)
+    times = callargs.literal_value(count)
     if isinstance(times, int) and times <= 1:
         return None
     if not _builds_graph(call) and not _unseen_callee_combined(node, call):
@@ -220,7 +220,7 @@ def _iterates_more_than_once(iterable: nodes.NodeNG) -> bool:
         return len(iterable.elts) > 1
     if isinstance(iterable, nodes.Call) and isinstance(iterable.func, nodes.Name) \
             and iterable.func.name == "range" and iterable.args:
-        bounds = [tfapi.literal_value(a) for a in iterable.args]
+        bounds = [callargs.literal_value(a) for a in iterable.args]
         if all(isinstance(b, int) for b in bounds):
             return len(range(*bounds)) > 1
     return True

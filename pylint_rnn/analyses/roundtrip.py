@@ -36,7 +36,7 @@ from astroid import nodes
 from pylint.interfaces import HIGH, INFERENCE, Confidence
 
 from pylint_rnn.analyses import Finding
-from pylint_rnn.core import dataflow, effects, origins, sessions, tfapi, trainable, tree
+from pylint_rnn.core import callargs, dataflow, effects, origins, sessions, tfapi, trainable, tree
 from pylint_rnn.core.cache import module_cached
 
 ROUNDTRIP = "rnn-placeholder-roundtrip"
@@ -322,7 +322,7 @@ def _training_roots(module: nodes.Module) -> list:
             func = call.func
             if isinstance(func, nodes.Attribute) and func.attrname in _GRADIENT_METHODS \
                     or isinstance(func, (nodes.Name, nodes.Attribute)) and tfapi.call_api(call) in _GRADIENT_APIS:
-                loss = call.args[0] if call.args else tfapi.call_argument(call, None, "loss")
+                loss = call.args[0] if call.args else callargs.call_argument(call, None, "loss")
                 if loss is not None:
                     roots.append(loss)
         return roots
@@ -344,7 +344,7 @@ def _is_placeholder(key: nodes.NodeNG) -> bool:
 
 def _integer_placeholder(key: nodes.NodeNG) -> bool:
     """``tf.placeholder(tf.int32, ...)``: integer / bool / string inputs never carry a gradient."""
-    return any(_integer_dtype(tfapi.call_argument(call, 0, "dtype")) for call in _placeholder_calls(key))
+    return any(_integer_dtype(callargs.call_argument(call, 0, "dtype")) for call in _placeholder_calls(key))
 
 
 def _integer_dtype(dtype: Optional[nodes.NodeNG]) -> bool:
@@ -362,7 +362,7 @@ def _non_differentiable(tensor: nodes.NodeNG) -> bool:
         if not isinstance(value, nodes.Call):
             return False
         api = tfapi.call_api(value)
-        if api in _NON_DIFFERENTIABLE or api == "tf.cast" and _integer_dtype(tfapi.call_argument(value, 1, "dtype")):
+        if api in _NON_DIFFERENTIABLE or api == "tf.cast" and _integer_dtype(callargs.call_argument(value, 1, "dtype")):
             found = True
         else:
             return False

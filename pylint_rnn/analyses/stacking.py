@@ -18,7 +18,7 @@ from typing import Dict, List, NamedTuple, Optional, Tuple
 from astroid import nodes
 
 from pylint_rnn.analyses import Finding
-from pylint_rnn.core import cellidentity, celllists, tfapi, tree
+from pylint_rnn.core import callargs, cellidentity, celllists, tfapi, tree
 from pylint_rnn.core.bindings import assigned_value, single_binding
 
 SAME_CELL = "rnn-same-cell-stacked"
@@ -65,7 +65,7 @@ def same_cell_findings(call: nodes.Call) -> List[Finding]:
         return layer_findings(call, cells, _short_api(api))
     signature = tfapi.RNN_SIGNATURES.get(api)
     if signature is not None and signature.bidirectional:
-        forward, backward = (tfapi.call_argument(call, position, keyword) for position, keyword in signature.cells)
+        forward, backward = (callargs.call_argument(call, position, keyword) for position, keyword in signature.cells)
         if signature.cell_lists:
             return stacked_direction_findings(call, forward, backward, _short_api(api))
         return direction_findings(call, forward, backward, _short_api(api))
@@ -132,8 +132,8 @@ def stacked_direction_findings(call: nodes.Call, forward: Optional[nodes.NodeNG]
 
 def keras_bidirectional_findings(call: nodes.Call) -> List[Finding]:
     """``Bidirectional(layer, backward_layer=layer)``: one layer object as both directions."""
-    layer = tfapi.call_argument(call, 0, "layer")
-    backward = tfapi.call_argument(call, 3, "backward_layer")
+    layer = callargs.call_argument(call, 0, "layer")
+    backward = callargs.call_argument(call, 3, "backward_layer")
     if not (isinstance(layer, (nodes.Name, nodes.Attribute)) and isinstance(backward, (nodes.Name, nodes.Attribute))):
         return []
     first = cellidentity.element(layer)

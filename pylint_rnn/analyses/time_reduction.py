@@ -13,7 +13,7 @@ from typing import List, NamedTuple, Optional
 from astroid import nodes
 
 from pylint_rnn.analyses import Finding
-from pylint_rnn.core import origins, tfapi, timeaxis
+from pylint_rnn.core import callargs, origins, tfapi, timeaxis
 from pylint_rnn.core.bindings import single_binding
 from pylint_rnn.core.cache import module_cached
 
@@ -64,9 +64,9 @@ def _reduction(node: nodes.Call, api: str) -> Optional[Finding]:
     axis = None if api in _ADD_N else _reduced_axis(node)
     if api not in _ADD_N and axis not in (0, 1):
         return None  # checked first: following the tensor costs more than reading the axis
-    tensor = tfapi.call_argument(node, 0, "inputs" if api in _ADD_N else "input_tensor")
+    tensor = callargs.call_argument(node, 0, "inputs" if api in _ADD_N else "input_tensor")
     if tensor is None and api.startswith("tf.keras.backend."):
-        tensor = tfapi.call_argument(node, 0, "x")
+        tensor = callargs.call_argument(node, 0, "x")
     wanted = timeaxis.STEP_LIST if api in _ADD_N else axis
     sources = [source for source in (_rnn_outputs(tensor) if tensor is not None else ())
                if source.time_axis == wanted or (source.time_axis == timeaxis.STEP_LIST and axis == 0)]
@@ -87,8 +87,8 @@ def _finding(node: nodes.Call, api: str, verb: str, source: RnnOutputs, axis_sho
 
 
 def _averages_steps(layer: nodes.Call) -> bool:
-    data_format = tfapi.call_argument(layer, 0, "data_format")
-    return data_format is None or tfapi.literal_value(data_format) == "channels_last"
+    data_format = callargs.call_argument(layer, 0, "data_format")
+    return data_format is None or callargs.literal_value(data_format) == "channels_last"
 
 
 def mentions_pooling(module: nodes.Module) -> bool:
@@ -151,12 +151,12 @@ def _previous_layer(layer: nodes.Call) -> Optional[nodes.NodeNG]:
 
 def _reduced_axis(node: nodes.Call) -> Optional[int]:
     """The one literal axis a reduction reduces (``axis=1``, ``axis=[1]``, ``reduction_indices=1``)."""
-    argument = tfapi.call_argument(node, 1, "axis")
+    argument = callargs.call_argument(node, 1, "axis")
     if argument is None:
-        argument = tfapi.call_argument(node, None, "reduction_indices")
+        argument = callargs.call_argument(node, None, "reduction_indices")
     if isinstance(argument, (nodes.List, nodes.Tuple)) and len(argument.elts) == 1:
         argument = argument.elts[0]
-    axis = tfapi.literal_value(argument)
+    axis = callargs.literal_value(argument)
     return axis if isinstance(axis, int) and not isinstance(axis, bool) else None
 
 
@@ -188,9 +188,9 @@ def _outputs_of_origin(value: nodes.NodeNG, path: tuple) -> Optional[RnnOutputs]
 
 def _stacked_steps(stack: nodes.Call) -> Optional[RnnOutputs]:
     """``tf.stack(outputs, axis=a)`` of a static RNN's list of steps: one tensor whose time axis is ``a``."""
-    steps = tfapi.call_argument(stack, 0, "values")
-    axis_argument = tfapi.call_argument(stack, 1, "axis")
-    axis = 0 if axis_argument is None else tfapi.literal_value(axis_argument)
+    steps = callargs.call_argument(stack, 0, "values")
+    axis_argument = callargs.call_argument(stack, 1, "axis")
+    axis = 0 if axis_argument is None else callargs.literal_value(axis_argument)
     if steps is None or axis not in (0, 1) or isinstance(axis, bool):
         return None
     static = [source for source in _rnn_outputs(steps) if source.time_axis == timeaxis.STEP_LIST]
@@ -204,7 +204,7 @@ def _outputs_of_call(call: nodes.Call, direction: Optional[int]) -> Optional[Rnn
     if signature is None or signature.cell_lists or signature.inputs is None:
         return None
     position, keyword = signature.cells[direction if signature.bidirectional else 0]
-    stack = _stack_of(tfapi.call_argument(call, position, keyword))
+    stack = _stack_of(callargs.call_argument(call, position, keyword))
     axis = timeaxis.rnn_time_axis(call)
     if stack is None or axis is None:
         return None
@@ -225,13 +225,13 @@ def _keras_layer_outputs(layer: nodes.Call, path: tuple) -> Optional[RnnOutputs]
     ``return_state=True`` they are element 0 of its result)."""
     if tfapi.call_api(layer) != tfapi.KERAS_RNN:
         return None
-    if tfapi.literal_value(tfapi.call_argument(layer, None, "return_sequences")) is not True:
+    if callargs.literal_value(callargs.call_argument(layer, None, "return_sequences")) is not True:
         return None
-    returns_state = tfapi.literal_value(tfapi.call_argument(layer, None, "return_state")) is True
+    returns_state = callargs.literal_value(callargs.call_argument(layer, None, "return_state")) is True
     major = tfapi.time_major(layer)
     if path != ((0,) if returns_state else ()) or major is None:
         return None
-    label = _keras_stack_label(tfapi.call_argument(layer, 0, "cell"))
+    label = _keras_stack_label(callargs.call_argument(layer, 0, "cell"))
     return RnnOutputs(_KERAS_PRODUCER, 0 if major else 1, label) if label is not None else None
 
 
@@ -262,7 +262,7 @@ def _stack_of(cell: Optional[nodes.NodeNG], depth: int = 0) -> Optional[str]:
         if tfapi.is_cell_stack(api):
             labels.add(tfapi.short_name(api))
         elif tfapi.is_cell_wrapper(api):
-            inner = _stack_of(tfapi.call_argument(value, 0, "cell"), depth + 1)
+            inner = _stack_of(callargs.call_argument(value, 0, "cell"), depth + 1)
             if inner is None:
                 return None
             labels.add(inner.strip("'"))

@@ -21,7 +21,7 @@ from astroid import nodes
 from pylint.interfaces import HIGH, INFERENCE, Confidence
 
 from pylint_rnn.analyses import Finding
-from pylint_rnn.core import callsites, dataflow, tfapi, timeaxis, timeloops, tree
+from pylint_rnn.core import callargs, callsites, dataflow, tfapi, timeaxis, timeloops, tree
 from pylint_rnn.core.cache import module_cached
 from pylint_rnn.core.counts import Count, count_of, range_bound
 from pylint_rnn.core.timeaxis import StackDepth
@@ -109,7 +109,7 @@ def _keras_recurrent(expr: nodes.NodeNG) -> bool:
     api = tfapi.call_api(expr)
     if tfapi.is_keras_rnn_layer(api):
         return True
-    return api == tfapi.KERAS_BIDIRECTIONAL and _keras_recurrent(tfapi.call_argument(expr, 0, "layer"))
+    return api == tfapi.KERAS_BIDIRECTIONAL and _keras_recurrent(callargs.call_argument(expr, 0, "layer"))
 
 
 def _is_sequential(api: str) -> bool:
@@ -246,7 +246,7 @@ def _sized_by_steps(node: nodes.Call, what: str, depth: StackDepth, consumers: I
 
 def _stack(node: nodes.Call, api: str, options: TimeStepOptions) -> Optional[Finding]:
     """``MultiRNNCell([...])`` / ``StackedRNNCells([...])``."""
-    depth = timeaxis.stack_depth(tfapi.call_argument(node, 0, "cells"))
+    depth = timeaxis.stack_depth(callargs.call_argument(node, 0, "cells"))
     if depth is None:
         return None
     bound = assigned_name(node)
@@ -277,15 +277,15 @@ def _consumers(stack: nodes.Call, depth: int = 0) -> Iterator[Consumer]:
             continue
         signature = timeloops.one_cell_rnn(parent)
         if signature is not None:
-            if any(tfapi.call_argument(parent, p, k) is use for p, k in signature.cells):
-                inputs = tfapi.call_argument(parent, *signature.inputs)
+            if any(callargs.call_argument(parent, p, k) is use for p, k in signature.cells):
+                inputs = callargs.call_argument(parent, *signature.inputs)
                 yield Consumer(tfapi.short_name(tfapi.call_api(parent)), timeaxis.rnn_input_step_count(parent),
                                _named(inputs))
-        elif tfapi.call_api(parent) == tfapi.KERAS_RNN and tfapi.call_argument(parent, 0, "cell") is use:
+        elif tfapi.call_api(parent) == tfapi.KERAS_RNN and callargs.call_argument(parent, 0, "cell") is use:
             for steps, tensor in timeaxis.keras_layer_step_counts(parent):
                 yield Consumer(RNN_LAYER, steps, _steps_of(tensor))
         elif depth < _MAX_DEPTH and tfapi.is_cell_wrapper(tfapi.call_api(parent)) \
-                and tfapi.call_argument(parent, 0, "cell") is use:
+                and callargs.call_argument(parent, 0, "cell") is use:
             yield from _consumers(parent, depth + 1)
 
 
@@ -309,7 +309,7 @@ def _time_sources_of(module: nodes.Module) -> Iterator[Consumer]:
         elif last in _RNN_LAST_NAMES and timeloops.one_cell_rnn(call) is not None:
             steps = timeaxis.rnn_input_step_count(call)
             unroller = tfapi.short_name(tfapi.call_api(call))
-            steps_of = _named(tfapi.call_argument(call, *tfapi.rnn_signature(call).inputs))
+            steps_of = _named(callargs.call_argument(call, *tfapi.rnn_signature(call).inputs))
         else:
             continue
         shared = tuple(s for s in steps.spellings if _shared_spelling(s)) if steps is not None else ()
@@ -338,11 +338,11 @@ def _unrolling_loop(call: nodes.Call) -> Optional[Consumer]:
 def _cell_lists(node: nodes.Call, api: str, signature: tfapi.RnnSignature,
                 options: TimeStepOptions) -> Optional[Finding]:
     """``stack_bidirectional_dynamic_rnn(cells_fw, cells_bw, inputs)``: each list is a stack."""
-    inputs = tfapi.call_argument(node, *signature.inputs)
+    inputs = callargs.call_argument(node, *signature.inputs)
     steps = timeaxis.rnn_input_step_count(node)
     short = tfapi.short_name(api)
     for position, keyword in signature.cells:
-        depth = timeaxis.stack_depth(tfapi.call_argument(node, position, keyword))
+        depth = timeaxis.stack_depth(callargs.call_argument(node, position, keyword))
         if depth is not None:
             finding = _depth_finding(node, f"{short}({keyword}=...)", depth, Consumer(short, steps, _named(inputs)),
                                      options)
@@ -353,7 +353,7 @@ def _cell_lists(node: nodes.Call, api: str, signature: tfapi.RnnSignature,
 
 def _keras_rnn(node: nodes.Call, options: TimeStepOptions) -> Optional[Finding]:
     """``RNN([cell, cell, ...])``: a list of cells is a stack."""
-    cells = tfapi.call_argument(node, 0, "cell")
+    cells = callargs.call_argument(node, 0, "cell")
     value = timeaxis.value_of(cells) if isinstance(cells, nodes.Name) else cells
     if value is None or (isinstance(value, nodes.Call) and not isinstance(cells, nodes.Name)):
         return None  # a single cell, or StackedRNNCells(...) (checked where it is built)
@@ -369,7 +369,7 @@ def _keras_rnn(node: nodes.Call, options: TimeStepOptions) -> Optional[Finding]:
 def _sequential(node: nodes.Call, options: TimeStepOptions) -> Optional[Finding]:
     """``Sequential([LSTM(..) for _ in range(T)])``, ``Sequential([Input(...)] + layers)``, or an explicit
     list of identical recurrent layers as many as the declared time steps."""
-    layers = tfapi.call_argument(node, 0, "layers")
+    layers = callargs.call_argument(node, 0, "layers")
     listed, comps = [], []
     for part in _flatten_concat(layers) if layers is not None else ():
         if isinstance(part, nodes.ListComp):
@@ -447,7 +447,7 @@ def _rnn_in_time_loop(node: nodes.Call, api: str, options: TimeStepOptions) -> O
     found = _stacking_loop(node)
     if found is None:
         return None
-    inputs = tfapi.call_argument(node, *tfapi.RNN_SIGNATURES[api].inputs)
+    inputs = callargs.call_argument(node, *tfapi.RNN_SIGNATURES[api].inputs)
     if not (isinstance(inputs, nodes.Name) and inputs.name in timeloops.assigned_by(node)):
         return None
     consumers = itertools.chain([Consumer(tfapi.short_name(api), None, "")], _module_consumers(node, found[1]))

@@ -13,7 +13,7 @@ from typing import List, Optional
 
 from astroid import nodes
 
-from pylint_rnn.core import dataflow, tfapi, tree
+from pylint_rnn.core import callargs, dataflow, tfapi, tree
 from pylint_rnn.core.bindings import assigned_value, bindings_of
 
 MAX_DEPTH = 6
@@ -110,7 +110,7 @@ def wrapped_cell(call: nodes.Call) -> Optional[nodes.NodeNG]:
     """The cell a wrapper call wraps (``DropoutWrapper(cell, ...)`` -> ``cell``), else None."""
     if not tfapi.is_cell_wrapper(tfapi.call_api(call)):
         return None
-    return tfapi.call_argument(call, 0, "cell")
+    return callargs.call_argument(call, 0, "cell")
 
 
 def not_a_cell(expr: nodes.NodeNG) -> bool:

@@ -18,7 +18,7 @@ from typing import Dict, List, NamedTuple, Optional, Tuple
 
 from astroid import nodes
 
-from pylint_rnn.core import dataflow, tfapi, tree
+from pylint_rnn.core import callargs, dataflow, tfapi, tree
 from pylint_rnn.core.bindings import assigned_value, single_binding
 from pylint_rnn.core.cache import module_cached
 
@@ -79,7 +79,7 @@ def _paren(text: str) -> str:
 
 
 def _int_literal(node: Optional[nodes.NodeNG]) -> Optional[int]:
-    value = tfapi.literal_value(node)
+    value = callargs.literal_value(node)
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
@@ -93,8 +93,8 @@ def count_of(expr: Optional[nodes.NodeNG]) -> Optional[Count]:
     """
     if expr is None:
         return None
-    literal = tfapi.literal_value(expr)
-    if literal is not tfapi.UNKNOWN:
+    literal = callargs.literal_value(expr)
+    if literal is not callargs.UNKNOWN:
         value = _int_literal(expr)
         return Count.of(value) if value is not None else None
     if isinstance(expr, nodes.IfExp) and not _both_counts(expr):
@@ -117,11 +117,11 @@ def _is_int_call(expr: nodes.NodeNG) -> bool:
 def config_key(expr: nodes.NodeNG) -> Optional[Tuple[nodes.NodeNG, str]]:
     """(mapping, key) for ``params["n"]`` and ``params.get("n"[, default])``; None for anything else."""
     if isinstance(expr, nodes.Subscript):
-        key = tfapi.literal_value(expr.slice)
+        key = callargs.literal_value(expr.slice)
         return (expr.value, key) if isinstance(key, str) else None
     if isinstance(expr, nodes.Call) and isinstance(expr.func, nodes.Attribute) and expr.func.attrname == "get" \
             and 1 <= len(expr.args) <= 2 and not expr.keywords:
-        key = tfapi.literal_value(expr.args[0])
+        key = callargs.literal_value(expr.args[0])
         return (expr.func.expr, key) if isinstance(key, str) else None
     return None
 
@@ -172,7 +172,7 @@ def _both_counts(choice: nodes.IfExp) -> bool:
 
 
 def _may_count(expr: nodes.NodeNG) -> bool:
-    if tfapi.literal_value(expr) is not tfapi.UNKNOWN:
+    if callargs.literal_value(expr) is not callargs.UNKNOWN:
         return _int_literal(expr) is not None
     if isinstance(expr, nodes.IfExp):
         return _both_counts(expr)
@@ -210,7 +210,7 @@ def configured_attribute(attr: nodes.Attribute) -> Optional[nodes.NodeNG]:
         if isinstance(built, nodes.Call):
             if tree.last_name(built.func) in _PARSE_ARGS:
                 return _argparse_defaults(attr.root()).get(attr.attrname)
-            keyword = tfapi.call_argument(built, None, attr.attrname)
+            keyword = callargs.call_argument(built, None, attr.attrname)
             if keyword is not None:  # HParams(n=2), Namespace(n=2), Config(n=2)
                 return keyword
     found = dataflow.definitions(attr)
@@ -243,8 +243,8 @@ def _flag_defaults(module: nodes.Module) -> Dict[str, nodes.NodeNG]:
         for call in tree.module_nodes(module, nodes.Call):
             if tree.last_name(call.func) not in _INT_FLAGS:
                 continue
-            name = tfapi.literal_value(tfapi.call_argument(call, 0, "name"))
-            default = tfapi.call_argument(call, 1, "default")
+            name = callargs.literal_value(callargs.call_argument(call, 0, "name"))
+            default = callargs.call_argument(call, 1, "default")
             if isinstance(name, str) and default is not None:
                 found[name] = default
         return found
@@ -260,7 +260,7 @@ def _argparse_defaults(module: nodes.Module) -> Dict[str, nodes.NodeNG]:
         for call in tree.module_nodes(module, nodes.Call):
             if tree.last_name(call.func) != "add_argument":
                 continue
-            default = tfapi.call_argument(call, None, "default")
+            default = callargs.call_argument(call, None, "default")
             dest = _argument_dest(call)
             if default is not None and dest:
                 found[dest] = default
@@ -271,10 +271,10 @@ def _argparse_defaults(module: nodes.Module) -> Dict[str, nodes.NodeNG]:
 
 def _argument_dest(call: nodes.Call) -> Optional[str]:
     """argparse's dest: ``dest=``, else the first long option, else the first option, without dashes."""
-    dest = tfapi.literal_value(tfapi.call_argument(call, None, "dest"))
+    dest = callargs.literal_value(callargs.call_argument(call, None, "dest"))
     if isinstance(dest, str):
         return dest
-    options = [tfapi.literal_value(a) for a in call.args]
+    options = [callargs.literal_value(a) for a in call.args]
     options = [o for o in options if isinstance(o, str)]
     chosen = next((o for o in options if o.startswith("--")), options[0] if options else None)
     return chosen.lstrip("-").replace("-", "_") if chosen else None

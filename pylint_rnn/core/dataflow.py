@@ -33,7 +33,7 @@ from typing import List, NamedTuple, Optional, Tuple
 
 from astroid import nodes
 
-from pylint_rnn.core import tfapi, tree
+from pylint_rnn.core import callargs, tfapi, tree
 from pylint_rnn.core.bindings import bindings_of, is_builtin, method_class
 from pylint_rnn.core.cache import module_cached
 
@@ -463,8 +463,8 @@ def key_text(key: nodes.NodeNG) -> Optional[object]:
     """The literal value of a dict key (a Keyword of ``dict(k=v)`` gives its name), else None."""
     if isinstance(key, nodes.Keyword):
         return key.arg
-    value = tfapi.literal_value(key)
-    return None if value is tfapi.UNKNOWN else value
+    value = callargs.literal_value(key)
+    return None if value is callargs.UNKNOWN else value
 
 
 def sequence_elements(expr: nodes.NodeNG, at: nodes.NodeNG, depth: int = 0) -> Optional[list]:

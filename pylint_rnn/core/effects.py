@@ -20,7 +20,7 @@ from typing import Dict, FrozenSet, NamedTuple, Optional, Tuple
 
 from astroid import nodes
 
-from pylint_rnn.core import callindex, scopes, tfapi, tree, varnames
+from pylint_rnn.core import callargs, callindex, scopes, tfapi, tree, varnames
 from pylint_rnn.core.cache import module_cached
 from pylint_rnn.core.calls import bind_arguments, called_function, function_of_call, returns_new_cell
 
@@ -121,7 +121,7 @@ def _api_effects(call: nodes.Call, api: str, result: Effects, named: list, plain
     result.variables = True
     here = {"key": scopes.scope_key(call), "reuse": scopes.reuse_mode(call), "graph": scopes.graph_context(call)}
     if api == tfapi.VARIABLE:
-        if tfapi.literal_value(tfapi.call_argument(call, 1, "trainable")) is not False:
+        if callargs.literal_value(callargs.call_argument(call, 1, "trainable")) is not False:
             plain.append(Creation(call, variable_label(call), identity=("Variable",), **here))
         return
     short = api.rsplit(".", 1)[-1]
@@ -132,7 +132,7 @@ def _api_effects(call: nodes.Call, api: str, result: Effects, named: list, plain
         leaves, label = varnames.rnn_leaves(call, api), short
     else:
         leaves, label = varnames.layer_leaves(call, api), _layer_label(call, short)
-        own_reuse = scopes.reuse_of_expression(tfapi.call_argument(call, None, "reuse"), call)
+        own_reuse = scopes.reuse_of_expression(callargs.call_argument(call, None, "reuse"), call)
         here["reuse"] = combine_reuse(here["reuse"], own_reuse)
     if leaves:
         named.append(Creation(call, label, leaves=leaves, **here))
@@ -140,7 +140,7 @@ def _api_effects(call: nodes.Call, api: str, result: Effects, named: list, plain
 
 def _layer_label(call: nodes.Call, short: str) -> str:
     for keyword in ("name", "scope"):
-        name = tfapi.constant_value(tfapi.call_argument(call, None, keyword))
+        name = callargs.constant_value(callargs.call_argument(call, None, keyword))
         if isinstance(name, str):
             return f"{short}({keyword}='{name}')"
     return f"{short}()"
@@ -174,7 +174,7 @@ def _may_create_variables(api: str) -> bool:
 
 def variable_label(call: nodes.Call) -> str:
     """How the user names a tf.Variable: its name= argument, else the name it is assigned to."""
-    name = tfapi.literal_value(tfapi.call_argument(call, None, "name"))
+    name = callargs.literal_value(callargs.call_argument(call, None, "name"))
     if isinstance(name, str):
         return name
     parent = call.parent
@@ -206,7 +206,7 @@ def bind_key(key: Optional[tuple], bound: Dict[str, nodes.NodeNG]) -> Optional[t
     out = []
     for part in key:
         if part.startswith(scopes.PARAM_PREFIX):
-            value = tfapi.constant_value(bound.get(part[len(scopes.PARAM_PREFIX):]))
+            value = callargs.constant_value(bound.get(part[len(scopes.PARAM_PREFIX):]))
             if not isinstance(value, str):
                 return None
             part = value

@@ -25,7 +25,7 @@ from typing import List, NamedTuple, Optional, Tuple
 
 from astroid import nodes
 
-from pylint_rnn.core import callsites, dataflow, effects, records, tfapi, tree
+from pylint_rnn.core import callargs, callsites, dataflow, effects, records, tfapi, tree
 from pylint_rnn.core.bindings import bindings_of, method_class
 from pylint_rnn.core.cache import module_cached
 from pylint_rnn.core.dataflow import EACH, MAX_DEPTH
@@ -99,7 +99,7 @@ def select(expr: nodes.NodeNG, path: tuple) -> List[Origin]:
 
 def subscript_selector(subscript: nodes.Subscript) -> Optional[object]:
     """The selector of ``x[k]``: a literal int or key (or a name bound once to one); None otherwise."""
-    value = tfapi.constant_value(subscript.slice)
+    value = callargs.constant_value(subscript.slice)
     if isinstance(value, (int, str)) or (isinstance(value, float) and not isinstance(value, bool)):
         return value
     return None

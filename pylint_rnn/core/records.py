@@ -12,7 +12,7 @@ from typing import List, Optional, Union
 
 from astroid import nodes
 
-from pylint_rnn.core import tfapi, tree
+from pylint_rnn.core import callargs, tfapi, tree
 from pylint_rnn.core.bindings import assigned_value, single_binding
 from pylint_rnn.core.cache import module_cached
 
@@ -49,7 +49,7 @@ def record_argument(call: nodes.Call, field: Union[str, int]) -> Optional[nodes.
         return None
     if name not in fields:
         return None
-    return tfapi.call_argument(call, fields.index(name), name)
+    return callargs.call_argument(call, fields.index(name), name)
 
 
 def field_arguments(module: nodes.Module, field: str) -> List[nodes.NodeNG]:
@@ -89,9 +89,9 @@ def _factory_fields(call: nodes.Call) -> Optional[List[str]]:
     """``namedtuple("E", ["a", "b"])`` / ``namedtuple("E", "a b")`` / ``NamedTuple("E", [("a", T)])``."""
     if tfapi.qualified_path(call.func) not in _NAMEDTUPLE_FACTORIES:
         return None
-    spec = tfapi.call_argument(call, 1, "field_names")
+    spec = callargs.call_argument(call, 1, "field_names")
     if spec is None:
-        spec = tfapi.call_argument(call, 1, "fields")
+        spec = callargs.call_argument(call, 1, "fields")
     if isinstance(spec, nodes.Const) and isinstance(spec.value, str):
         return spec.value.replace(",", " ").split()
     if not isinstance(spec, (nodes.List, nodes.Tuple)):
@@ -100,7 +100,7 @@ def _factory_fields(call: nodes.Call) -> Optional[List[str]]:
     for element in spec.elts:
         if isinstance(element, (nodes.Tuple, nodes.List)) and element.elts:
             element = element.elts[0]
-        value = tfapi.literal_value(element)
+        value = callargs.literal_value(element)
         if not isinstance(value, str):
             return None
         names.append(value)

@@ -23,7 +23,7 @@ from typing import NamedTuple, Optional, Tuple
 
 from astroid import nodes
 
-from pylint_rnn.core import callindex, tfapi, tree
+from pylint_rnn.core import callargs, callindex, tfapi, tree
 from pylint_rnn.core.bindings import assigned_value, bindings_of
 from pylint_rnn.core.cache import module_cached
 
@@ -66,7 +66,7 @@ def reuse_of_expression(expr: Optional[nodes.NodeNG], context: nodes.NodeNG) -> 
     """The reuse mode an expression passed as ``reuse=`` denotes."""
     if expr is None:
         return REUSE_NONE
-    value = tfapi.literal_value(expr)
+    value = callargs.literal_value(expr)
     if value is None or value is False:
         return REUSE_NONE
     if value is True:
@@ -86,13 +86,13 @@ def reuse_of_expression(expr: Optional[nodes.NodeNG], context: nodes.NodeNG) -> 
 
 
 def _describe_scope(call: nodes.Call, with_node: nodes.With, alias: Optional[str]) -> VariableScope:
-    name_arg = tfapi.call_argument(call, 0, "name_or_scope")
-    default_name = tfapi.call_argument(call, 1, "default_name")
-    reuse = reuse_of_expression(tfapi.call_argument(call, 8, "reuse"), call)
+    name_arg = callargs.call_argument(call, 0, "name_or_scope")
+    default_name = callargs.call_argument(call, 1, "default_name")
+    reuse = reuse_of_expression(callargs.call_argument(call, 8, "reuse"), call)
     name: Optional[str] = None
     name_param: Optional[str] = None
     unique = False
-    literal = tfapi.literal_value(name_arg)
+    literal = callargs.literal_value(name_arg)
     if name_arg is None or literal is None:
         # tf.variable_scope(None, default_name="x"): uniquified on every entry.
         unique = default_name is not None
@@ -102,7 +102,7 @@ def _describe_scope(call: nodes.Call, with_node: nodes.With, alias: Optional[str
         if name_arg.name in _parameter_names(call):
             name_param = name_arg.name
         else:
-            constant = tfapi.constant_value(name_arg)
+            constant = callargs.constant_value(name_arg)
             name = constant if isinstance(constant, str) else _name_of_captured_scope(name_arg)
     return VariableScope(with_node, name, name_param, unique, reuse, alias)
 
@@ -122,7 +122,7 @@ def _name_of_captured_scope(name: nodes.Name) -> Optional[str]:
             if var is binding:
                 call = _variable_scope_call(expr)
                 if call is not None:
-                    literal = tfapi.literal_value(tfapi.call_argument(call, 0, "name_or_scope"))
+                    literal = callargs.literal_value(callargs.call_argument(call, 0, "name_or_scope"))
                     return literal if isinstance(literal, str) else None
     return None
 
@@ -325,7 +325,7 @@ def _index_test(test: nodes.NodeNG, loop: nodes.NodeNG) -> Optional[bool]:
             op = {">": "<", "<": ">", ">=": "<=", "<=": ">="}.get(op, op)
         if not (isinstance(left, nodes.Name) and left.name == index):
             return None
-        bound = tfapi.literal_value(right)
+        bound = callargs.literal_value(right)
         return {(">", 0): True, (">=", 1): True, ("!=", 0): True, ("==", 0): False, ("<", 1): False,
                 ("<=", 0): False}.get((op, bound))
     return None
@@ -347,7 +347,7 @@ def _loop_index(loop: nodes.NodeNG) -> Optional[str]:
         return None
     function, args = iterable.func.name, iterable.args
     if function in ("range", "xrange") and args:
-        starts_at_zero = len(args) == 1 or tfapi.literal_value(args[0]) == 0
+        starts_at_zero = len(args) == 1 or callargs.literal_value(args[0]) == 0
         if starts_at_zero and len(args) <= 2 and isinstance(target, nodes.AssignName):
             return target.name
     if function == "enumerate" and len(args) == 1 \
@@ -365,7 +365,7 @@ def _runs_once(loop: nodes.NodeNG) -> bool:
         if iterable.func.name == "enumerate":
             iterable = iterable.args[0]
         elif iterable.func.name in ("range", "xrange"):
-            bounds = [tfapi.literal_value(a) for a in iterable.args]
+            bounds = [callargs.literal_value(a) for a in iterable.args]
             return all(isinstance(b, int) for b in bounds) and len(range(*bounds)) <= 1
     if isinstance(iterable, (nodes.List, nodes.Tuple)):
         return len(iterable.elts) <= 1

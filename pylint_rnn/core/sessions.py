@@ -22,7 +22,7 @@ from typing import Callable, List, NamedTuple, Optional, Pattern, Tuple
 
 from astroid import nodes
 
-from pylint_rnn.core import callsites, dataflow, effects, origins, tfapi, tree
+from pylint_rnn.core import callargs, callsites, dataflow, effects, origins, tfapi, tree
 
 # The one default of the session-names option: a name (its last component) that this pattern matches
 # whole, as written or lower-cased, is a session even when nothing shows how it was built.
@@ -94,10 +94,10 @@ def session_run(call: nodes.NodeNG, session_names: Pattern = _DEFAULT_SESSION_PA
     receiver = call.func.expr
     if attr == "run":
         if is_session(receiver, session_names):
-            fetches = tfapi.call_argument(call, 0, "fetches")
-            return SessionRun(call, "run", fetches, tfapi.call_argument(call, 1, "feed_dict"))
+            fetches = callargs.call_argument(call, 0, "fetches")
+            return SessionRun(call, "run", fetches, callargs.call_argument(call, 1, "feed_dict"))
         if is_op is not None and not call.args[1:] and is_op(receiver):
-            return SessionRun(call, "op-run", receiver, tfapi.call_argument(call, 0, "feed_dict"))
+            return SessionRun(call, "op-run", receiver, callargs.call_argument(call, 0, "feed_dict"))
         return None
     if attr == "eval":
         if len(call.args) > 1 or any(k.arg not in ("feed_dict", "session") for k in call.keywords or ()):
@@ -106,7 +106,7 @@ def session_run(call: nodes.NodeNG, session_names: Pattern = _DEFAULT_SESSION_PA
             return None
         if call.args and isinstance(call.args[0], nodes.Const):
             return None  # df.eval('a + b'): not a tensor
-        return SessionRun(call, "eval", receiver, tfapi.call_argument(call, 0, "feed_dict"))
+        return SessionRun(call, "eval", receiver, callargs.call_argument(call, 0, "feed_dict"))
     return None
 
 

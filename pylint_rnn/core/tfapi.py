@@ -23,6 +23,7 @@ from astroid import nodes
 from pylint_rnn.core import project, project_source
 from pylint_rnn.core.bindings import assigned_value, enclosing_bindings, module_bindings, single_binding
 from pylint_rnn.core.cache import cached_in, module_cached
+from pylint_rnn.core.callargs import call_argument, literal_value
 
 # How deep we follow ``a = b``, ``b = tf.contrib.rnn``: far enough for real code, bounded for odd code.
 _MAX_ALIAS_DEPTH = 8
@@ -517,22 +518,7 @@ def is_keras_rnn_layer(name: Optional[str]) -> bool:
     return name in KERAS_RNN_LAYERS
 
 
-# --- arguments --------------------------------------------------------------------------------------------
-
-
-def call_argument(call: nodes.Call, position: Optional[int], keyword: str) -> Optional[nodes.NodeNG]:
-    """The argument passed for a parameter, by keyword or by position; None if not passed (or via *args)."""
-    for kw in call.keywords or ():
-        if kw.arg == keyword:
-            return kw.value
-    if position is not None and position < len(call.args):
-        arg = call.args[position]
-        if isinstance(arg, nodes.Starred):
-            return None
-        if any(isinstance(a, nodes.Starred) for a in call.args[:position]):
-            return None
-        return arg
-    return None
+# --- lists combined into one tensor -----------------------------------------------------------------------
 
 
 def combined_list(call: nodes.Call) -> Optional[nodes.NodeNG]:
@@ -549,43 +535,3 @@ def combined_list(call: nodes.Call) -> Optional[nodes.NodeNG]:
     if isinstance(layer, nodes.Call) and call_api(layer) in KERAS_LIST_MERGES:
         return call_argument(call, 0, "inputs")
     return None
-
-
-def literal_value(node: Optional[nodes.NodeNG]):
-    """The Python value of a literal constant node, else a sentinel ``UNKNOWN``."""
-    if isinstance(node, nodes.Const):
-        return node.value
-    if isinstance(node, nodes.UnaryOp) and node.op == "-" and isinstance(node.operand, nodes.Const):
-        if isinstance(node.operand.value, (int, float)):
-            return -node.operand.value
-    return UNKNOWN
-
-
-def constant_value(node: Optional[nodes.NodeNG], _depth: int = 0):
-    """Like literal_value, but also follows a name bound exactly once to a literal (``SCOPE = "enc"``)."""
-    value = literal_value(node)
-    if value is not UNKNOWN or not isinstance(node, nodes.Name) or _depth > 3:
-        return value
-    try:
-        _, bindings = node.lookup(node.name)
-    except Exception:
-        return UNKNOWN
-    if len(bindings) != 1 or not isinstance(bindings[0], nodes.AssignName):
-        return UNKNOWN
-    assigned = assigned_value(bindings[0])
-    if assigned is None or isinstance(bindings[0].parent, nodes.AugAssign):
-        return UNKNOWN
-    return constant_value(assigned, _depth + 1)
-
-
-class _Unknown:
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "UNKNOWN"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-UNKNOWN = _Unknown()

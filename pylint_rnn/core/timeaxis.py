@@ -21,7 +21,7 @@ from typing import Callable, Iterator, NamedTuple, Optional, Tuple, Union
 
 from astroid import nodes
 
-from pylint_rnn.core import dataflow, tfapi, tree
+from pylint_rnn.core import callargs, dataflow, tfapi, tree
 from pylint_rnn.core.bindings import assigned_value, method_class, single_binding
 from pylint_rnn.core.cache import module_cached
 from pylint_rnn.core.counts import Count, count_of, range_bound
@@ -99,10 +99,10 @@ def _is_none(node: nodes.NodeNG) -> bool:
 
 def _axis_argument(call: nodes.Call, position: int) -> Optional[int]:
     """The literal ``axis`` a call passes (0 when it passes none); None when it is not an int literal."""
-    argument = tfapi.call_argument(call, position, "axis")
+    argument = callargs.call_argument(call, position, "axis")
     if argument is None:
         return 0
-    value = tfapi.literal_value(argument)
+    value = callargs.literal_value(argument)
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
@@ -144,7 +144,7 @@ def trace_dim(expr: Optional[nodes.NodeNG], axis: int, depth: int = 0) -> Trace:
         return None, None
     api = tfapi.call_api(expr)
     if api in SHAPE_ARGUMENTS:
-        return shape_element(tfapi.call_argument(expr, *SHAPE_ARGUMENTS[api]), axis), f"dim{axis}:{id(expr)}"
+        return shape_element(callargs.call_argument(expr, *SHAPE_ARGUMENTS[api]), axis), f"dim{axis}:{id(expr)}"
     if api in KERAS_INPUTS:
         return _keras_input_dim(expr, api, axis), f"dim{axis}:{id(expr)}"
     source = _axis_source(expr, api, axis)
@@ -155,7 +155,7 @@ def _axis_source(call: nodes.Call, api: Optional[str], axis: int) -> Optional[Tu
     """(tensor, its axis) that dimension ``axis`` of an op's result is: the ids of an embedding lookup, the
     first argument of an op that keeps the leading axes, the permuted axis of a transpose."""
     if api == EMBEDDING_LOOKUP:
-        ids = tfapi.call_argument(call, 1, "ids")
+        ids = callargs.call_argument(call, 1, "ids")
         return (ids, axis) if ids is not None else None
     if api in AXIS_PRESERVING and call.args and (axis < 2 or api not in ("tf.one_hot", "tf.expand_dims")):
         first = call.args[0]
@@ -166,17 +166,17 @@ def _axis_source(call: nodes.Call, api: Optional[str], axis: int) -> Optional[Tu
             return first.elts[0], axis
         return None
     if api == TRANSPOSE:
-        perm = tfapi.call_argument(call, 1, "perm")
+        perm = callargs.call_argument(call, 1, "perm")
         if isinstance(perm, (nodes.List, nodes.Tuple)) and axis < len(perm.elts):
-            source = tfapi.literal_value(perm.elts[axis])
-            tensor = tfapi.call_argument(call, 0, "a")
+            source = callargs.literal_value(perm.elts[axis])
+            tensor = callargs.call_argument(call, 0, "a")
             if isinstance(source, int) and not isinstance(source, bool) and tensor is not None:
                 return tensor, source
     return None
 
 
 def _concat_axis(call: nodes.Call) -> Optional[int]:
-    value = tfapi.literal_value(tfapi.call_argument(call, 1, "axis"))
+    value = callargs.literal_value(callargs.call_argument(call, 1, "axis"))
     return value if isinstance(value, int) and not isinstance(value, bool) and value != 0 else None
 
 
@@ -191,12 +191,12 @@ def _unbound_token(expr: nodes.NodeNG, what: str) -> Optional[str]:
 
 def _keras_input_dim(call: nodes.Call, api: str, axis: int) -> Optional[nodes.NodeNG]:
     """``Input(batch_shape=(B, T, F))`` counts the batch; ``Input(shape=(T, F))`` does not."""
-    batch_shape = tfapi.call_argument(call, None, "batch_shape") or tfapi.call_argument(
+    batch_shape = callargs.call_argument(call, None, "batch_shape") or callargs.call_argument(
         call, None, "batch_input_shape")
     if batch_shape is not None:
         return shape_element(batch_shape, axis)
     keyword = "input_shape" if api.endswith("InputLayer") else "shape"
-    return shape_element(tfapi.call_argument(call, 0, keyword), axis - 1)
+    return shape_element(callargs.call_argument(call, 0, keyword), axis - 1)
 
 
 def shape_element(shape: Optional[nodes.NodeNG], index: int) -> Optional[nodes.NodeNG]:
@@ -242,14 +242,14 @@ def trace_steps(expr: Optional[nodes.NodeNG], depth: int = 0) -> Trace:
     api = tfapi.call_api(expr)
     axis = _axis_argument(expr, 2)
     if api in UNSTACK:
-        num = tfapi.call_argument(expr, 1, "num")
-        element, token = trace_dim(tfapi.call_argument(expr, 0, "value"), axis, depth + 1) \
+        num = callargs.call_argument(expr, 1, "num")
+        element, token = trace_dim(callargs.call_argument(expr, 0, "value"), axis, depth + 1) \
             if axis is not None and axis >= 0 else (None, None)
         return (num if num is not None and not _is_none(num) else element), token
     if api == SPLIT:
-        num = tfapi.call_argument(expr, 1, "num_or_size_splits")
+        num = callargs.call_argument(expr, 1, "num_or_size_splits")
         if num is not None and not isinstance(num, (nodes.List, nodes.Tuple)):
-            token = trace_dim(tfapi.call_argument(expr, 0, "value"), axis, depth + 1)[1] \
+            token = trace_dim(callargs.call_argument(expr, 0, "value"), axis, depth + 1)[1] \
                 if axis is not None and axis >= 0 else None
             return num, token
     return None, None
@@ -286,7 +286,7 @@ def is_step_list(expr: nodes.NodeNG, depth: int = 0) -> bool:
     if axis == 1:
         return True
     if axis == 0:
-        tensor = tfapi.call_argument(expr, 0, "value")
+        tensor = callargs.call_argument(expr, 0, "value")
         source = value_of(tensor) if isinstance(tensor, nodes.Name) else tensor
         return isinstance(source, nodes.Call) and tfapi.call_api(source) == TRANSPOSE
     return False
@@ -431,7 +431,7 @@ def _trace_rnn_input_steps(call: nodes.Call) -> Trace:
     signature = tfapi.rnn_signature(call)
     if signature is None or signature.inputs is None:
         return None, None
-    inputs = tfapi.call_argument(call, *signature.inputs)
+    inputs = callargs.call_argument(call, *signature.inputs)
     axis = rnn_time_axis(call)
     if inputs is None or axis is None:
         return None, None
@@ -487,7 +487,7 @@ def _measured(expr: nodes.NodeNG, depth: int = 0) -> Trace:
             and len(expr.args) == 1:
         return trace_steps(expr.args[0])
     if isinstance(expr, nodes.Subscript):
-        axis = tfapi.literal_value(expr.slice)
+        axis = callargs.literal_value(expr.slice)
         tensor = _shape_of(expr.value)
         if isinstance(axis, int) and not isinstance(axis, bool) and axis >= 0 and tensor is not None:
             return trace_dim(tensor, axis)
@@ -511,13 +511,13 @@ def _shape_of(expr: nodes.NodeNG) -> Optional[nodes.NodeNG]:
 def keras_declared_steps(layer: nodes.Call) -> Iterator[nodes.NodeNG]:
     """The time steps a Keras layer constructor declares: ``input_shape=(T, F)``,
     ``batch_input_shape=(B, T, F)``, ``input_length=T``."""
-    element = shape_element(tfapi.call_argument(layer, None, "input_shape"), 0)
+    element = shape_element(callargs.call_argument(layer, None, "input_shape"), 0)
     if element is not None:
         yield element
-    element = shape_element(tfapi.call_argument(layer, None, "batch_input_shape"), 1)
+    element = shape_element(callargs.call_argument(layer, None, "batch_input_shape"), 1)
     if element is not None:
         yield element
-    length = tfapi.call_argument(layer, None, "input_length")
+    length = callargs.call_argument(layer, None, "input_length")
     if length is not None and not _is_none(length):
         yield length
 

@@ -14,7 +14,7 @@ from typing import List, Optional, Set
 
 from astroid import nodes
 
-from pylint_rnn.core import callindex, tfapi, timeaxis, tree
+from pylint_rnn.core import callargs, callindex, tfapi, timeaxis, tree
 from pylint_rnn.core.bindings import assigned_value, single_binding
 from pylint_rnn.core.cache import module_cached
 from pylint_rnn.core.counts import Count
@@ -145,11 +145,11 @@ def carries_state(uses: List[nodes.Call], loop: nodes.NodeNG) -> bool:
     for use in uses:
         signature = one_cell_rnn(use)
         if signature is not None:
-            state = tfapi.call_argument(use, *signature.initial_states[0]) if signature.initial_states else None
-            step_input = tfapi.call_argument(use, *signature.inputs)
+            state = callargs.call_argument(use, *signature.initial_states[0]) if signature.initial_states else None
+            step_input = callargs.call_argument(use, *signature.inputs)
         else:
-            state = tfapi.call_argument(use, 1, "state") or tfapi.call_argument(use, 1, "states")
-            step_input = tfapi.call_argument(use, 0, "inputs")
+            state = callargs.call_argument(use, 1, "state") or callargs.call_argument(use, 1, "states")
+            step_input = callargs.call_argument(use, 0, "inputs")
         if state is None or step_input is None:
             continue
         produced = assigned_by(use)

@@ -12,7 +12,7 @@ from typing import Iterable, List, Optional, Tuple
 
 from astroid import nodes
 
-from pylint_rnn.core import dataflow, effects, tfapi, tree
+from pylint_rnn.core import callargs, dataflow, effects, tfapi, tree
 from pylint_rnn.core.bindings import bindings_of
 from pylint_rnn.core.cache import module_cached
 from pylint_rnn.core.dataflow import MAX_DEPTH
@@ -46,7 +46,7 @@ def creates_trainable_api(call: nodes.Call, api: Optional[str]) -> bool:
         return False
     if api in (tfapi.VARIABLE, tfapi.GET_VARIABLE):
         position = 1 if api == tfapi.VARIABLE else None
-        return tfapi.literal_value(tfapi.call_argument(call, position, "trainable")) is not False
+        return callargs.literal_value(callargs.call_argument(call, position, "trainable")) is not False
     if tfapi.is_rnn_function(api) or api.startswith("tf.contrib.seq2seq.dynamic_decode"):
         return True
     if api.startswith(("tf.layers.", "tf.contrib.layers.", "tf.contrib.slim.", "tf.compat.v1.layers.")):

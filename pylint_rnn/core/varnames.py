@@ -26,7 +26,7 @@ from typing import FrozenSet, NamedTuple, Optional, Tuple
 
 from astroid import nodes
 
-from pylint_rnn.core import scopes, tfapi, tree
+from pylint_rnn.core import callargs, scopes, tfapi, tree
 from pylint_rnn.core.bindings import assigned_value, bindings_of
 from pylint_rnn.core.calls import function_of_call, returns_new_cell
 
@@ -85,9 +85,9 @@ def cell_names(expr: Optional[nodes.NodeNG], depth: int = 0) -> Optional[CellNam
     if not _library_class(expr.func):
         return None
     if api in _TRANSPARENT_WRAPPERS:
-        return cell_names(tfapi.call_argument(expr, 0, "cell"), depth + 1)
+        return cell_names(callargs.call_argument(expr, 0, "cell"), depth + 1)
     if api == _MULTI_CELL:
-        layers = layer_cells(tfapi.call_argument(expr, 0, "cells"), depth + 1)
+        layers = layer_cells(callargs.call_argument(expr, 0, "cells"), depth + 1)
         if layers is None:
             return None
         paths = frozenset(("multi_rnn_cell", f"cell_{k}") + path
@@ -99,12 +99,12 @@ def cell_names(expr: Optional[nodes.NodeNG], depth: int = 0) -> Optional[CellNam
 def _constructed_cell(call: nodes.Call, api: str) -> Optional[CellNames]:
     if not api.startswith(("tf.nn.rnn_cell.", "tf.contrib.")) or not tfapi.is_cell_class(api):
         return None  # Keras cells name their weights per graph: they never collide
-    if scopes.reuse_of_expression(tfapi.call_argument(call, None, "reuse"), call) != scopes.REUSE_NONE:
+    if scopes.reuse_of_expression(callargs.call_argument(call, None, "reuse"), call) != scopes.REUSE_NONE:
         return None  # reuse=True shares (or fails with "does not exist"), AUTO_REUSE shares
     default, variable = _CELLS.get(api, (None, (f"<{api}>",)))
-    name_arg = tfapi.call_argument(call, None, "name")
+    name_arg = callargs.call_argument(call, None, "name")
     if name_arg is not None:
-        name = tfapi.constant_value(name_arg)
+        name = callargs.constant_value(name_arg)
         if not isinstance(name, str):
             return None
         scope = name
@@ -171,7 +171,7 @@ def layer_cells(expr: Optional[nodes.NodeNG], depth: int = 0) -> Optional[list]:
 def _comprehension_length(iterable: nodes.NodeNG) -> int:
     if isinstance(iterable, nodes.Call) and tree.last_name(iterable.func) == "range" \
             and len(iterable.args) == 1:
-        count = tfapi.literal_value(iterable.args[0])
+        count = callargs.literal_value(iterable.args[0])
         if isinstance(count, int) and count > 0:
             return min(count, _MAX_LISTED_LAYERS)
     return 1
@@ -202,7 +202,7 @@ def rnn_leaves(call: nodes.Call, api: str) -> Optional[FrozenSet[Leaf]]:
     scope = _rnn_scope(call, signature.default_scope)
     if scope is None:
         return None
-    cells = [tfapi.call_argument(call, position, keyword) for position, keyword in signature.cells]
+    cells = [callargs.call_argument(call, position, keyword) for position, keyword in signature.cells]
     directions = [("fw",), ("bw",)] if signature.bidirectional else [()]
     leaves = set()
     for cell, direction in zip(cells, directions):
@@ -224,10 +224,10 @@ def rnn_leaves(call: nodes.Call, api: str) -> Optional[FrozenSet[Leaf]]:
 def _rnn_scope(call: nodes.Call, default: str) -> Optional[Tuple[str, ...]]:
     """The scope path the RNN function adds: ``('rnn',)``, the scope= name, or () for the ``as`` object of
     an enclosing variable scope (the RNN then creates its variables right in that scope)."""
-    argument = tfapi.call_argument(call, None, "scope")
+    argument = callargs.call_argument(call, None, "scope")
     if argument is None:
         return (default,)
-    value = tfapi.constant_value(argument)
+    value = callargs.constant_value(argument)
     if isinstance(value, str):
         return tuple(part for part in value.split("/") if part)
     if isinstance(argument, nodes.Name):
@@ -241,7 +241,7 @@ def _rnn_scope(call: nodes.Call, default: str) -> Optional[Tuple[str, ...]]:
 
 
 def get_variable_leaves(call: nodes.Call) -> Optional[FrozenSet[Leaf]]:
-    name = tfapi.constant_value(tfapi.call_argument(call, 0, "name"))
+    name = callargs.constant_value(callargs.call_argument(call, 0, "name"))
     if not isinstance(name, str):
         return None
     return frozenset({(tuple(name.split("/")), None)})
@@ -253,11 +253,11 @@ def layer_leaves(call: nodes.Call, api: str) -> Optional[FrozenSet[Leaf]]:
     function = api.rsplit(".", 1)[-1]
     variable = ("kernel",) if function in _KERNEL_LAYERS else (f"<{function}>",)
     if api.startswith("tf.contrib.layers."):
-        name = tfapi.constant_value(tfapi.call_argument(call, None, "scope"))
+        name = callargs.constant_value(callargs.call_argument(call, None, "scope"))
         return frozenset({((name, f"<contrib.{function}>"), None)}) if isinstance(name, str) else None
-    name_arg = tfapi.call_argument(call, None, "name")
+    name_arg = callargs.call_argument(call, None, "name")
     if name_arg is not None:
-        name = tfapi.constant_value(name_arg)
+        name = callargs.constant_value(name_arg)
         return frozenset({((name,) + variable, None)}) if isinstance(name, str) else None
     ordinal = default_layer_ordinal(call, api)
     if ordinal is None:
@@ -279,7 +279,7 @@ def default_layer_ordinal(call: nodes.Call, api: str) -> Optional[int]:
     with_node = chain[-1].node
     ordinal = 0
     for other in tree.own_nodes(with_node, nodes.Call):
-        if tfapi.call_api(other) != api or tfapi.call_argument(other, None, "name") is not None:
+        if tfapi.call_api(other) != api or callargs.call_argument(other, None, "name") is not None:
             continue
         other_chain = scopes.variable_scope_chain(other)
         if not other_chain or other_chain[-1].node is not with_node:

@@ -27,7 +27,7 @@ from typing import List, Optional, Sequence, Tuple
 from astroid import nodes
 
 from pylint_rnn.analyses import Finding, stacking
-from pylint_rnn.core import celllists, tfapi, tree
+from pylint_rnn.core import callargs, celllists, tfapi, tree
 from pylint_rnn.core.bindings import assigned_value, bindings_of, method_class
 from pylint_rnn.fixes.construction import (Constructions, NotRepeatable, Rebuilt, check_reads, comprehension_text,
                                            other_uses)
@@ -69,7 +69,7 @@ class CellFixer:
             return self._layers(call, tfapi.stacked_cells_argument(call, api), where)
         signature = tfapi.RNN_SIGNATURES.get(api)
         if signature is not None and signature.bidirectional:
-            forward, backward = (tfapi.call_argument(call, p, k) for p, k in signature.cells)
+            forward, backward = (callargs.call_argument(call, p, k) for p, k in signature.cells)
             if signature.cell_lists:
                 return self._stacked_directions(call, forward, backward, where)
             found = stacking.direction_findings(call, forward, backward, where)
@@ -164,7 +164,7 @@ class CellFixer:
         target = backward
         # An inline wrapper keeps its text; only the cell inside it is built again.
         while isinstance(target, nodes.Call) and tfapi.is_cell_wrapper(tfapi.call_api(target)):
-            inner = tfapi.call_argument(target, 0, "cell")
+            inner = callargs.call_argument(target, 0, "cell")
             if inner is None:
                 break
             target = inner

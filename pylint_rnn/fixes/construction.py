@@ -26,7 +26,7 @@ from astroid import nodes
 from astroid.const import Context
 
 from pylint_rnn.core import effects as fx
-from pylint_rnn.core import tfapi, tree
+from pylint_rnn.core import callargs, tfapi, tree
 from pylint_rnn.core.bindings import assigned_value, bindings_of, method_class
 from pylint_rnn.fixes.edits import NotRepeatable
 from pylint_rnn.fixes.source import SourceFile
@@ -155,7 +155,7 @@ class Constructions:
     def _call(self, call: nodes.Call, depth: int) -> Rebuilt:
         api = tfapi.call_api(call)
         if tfapi.is_cell_wrapper(api):
-            inner = tfapi.call_argument(call, 0, "cell")
+            inner = callargs.call_argument(call, 0, "cell")
             if inner is None:
                 raise NotRepeatable(f"the cell that '{tree.short_text(call)}' wraps is not passed plainly")
             rebuilt = self.fresh(inner, depth + 1)
@@ -176,7 +176,7 @@ class Constructions:
 
     def _with_pure_rest(self, call: nodes.Call, replaced: Dict[int, Rebuilt], api: Optional[str]) -> Rebuilt:
         """The call's text with the ``replaced`` arguments rebuilt; every other part must be pure."""
-        if api and api.startswith("tf.keras.") and tfapi.call_argument(call, None, "name") is not None:
+        if api and api.startswith("tf.keras.") and callargs.call_argument(call, None, "name") is not None:
             raise NotRepeatable("it passes name=, so the repeated Keras cells would share one name")
         reads: List[nodes.Name] = []
         _pure(call.func, reads)

@@ -23,7 +23,7 @@ from astroid import nodes
 
 from pylint_rnn.analyses import Finding, reuse
 from pylint_rnn.core import effects as fx
-from pylint_rnn.core import tfapi, tree
+from pylint_rnn.core import callargs, tfapi, tree
 from pylint_rnn.core.bindings import assigned_value, bindings_of
 from pylint_rnn.fixes.construction import NotRepeatable, comprehension_text
 from pylint_rnn.fixes.edits import UNSAFE, Edit, Fix, NoFix, Outcome, guarded
@@ -123,12 +123,12 @@ class VariableFixer:
         if generator is None or not isinstance(initial, nodes.Call) or _unpacks(initial):
             return [f"initializer={self.source.segment(initial)}"]
         initializer, parameters, passed_on = generator
-        shape = tfapi.call_argument(initial, 0, "shape")
+        shape = callargs.call_argument(initial, 0, "shape")
         if shape is None:
             return [f"initializer={self.source.segment(initial)}"]
         given = {}
         for position, parameter in enumerate(parameters, start=1):
-            value = tfapi.call_argument(initial, position, parameter)
+            value = callargs.call_argument(initial, position, parameter)
             if value is not None:
                 given[parameter] = self.source.segment(value)
         if len(initial.args) + len(initial.keywords or ()) != 1 + len(given):
@@ -153,7 +153,7 @@ class VariableFixer:
         if str(finding.args[2]).startswith("the previous iteration"):
             raise NotRepeatable("the call repeats in a loop: give each iteration its own scope, e.g. from the "
                                 "loop variable")
-        if tfapi.call_argument(call, None, "scope") is not None:
+        if callargs.call_argument(call, None, "scope") is not None:
             raise NotRepeatable("the call already passes scope=")
         if not _same_cell_class_earlier(call, signature.default_scope):
             raise NotRepeatable("no earlier call in this scope builds the same class of cell, so the variable "
@@ -206,7 +206,7 @@ def _variable_name(call: nodes.Call, arguments: Dict[str, nodes.NodeNG]) -> str:
     """The get_variable name: tf.Variable's name=, else the name it is assigned to."""
     given = arguments.get("name")
     if given is not None:
-        value = tfapi.literal_value(given)
+        value = callargs.literal_value(given)
         if not isinstance(value, str):
             raise NotRepeatable("the variable's name= is not a string literal")
         return value
@@ -250,7 +250,7 @@ def _same_cell_class_earlier(call: nodes.Call, default: str) -> bool:
     for other in tree.own_nodes(call.frame(), nodes.Call):
         signature = tfapi.rnn_signature(other)
         if other is call or signature is None or signature.default_scope != default \
-                or not tree.source_before(other, call) or tfapi.call_argument(other, None, "scope") is not None:
+                or not tree.source_before(other, call) or callargs.call_argument(other, None, "scope") is not None:
             continue
         if _cell_classes(other) == mine:
             return True
@@ -262,7 +262,7 @@ def _cell_classes(rnn_call: nodes.Call) -> Optional[Tuple[str, ...]]:
     signature = tfapi.rnn_signature(rnn_call)
     found: List[str] = []
     for position, keyword in signature.cells:
-        cell = tfapi.call_argument(rnn_call, position, keyword)
+        cell = callargs.call_argument(rnn_call, position, keyword)
         for _ in range(MAX_DEPTH):
             if isinstance(cell, nodes.Name):
                 bindings = bindings_of(cell)
@@ -275,7 +275,7 @@ def _cell_classes(rnn_call: nodes.Call) -> Optional[Tuple[str, ...]]:
             found.append(api)
             if not tfapi.is_cell_wrapper(api):
                 break
-            cell = tfapi.call_argument(cell, 0, "cell")
+            cell = callargs.call_argument(cell, 0, "cell")
     return tuple(found)
 
 
