@@ -11,7 +11,7 @@ from typing import Optional
 
 from astroid import nodes
 
-from pylint_rnn.core.bindings import assigned_value
+from pylint_rnn.core.bindings import assigned_value, bindings_of
 
 
 def call_argument(call: nodes.Call, position: Optional[int], keyword: str) -> Optional[nodes.NodeNG]:
@@ -44,10 +44,7 @@ def constant_value(node: Optional[nodes.NodeNG], _depth: int = 0):
     value = literal_value(node)
     if value is not UNKNOWN or not isinstance(node, nodes.Name) or _depth > 3:
         return value
-    try:
-        _, bindings = node.lookup(node.name)
-    except Exception:
-        return UNKNOWN
+    bindings = bindings_of(node)
     if len(bindings) != 1 or not isinstance(bindings[0], nodes.AssignName):
         return UNKNOWN
     assigned = assigned_value(bindings[0])

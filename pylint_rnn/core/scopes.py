@@ -24,7 +24,7 @@ from typing import NamedTuple, Optional, Tuple
 from astroid import nodes
 
 from pylint_rnn.core import callargs, callindex, tfapi, tree
-from pylint_rnn.core.bindings import assigned_value, bindings_of
+from pylint_rnn.core.bindings import assigned_value, bindings_of, single_binding
 from pylint_rnn.core.cache import module_cached
 
 # Reuse modes.
@@ -109,15 +109,9 @@ def _describe_scope(call: nodes.Call, with_node: nodes.With, alias: Optional[str
 
 def _name_of_captured_scope(name: nodes.Name) -> Optional[str]:
     """``with tf.variable_scope(scope, reuse=True)`` where ``scope`` came from an earlier ``as scope``."""
-    try:
-        _, bindings = name.lookup(name.name)
-    except Exception:
-        return None
-    if len(bindings) != 1:
-        return None
-    binding = bindings[0]
-    with_node = binding.parent
-    if isinstance(binding, nodes.AssignName) and isinstance(with_node, nodes.With):
+    binding = single_binding(name)
+    with_node = binding.parent if isinstance(binding, nodes.AssignName) else None
+    if isinstance(with_node, nodes.With):
         for expr, var in with_node.items:
             if var is binding:
                 call = _variable_scope_call(expr)

@@ -21,7 +21,8 @@ from typing import Dict, NamedTuple, Optional, Tuple
 from astroid import nodes
 
 from pylint_rnn.core import project, project_source
-from pylint_rnn.core.bindings import assigned_value, enclosing_bindings, module_bindings, single_binding
+from pylint_rnn.core.bindings import (assigned_value, bindings_of, enclosing_bindings, module_bindings,
+                                      single_binding)
 from pylint_rnn.core.cache import cached_in, module_cached
 from pylint_rnn.core.callargs import call_argument, literal_value
 
@@ -283,11 +284,7 @@ def _qualified_name(node: nodes.Name, depth: int) -> Optional[str]:
         known = _enclosing_paths(node, depth)
         if not any(path is not None for path in known.values()):
             return None  # whichever binding astroid's (costly, position-aware) lookup picks gives no path
-        try:
-            _, bindings = node.lookup(node.name)
-        except Exception:  # astroid raises on odd scopes; an unknown name is simply not TF
-            return None
-        return _one_path(bindings, node.name, depth, known)
+        return _one_path(bindings_of(node), node.name, depth, known)
     return _one_path(bindings, node.name, depth)
 
 
