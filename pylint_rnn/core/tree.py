@@ -6,6 +6,7 @@ functions, lambdas and classes are not descended into, since their bodies run at
 from __future__ import annotations
 
 import functools
+import itertools
 from typing import Iterator, List, Optional, Pattern, Tuple, Type, Union
 
 from astroid import nodes
@@ -429,11 +430,22 @@ class _ModuleIndex(_Index):
 
 
 def _of_kinds(by_kind: dict, in_order: List[nodes.NodeNG], kinds: Kinds) -> List[nodes.NodeNG]:
-    """The nodes of ``kinds`` among ``in_order``, filtered once per kinds and kept in ``by_kind``."""
+    """The nodes of ``kinds`` among ``in_order``, chosen once per kinds and kept in ``by_kind``: from the
+    positions of each node class (one pass; a pass over every node per kinds cost ~8 passes a module)."""
     found = by_kind.get(kinds)
     if found is None:
-        found = by_kind[kinds] = [node for node in in_order if isinstance(node, kinds)]
+        positions = by_kind.get(_BY_CLASS)
+        if positions is None:
+            positions = by_kind[_BY_CLASS] = {}
+            for index, node in enumerate(in_order):
+                positions.setdefault(node.__class__, []).append(index)
+        chosen = [indices for cls, indices in positions.items() if issubclass(cls, kinds)]
+        order = chosen[0] if len(chosen) == 1 else sorted(itertools.chain.from_iterable(chosen))
+        found = by_kind[kinds] = [in_order[index] for index in order]
     return found
+
+
+_BY_CLASS = "by-class"  # by_kind's entry of node class -> positions in the walk (kinds are tuples or classes)
 
 
 def _module_index(module: nodes.NodeNG):
