@@ -25,8 +25,8 @@ from pylint_rnn.core.counts import loop_count
 REBUILT = "rnn-layer-rebuilt-per-call"
 
 _RECURRENT_APIS = tfapi.KERAS_RNN_LAYERS | {tfapi.KERAS_BIDIRECTIONAL}
-# Last names of the Keras recurrent layer classes (cheap syntactic pre-filter before resolving the API).
-_RECURRENT_LAST_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in _RECURRENT_APIS)
+# Last names of the Keras recurrent layer classes: the checker takes its candidates by this spelling first.
+RECURRENT_LAST_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in _RECURRENT_APIS)
 # Ops and layers that combine two tensors: the two branches meet here.
 _MERGE_FUNCTIONS = frozenset({
     "tf.concat", "tf.stack", "tf.add", "tf.subtract", "tf.multiply", "tf.matmul", "tf.maximum",
@@ -53,7 +53,7 @@ Derivations = Dict[str, Set[int]]
 
 def is_layer_built_in_function(call: nodes.Call) -> bool:
     """Is this a Keras recurrent layer constructed in a function or lambda body (a candidate)?"""
-    if tree.last_name(call.func) not in _RECURRENT_LAST_NAMES:
+    if tree.last_name(call.func) not in RECURRENT_LAST_NAMES:
         return False
     if not isinstance(call.frame(), (nodes.FunctionDef, nodes.Lambda)):
         return False

@@ -39,7 +39,8 @@ class KerasSharingChecker(RnnChecker):
     @only_required_for_messages(keras_sharing.REBUILT)
     @never_crash
     def leave_module(self, node: nodes.Module) -> None:
-        constructions = [call for call in callindex.calls(node) if keras_sharing.is_layer_built_in_function(call)]
+        constructions = [call for call in callindex.calls_named(node, keras_sharing.RECURRENT_LAST_NAMES)
+                         if keras_sharing.is_layer_built_in_function(call)]
         if constructions:
             self.emit(keras_sharing.rebuilt_layers(constructions, self._separate_towers))
 

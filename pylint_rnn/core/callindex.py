@@ -9,7 +9,7 @@ in source order, so each checker's messages come out in the order of the code.
 """
 from __future__ import annotations
 
-from typing import Callable, Collection, Dict, List
+from typing import Callable, Collection, Dict, List, Optional
 
 from astroid import nodes
 
@@ -23,10 +23,31 @@ def calls(module: nodes.Module) -> List[nodes.Call]:
 
 
 def calls_named(module: nodes.Module, names: Collection[str]) -> List[nodes.Call]:
-    """The calls whose callee is spelled ``names`` last (``run`` for ``sess.run(...)`` and ``run(...)``):
-    a look at the spelling only, so that an analysis resolves nothing for the other calls."""
-    return module_cached("calls-named:" + ",".join(sorted(names)), module, lambda: [
-        call for call in calls(module) if tree.last_name(call.func) in names], [])
+    """The calls whose callee is spelled ``names`` last (``run`` for ``sess.run(...)`` and ``run(...)``),
+    in source order: a look at the spelling only, so that an analysis resolves nothing for the other calls."""
+    by_name = _calls_by_last_name(module)
+    chosen = [by_name[name] for name in names if name in by_name]
+    if len(chosen) <= 1:
+        return chosen[0] if chosen else []
+    order = _call_positions(module)
+    return sorted((call for group in chosen for call in group), key=lambda call: order[id(call)])
+
+
+def _calls_by_last_name(module: nodes.Module) -> Dict[Optional[str], List[nodes.Call]]:
+    """The module's calls by the last name of their callee (None: a call of a call, a subscript...), each in
+    source order: one look at every call's spelling per module, whatever the analyses ask for."""
+
+    def compute() -> Dict[Optional[str], List[nodes.Call]]:
+        by_name: Dict[Optional[str], List[nodes.Call]] = {}
+        for call in calls(module):
+            by_name.setdefault(tree.last_name(call.func), []).append(call)
+        return by_name
+
+    return module_cached("calls-by-last-name", module, compute, {})
+
+
+def _call_positions(module: nodes.Module) -> Dict[int, int]:
+    return module_cached("call-positions", module, lambda: {id(call): i for i, call in enumerate(calls(module))}, {})
 
 
 def api_calls(module: nodes.Module) -> List[nodes.Call]:
