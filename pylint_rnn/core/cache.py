@@ -22,13 +22,11 @@ def module_cached(kind: str, node: nodes.NodeNG, compute: Callable[[], T], defau
 
 def cached_in(root: nodes.NodeNG, kind: str, node: nodes.NodeNG, compute: Callable[[], T], default: T = None) -> T:
     """module_cached for a caller that knows node's module (``root``): no climb to it."""
-    cache = getattr(root, _ATTR, None)
-    if cache is None:
-        cache = {}
-        setattr(root, _ATTR, cache)
-    answers = cache.get(kind)  # one table per kind, keyed by node: no key object allocated per ask
-    if answers is None:
-        answers = cache[kind] = {}
+    try:  # asked ~500 times a script: the common case first, without a getattr default or a None test
+        # pylint: disable-next=protected-access  # our own attribute (_ATTR) on the module's node
+        answers = root._pylint_rnn_cache[kind]  # one table per kind, keyed by node: no key object per ask
+    except (AttributeError, TypeError, KeyError):  # no cache yet, a forgotten one (None), a new kind
+        answers = _table(root, kind)
     key = id(node)
     value = answers.get(key, _MISSING)
     if value is _IN_PROGRESS:
@@ -43,6 +41,14 @@ def cached_in(root: nodes.NodeNG, kind: str, node: nodes.NodeNG, compute: Callab
         raise
     answers[key] = value
     return value
+
+
+def _table(root: nodes.NodeNG, kind: str) -> dict:
+    cache = getattr(root, _ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(root, _ATTR, cache)
+    return cache.setdefault(kind, {})
 
 
 def forget(module: nodes.NodeNG) -> None:
