@@ -38,8 +38,8 @@ _LOOKS_LIKE_OURS = re.compile(r"RNN|Rnn|rnn|Stack|Bidirectional|Cell")
 
 
 def may_stack_cells(call: nodes.Call) -> bool:
-    """Could this call be one the rule checks? A look at the callee's spelling only, so that most calls
-    (``self.f(...)``, ``np.zeros(...)``) are passed over before any name is resolved."""
+    """Could this call be one the rule checks, by the callee's spelling? (An attribute must be spelled like
+    the APIs the rule checks: ``tf.nn.rnn_cell.MultiRNNCell``, not ``self.build``.)"""
     func = call.func
     if isinstance(func, nodes.Attribute):
         return bool(_LOOKS_LIKE_OURS.search(func.attrname))
