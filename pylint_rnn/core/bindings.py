@@ -36,11 +36,10 @@ def _sole_binding(name: nodes.Name) -> Optional[nodes.NodeNG]:
         return None  # a return annotation, a lambda's body: astroid's rules differ there
     bound = scope.locals.get(key)
     if bound is None:
-        if isinstance(scope, nodes.Module):
+        if not isinstance(scope, nodes.FunctionDef):
             return None
-        outer = module_bindings(name)  # bound in no scope on the way but, maybe, the module
-        return outer[0] if outer is not None and len(outer) == 1 and isinstance(scope, nodes.FunctionDef) \
-            and isinstance(outer[0], _SOLE_KINDS) else None
+        outer = _bindings_above(key, scope.parent)  # bound in no scope on the way but, maybe, the module
+        return outer[0] if outer is not None and len(outer) == 1 and isinstance(outer[0], _SOLE_KINDS) else None
     if len(bound) != 1 or not isinstance(scope, (nodes.FunctionDef, nodes.Module)):
         return None
     binding = bound[0]
@@ -65,7 +64,11 @@ def module_bindings(name: nodes.Name) -> Optional[list]:
 
     Every scope above the name is asked (astroid's chain of scopes skips some, e.g. a decorated function
     for its decorators): a caller that gets None takes astroid's lookup, which decides."""
-    key, scope = name.name, name.parent
+    return _bindings_above(name.name, name.parent)
+
+
+def _bindings_above(key: str, scope: Optional[nodes.NodeNG]) -> Optional[list]:
+    """module_bindings from ``scope`` upwards (a caller that has climbed part of the way goes on from there)."""
     while scope is not None:  # asked of every name a call starts with: one isinstance per ancestor
         if isinstance(scope, nodes.LocalsDictNodeNG):
             if isinstance(scope, nodes.Module):
