@@ -70,12 +70,4 @@ def apis(module: nodes.Module) -> Dict[int, str]:
     """id(call) -> the API it calls (``tfapi.call_api``), for the module's API calls: a loop over many calls
     of one module reads this table instead of asking each call (each ask climbs to the call's module)."""
 
-    def compute() -> Dict[int, str]:
-        table = {}
-        for call in calls(module):
-            api = tfapi.api_name(call.func, module)
-            if api is not None:
-                table[id(call)] = api
-        return table
-
-    return module_cached("apis", module, compute, {})
+    return module_cached("apis", module, lambda: tfapi.callee_apis(module, calls(module)), {})

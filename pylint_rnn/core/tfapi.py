@@ -16,11 +16,11 @@ variable names, so an unbound one is read as a module only for an attribute that
 from __future__ import annotations
 
 import functools
-from typing import Dict, NamedTuple, Optional, Tuple
+from typing import Dict, Iterable, NamedTuple, Optional, Tuple
 
 from astroid import nodes
 
-from pylint_rnn.core import project, project_source
+from pylint_rnn.core import project, project_source, tree
 from pylint_rnn.core.bindings import (assigned_value, bindings_of, enclosing_bindings, module_bindings,
                                       single_binding)
 from pylint_rnn.core.cache import cached_in, module_cached
@@ -440,6 +440,59 @@ def api_name(node: nodes.NodeNG, module: Optional[nodes.Module] = None) -> Optio
 def _api_name(node: nodes.NodeNG) -> Optional[str]:
     path = qualified_path(node)
     return canonical_name(path) if path else None
+
+
+def callee_apis(module: nodes.Module, calls: Iterable[nodes.Call]) -> Dict[int, str]:
+    """id(call) -> the API the call invokes (``api_name`` of its callee), for the calls that invoke one.
+
+    The module's API table, built once: half of a script's callees are attributes of a name that only an
+    import at module level binds (``tf.nn.dynamic_rnn``, ``np.zeros``). When no function, class, lambda or
+    comprehension of the module binds that name, every use of it means the import: its path is worked out
+    once per module, not by climbing from each call to the module through qualified_path's recursion."""
+    inner = _inner_scope_names(module)
+    roots: Dict[Tuple[str, int], Optional[str]] = {}
+    table = {}
+    for call in calls:
+        api = cached_in(module, "api-name", call.func, functools.partial(_callee_api, call.func, module, inner, roots))
+        if api is not None:
+            table[id(call)] = api
+    return table
+
+
+def _inner_scope_names(module: nodes.Module) -> set:
+    """Every name some scope of the module other than the module itself binds."""
+    names: set = set()
+    for scope in tree.module_nodes(module, tree.INNER_SCOPES):
+        names.update(scope.locals)
+    return names
+
+
+def _callee_api(func: nodes.NodeNG, module: nodes.Module, inner: set, roots: dict) -> Optional[str]:
+    """_api_name(func), with the shortcut of callee_apis for a chain on a name only an import binds."""
+    attributes = []
+    node = func
+    while isinstance(node, nodes.Attribute):
+        attributes.append(node.attrname)
+        node = node.expr
+    bound = module.locals.get(node.name) if isinstance(node, nodes.Name) and node.name not in inner else None
+    if not bound or len(bound) != 1 or not isinstance(bound[0], (nodes.Import, nodes.ImportFrom)) \
+            or len(attributes) > _MAX_ALIAS_DEPTH:
+        return _api_name(func)
+    depth = len(attributes)  # qualified_path's depth at the name: one more per attribute above it
+    key = (node.name, depth)
+    if key not in roots:
+        roots[key] = _path_of_binding(bound[0], node.name, depth)
+    path = roots[key]
+    if not attributes:
+        return canonical_name(path) if path else None
+    if path is None:
+        return None
+    in_library = path.split(".")[0] in TF_ROOTS
+    for attrname in reversed(attributes):
+        if not in_library and project.is_project_module(module, path):
+            return _api_name(func)  # a module of the user's project: qualified_path reads its classes
+        path = f"{path}.{attrname}"
+    return canonical_name(path)
 
 
 def call_api(call: nodes.NodeNG) -> Optional[str]:

@@ -337,7 +337,8 @@ def module_groups(module: nodes.Module, kinds: Kinds, key_of, kind: str) -> dict
 # question the analyses ask is about these, so pylint's walk, which happens anyway, replaces a walk of ours.
 RECORDED_KINDS = (nodes.Call, nodes.BinOp, nodes.FunctionDef, nodes.AsyncFunctionDef, nodes.ClassDef,
                   nodes.Import, nodes.ImportFrom, nodes.Attribute, nodes.AssignAttr,
-                  nodes.For, nodes.AsyncFor, nodes.While, nodes.Return)
+                  nodes.For, nodes.AsyncFor, nodes.While, nodes.Return, nodes.Lambda, *COMPREHENSIONS)
+INNER_SCOPES = (*NESTED_SCOPES, *COMPREHENSIONS)  # every scope with names of its own but the module
 
 
 def adopt_walk(module: nodes.Module, recorded: List[nodes.NodeNG]) -> None:
