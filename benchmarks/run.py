@@ -13,8 +13,9 @@ Stages:
    same plus the plugin, -j1, several repetitions. The overhead is the ratio of the median CPU times
    (user+sys, children included); the paired per-repetition ratios and the spread of the baseline say how
    noisy the machine was. Peak RSS comes from the same runs.
-2. Instructions executed (valgrind callgrind, one deterministic run each) on the first --instr-files
-   generated scripts: the same ratio without the noise of a shared machine (skipped without valgrind).
+2. Instructions executed (valgrind callgrind, one deterministic run each, baseline and plugin side by side)
+   on every file of each part (--instr-files N: the first N): the same ratio without the noise of a shared
+   machine (skipped without valgrind).
 3. -j2: one plugin run on all parts; its messages must equal the -j1 run's. Crashes are counted.
 4. The generated corpus's injected pitfalls: found and missed; every other message is a false alarm.
 5. cProfile of the plugin on the generated corpus (and --corpus): time per checker, per plugin module,
@@ -92,10 +93,13 @@ def render_overhead(timings, instr):
                    f"**{fmt(t['ratio_cpu'], '.3f')}** | {fmt(t['paired_min'], '.3f')}–{fmt(t['paired_max'], '.3f')} | "
                    f"{fmt(100 * t['base_spread'], '.0f')} % | {fmt(t['plugin_wall'] / t['base_wall'], '.3f')} | "
                    f"{fmt(t['base_rss'], '.0f')} → {fmt(t['plugin_rss'], '.0f')} |")
-    if instr and instr.get("ratio"):
-        out.append(f"\nInstructions executed (valgrind callgrind, one run each, first {instr['files']} generated "
-                   f"scripts, {instr['lines']} lines): baseline {instr['base'] / 1e9:.2f} G, plugin "
-                   f"{instr['plugin'] / 1e9:.2f} G, **ratio {instr['ratio']:.3f}** (deterministic: no noise).")
+    counted = {name: i for name, i in (instr or {}).items() if i and i.get("ratio")}
+    if counted:
+        out.append("\nInstructions executed (valgrind callgrind, one run each; deterministic, so free of the noise "
+                   "that other processes and the garbage collector's memory traffic put on CPU time):\n")
+        out.append("| part | files | baseline G | plugin G | **instruction ratio** |\n|---|---:|---:|---:|---:|")
+        out += [f"| {name} | {i['files']} | {i['base'] / 1e9:.3f} | {i['plugin'] / 1e9:.3f} | **{i['ratio']:.3f}** |"
+                for name, i in counted.items()]
     out.append("\n*paired ratios*: plugin/baseline CPU of each repetition (lowest–highest); *baseline spread*: "
                "(max − min) / median of the baseline's CPU times, the machine's noise during the run.\n")
     return out
@@ -213,7 +217,7 @@ def render_verify(verify):
 def history_table():
     """The last 30 lines of history.jsonl (older lines measured TensorFlow's sources)."""
     path = BENCH / "history.jsonl"
-    rows = ["## History\n", "| date | commit | corpus | ratio generated | ratio fixtures | instructions ratio "
+    rows = ["## History\n", "| date | commit | corpus | ratio generated | ratio fixtures | instruction ratio(s) "
             "| crashes | -j2 equal |", "|---|---|---|---:|---:|---:|---:|---|"]
     for line in (path.read_text(encoding="utf-8").splitlines() if path.exists() else [])[-30:]:
         try:
@@ -225,8 +229,17 @@ def history_table():
                  "ratio_generated": h.get("ratio_j1")}
         rows.append(f"| {h.get('date')} | {h.get('commit')} | {h.get('corpus', '')} | "
                     f"{fmt(h.get('ratio_generated'), '.3f')} | {fmt(h.get('ratio_fixtures'), '.3f')} | "
-                    f"{fmt(h.get('ratio_instructions'), '.3f')} | {h.get('crashes', '')} | {h.get('j2_equal', '')} |")
+                    f"{_instruction_ratios(h.get('ratio_instructions'))} | {h.get('crashes', '')} | "
+                    f"{h.get('j2_equal', '')} |")
     return "\n".join(rows) + "\n"
+
+
+def _instruction_ratios(value):
+    """A history line's instruction ratio: one number (first 40 generated scripts, before 2026-12-04 19:30)
+    or one per part (generated / fixtures / corpus)."""
+    if isinstance(value, dict):
+        return " / ".join(fmt(value.get(name), ".3f") for name in ("generated", "fixtures", "corpus") if name in value)
+    return fmt(value, ".3f")
 
 
 # ---------------------------------------------------------------------------------------------- measure
@@ -255,7 +268,8 @@ def measure(args, parts, expected, gen_dir, workdir):
         m["timing"][name] = timing(part["paths"], workdir, args.reps, 1, name)
         m["runs"][name] = m["timing"][name].pop("findings")
     gen = parts["generated"]["paths"]
-    m["instructions"] = instructions(gen[: args.instr_files], workdir, "generated") if args.instr_files else None
+    m["instructions"] = {name: instructions(part["paths"][: args.instr_files or None], workdir, name)
+                         for name, part in parts.items()} if args.instr_files >= 0 else None
     log("[-j2] all parts")
     everything = [p for part in parts.values() for p in part["paths"]]
     j1 = parse_pylint(run_measured(pylint_cmd(everything, True, 1), workdir, "parallel-j1"))
@@ -314,7 +328,7 @@ def record(info, parts, m, elapsed, text):
                "ratio_generated": m["timing"]["generated"]["ratio_cpu"],
                "ratio_fixtures": m["timing"]["fixtures"]["ratio_cpu"],
                "ratio_corpus": m["timing"].get("corpus", {}).get("ratio_cpu"),
-               "ratio_instructions": (m["instructions"] or {}).get("ratio"),
+               "ratio_instructions": {name: i.get("ratio") for name, i in (m["instructions"] or {}).items() if i},
                "crashes": sum(len(r["crashes"]) + r["tracebacks"] + len(r["internal_errors"]) for r in runs.values()),
                "j2_equal": m["parallel"]["equal"]}
     with open(BENCH / "history.jsonl", "a", encoding="utf-8") as handle:
@@ -337,15 +351,15 @@ def parse_args(argv):
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--reps", type=int, default=int(os.environ.get("BENCH_REPS", 5)),
                         help="timing repetitions per part (default 5)")
-    parser.add_argument("--instr-files", type=int, default=int(os.environ.get("BENCH_INSTR_FILES", 40)),
-                        help="generated scripts counted with valgrind (default 40; 0 skips)")
+    parser.add_argument("--instr-files", type=int, default=int(os.environ.get("BENCH_INSTR_FILES", 0)),
+                        help="files of each part counted with valgrind (default 0: all of them; -1 skips)")
     parser.add_argument("--verify", action="store_true", help="also time the runtime verifier (minutes)")
     parser.add_argument("--verify-reps", type=int, default=2)
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: 24 scripts, 2 reps, no valgrind; prints, writes nothing")
     args = parser.parse_args(argv)
     if args.quick:
-        args.count, args.reps, args.instr_files = 24, 2, 0
+        args.count, args.reps, args.instr_files = 24, 2, -1
     return args
 
 
@@ -371,8 +385,9 @@ def main(argv=None):
     for name, t in m["timing"].items():
         log(f"{name}: ratio {t['ratio_cpu']:.3f} (paired {t['paired_min']:.3f}-{t['paired_max']:.3f}, "
             f"baseline spread {100 * t['base_spread']:.0f} %)")
-    if m["instructions"] and m["instructions"].get("ratio"):
-        log(f"instructions ratio {m['instructions']['ratio']:.3f}")
+    for name, counted in (m["instructions"] or {}).items():
+        if counted and counted.get("ratio"):
+            log(f"{name}: instruction ratio {counted['ratio']:.3f}")
     log(f"-j2 identical: {m['parallel']['equal']}; wrote {BENCH / 'results.md'} in {elapsed / 60:.1f} min")
     return 0
 
