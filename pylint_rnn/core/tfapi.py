@@ -475,14 +475,18 @@ def _callee_api(func: nodes.NodeNG, module: nodes.Module, inner: set, roots: dic
         attributes.append(node.attrname)
         node = node.expr
     bound = module.locals.get(node.name) if isinstance(node, nodes.Name) and node.name not in inner else None
-    if not bound or len(bound) != 1 or not isinstance(bound[0], (nodes.Import, nodes.ImportFrom)) \
-            or len(attributes) > _MAX_ALIAS_DEPTH:
+    if not bound or len(attributes) > _MAX_ALIAS_DEPTH:
         return _api_name(func)
     depth = len(attributes)  # qualified_path's depth at the name: one more per attribute above it
     key = (node.name, depth)
     if key not in roots:
-        roots[key] = _path_of_binding(bound[0], node.name, depth)
-    path = roots[key]
+        roots[key] = [_path_of_binding(binding, node.name, depth) for binding in bound]
+    paths = roots[key]
+    if not any(paths):
+        return None  # a module function, a class deriving from no API, an alias of no API: no binding has a path
+    if len(bound) != 1 or not isinstance(bound[0], (nodes.Import, nodes.ImportFrom)):
+        return _api_name(func)  # which binding reaches the call may depend on position: astroid's lookup
+    path = paths[0]
     if not attributes:
         return canonical_name(path) if path else None
     if path is None:
