@@ -468,25 +468,31 @@ def _inner_scope_names(module: nodes.Module) -> set:
 
 
 def _callee_api(func: nodes.NodeNG, module: nodes.Module, inner: set, roots: dict) -> Optional[str]:
-    """_api_name(func), with the shortcut of callee_apis for a chain on a name only an import binds."""
+    """_api_name(func), with the shortcuts of callee_apis for a chain on a name that only the module binds, or
+    nothing does."""
     attributes = []
     node = func
     while isinstance(node, nodes.Attribute):
         attributes.append(node.attrname)
         node = node.expr
-    bound = module.locals.get(node.name) if isinstance(node, nodes.Name) and node.name not in inner else None
-    if not bound or len(attributes) > _MAX_ALIAS_DEPTH:
+    if not isinstance(node, nodes.Name) or node.name in inner or len(attributes) > _MAX_ALIAS_DEPTH:
         return _api_name(func)
-    depth = len(attributes)  # qualified_path's depth at the name: one more per attribute above it
-    key = (node.name, depth)
-    if key not in roots:
-        roots[key] = [_path_of_binding(binding, node.name, depth) for binding in bound]
-    paths = roots[key]
-    if not any(paths):
-        return None  # a module function, a class deriving from no API, an alias of no API: no binding has a path
-    if len(bound) != 1 or not isinstance(bound[0], (nodes.Import, nodes.ImportFrom)):
-        return _api_name(func)  # which binding reaches the call may depend on position: astroid's lookup
-    path = paths[0]
+    bound = module.locals.get(node.name)
+    if not bound:  # bound nowhere: a builtin, or a module a snippet uses without importing it (``tf``)
+        if attributes and node.name in IMPLIED_RNN_MODULES:
+            return _api_name(func)
+        path = IMPLIED_MODULES.get(node.name)
+    else:
+        depth = len(attributes)  # qualified_path's depth at the name: one more per attribute above it
+        key = (node.name, depth)
+        if key not in roots:
+            roots[key] = [_path_of_binding(binding, node.name, depth) for binding in bound]
+        paths = roots[key]
+        if not any(paths):
+            return None  # a module function, a class deriving from no API, an alias of no API: no binding has a path
+        if len(bound) != 1 or not isinstance(bound[0], (nodes.Import, nodes.ImportFrom)):
+            return _api_name(func)  # which binding reaches the call may depend on position: astroid's lookup
+        path = paths[0]
     if not attributes:
         return canonical_name(path) if path else None
     if path is None:
