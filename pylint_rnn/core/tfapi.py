@@ -445,12 +445,14 @@ def _api_name(node: nodes.NodeNG) -> Optional[str]:
 def callee_apis(module: nodes.Module, calls: Iterable[nodes.Call]) -> Dict[int, str]:
     """id(call) -> the API the call invokes (``api_name`` of its callee), for the calls that invoke one.
 
-    The module's API table, built once: half of a script's callees are attributes of a name that only an
-    import at module level binds (``tf.nn.dynamic_rnn``, ``np.zeros``). When no function, class, lambda or
-    comprehension of the module binds that name, every use of it means the import: its path is worked out
-    once per module, not by climbing from each call to the module through qualified_path's recursion."""
-    inner = _inner_scope_names(module)
-    roots: Dict[Tuple[str, int], Optional[str]] = {}
+    The module's API table, built once. Most callees are attributes of a name that only an import at module
+    level binds (``tf.nn.dynamic_rnn``, ``np.zeros``), a name that nothing binds (``len``), or a name none of
+    whose bindings anywhere in the module can stand for an API (``self``, a local bound to a call's result,
+    a module function). Whichever binding astroid's lookup would pick then gives the same answer: it is
+    worked out once per name, not by climbing from each call to the module through qualified_path's
+    recursion."""
+    inner = _inner_scope_bindings(module)
+    roots: Dict[Tuple[str, int], list] = {}
     table = {}
     for call in calls:
         api = cached_in(module, "api-name", call.func, functools.partial(_callee_api, call.func, module, inner, roots))
@@ -459,39 +461,39 @@ def callee_apis(module: nodes.Module, calls: Iterable[nodes.Call]) -> Dict[int, 
     return table
 
 
-def _inner_scope_names(module: nodes.Module) -> set:
-    """Every name some scope of the module other than the module itself binds."""
-    names: set = set()
+def _inner_scope_bindings(module: nodes.Module) -> Dict[str, list]:
+    """name -> its bindings in every scope of the module other than the module itself."""
+    bindings: Dict[str, list] = {}
     for scope in tree.module_nodes(module, tree.INNER_SCOPES):
-        names.update(scope.locals)
-    return names
+        for name, bound in scope.locals.items():
+            bindings.setdefault(name, []).extend(bound)
+    return bindings
 
 
-def _callee_api(func: nodes.NodeNG, module: nodes.Module, inner: set, roots: dict) -> Optional[str]:
-    """_api_name(func), with the shortcuts of callee_apis for a chain on a name that only the module binds, or
-    nothing does."""
+def _callee_api(func: nodes.NodeNG, module: nodes.Module, inner: Dict[str, list], roots: dict) -> Optional[str]:
+    """_api_name(func), with the shortcuts of callee_apis."""
     attributes = []
     node = func
     while isinstance(node, nodes.Attribute):
         attributes.append(node.attrname)
         node = node.expr
-    if not isinstance(node, nodes.Name) or node.name in inner or len(attributes) > _MAX_ALIAS_DEPTH:
+    if not isinstance(node, nodes.Name) or len(attributes) > _MAX_ALIAS_DEPTH:
         return _api_name(func)
-    bound = module.locals.get(node.name)
-    if not bound:  # bound nowhere: a builtin, or a module a snippet uses without importing it (``tf``)
-        if attributes and node.name in IMPLIED_RNN_MODULES:
+    name, depth = node.name, len(attributes)  # qualified_path's depth at the name: one per attribute above
+    bound, inner_bound = module.locals.get(name), inner.get(name)
+    if not bound and inner_bound is None:  # bound nowhere: a builtin, or a module a snippet did not import (tf)
+        if attributes and name in IMPLIED_RNN_MODULES:
             return _api_name(func)
-        path = IMPLIED_MODULES.get(node.name)
+        path = IMPLIED_MODULES.get(name)
     else:
-        depth = len(attributes)  # qualified_path's depth at the name: one more per attribute above it
-        key = (node.name, depth)
-        if key not in roots:
-            roots[key] = [_path_of_binding(binding, node.name, depth) for binding in bound]
-        paths = roots[key]
-        if not any(paths):
-            return None  # a module function, a class deriving from no API, an alias of no API: no binding has a path
-        if len(bound) != 1 or not isinstance(bound[0], (nodes.Import, nodes.ImportFrom)):
-            return _api_name(func)  # which binding reaches the call may depend on position: astroid's lookup
+        paths = roots.get((name, depth))
+        if paths is None:  # the module's bindings first: the import's path is paths[0]
+            paths = roots[(name, depth)] = [_path_of_binding(binding, name, depth)
+                                            for binding in (*(bound or ()), *(inner_bound or ()))]
+        if not any(paths) and (inner_bound is None or name not in IMPLIED_MODULES and name not in IMPLIED_RNN_MODULES):
+            return None  # no binding can stand for an API (nor, where none reaches the use, the implied module)
+        if inner_bound is not None or len(bound) != 1 or not isinstance(bound[0], (nodes.Import, nodes.ImportFrom)):
+            return _api_name(func)  # which binding reaches the call depends on scope and position
         path = paths[0]
     if not attributes:
         return canonical_name(path) if path else None
