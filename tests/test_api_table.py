@@ -65,6 +65,7 @@ def _calls(source: str):
 
 @pytest.mark.parametrize("source", [IMPORTED, SNIPPET], ids=["imported", "snippet"])
 def test_table_equals_qualified_path(source):
+    """Every call's API from the table is the one qualified_path gives it, and the cases go both ways."""
     _, calls = _calls(source)
     # qualified_path's own answer, asked call by call (the long way the table shortcuts)
     expected = {id(call): api for call in calls
