@@ -26,7 +26,7 @@ from typing import FrozenSet, NamedTuple, Optional, Tuple
 
 from astroid import nodes
 
-from pylint_rnn.core import callargs, scopes, tfapi, tree
+from pylint_rnn.core import callargs, dataflow, scopes, tfapi, tree
 from pylint_rnn.core.bindings import assigned_value, bindings_of
 from pylint_rnn.core.calls import function_of_call, returns_new_cell
 
@@ -70,13 +70,16 @@ def cell_names(expr: Optional[nodes.NodeNG], depth: int = 0) -> Optional[CellNam
     """The variables of the cell object expr denotes, or None when the tree does not say exactly.
 
     Follows cell constructors, MultiRNNCell, transparent wrappers, names bound in the module (every
-    binding must agree) and the module's factories (``make_cell()``, a lambda). A cell that is reused
-    (``reuse=True``), a Keras cell, a user's own cell class or anything passed in from outside is None.
+    binding must agree), ``self.x`` assigned in the function before its use, and the module's factories
+    (``make_cell()``, a lambda). A cell that is reused (``reuse=True``), a Keras cell, a user's own cell
+    class or anything passed in from outside is None.
     """
     if expr is None or depth > _MAX_DEPTH:
         return None
     if isinstance(expr, nodes.Name):
         return _name_cell(expr, depth)
+    if isinstance(expr, nodes.Attribute):
+        return _attribute_cell(expr, depth)
     if not isinstance(expr, nodes.Call):
         return None
     api = tfapi.call_api(expr)
@@ -121,6 +124,22 @@ def _name_cell(name: nodes.Name, depth: int) -> Optional[CellNames]:
     for binding in found:
         value = assigned_value(binding) if isinstance(binding, nodes.AssignName) else None
         answer = cell_names(value, depth + 1) if value is not None else None
+        if answer is None:
+            return None
+        answers.add(answer)
+    return answers.pop() if len(answers) == 1 else None
+
+
+def _attribute_cell(attribute: nodes.Attribute, depth: int) -> Optional[CellNames]:
+    """``self.cell`` assigned in the function that uses it, before the use (every assignment that reaches
+    the use agrees). One set in another method or by a caller is not followed: which object it holds then
+    depends on the order the methods run in."""
+    answers = set()
+    for binding in dataflow.reaching_bindings(attribute, attribute):
+        definition = dataflow.binding_definition(binding)
+        if definition is None or definition.path:
+            return None
+        answer = cell_names(definition.value, depth + 1)
         if answer is None:
             return None
         answers.add(answer)

@@ -34,6 +34,7 @@ FIXTURES = [
     f"{DUPLICATE}/shared_or_separate_silent.py",
     f"{DUPLICATE}/reuse_by_argument_silent.py",
     f"{DUPLICATE}/two_dynamic_rnn_one_scope.py",
+    f"{DUPLICATE}/cell_on_self.py",
     f"{NOT_SHARED}/tower_loops.py",
     f"{REPEATED}/keras_builders.py",
 ]
