@@ -27,7 +27,7 @@ def cached_in(root: nodes.NodeNG, kind: str, node: nodes.NodeNG, compute: Callab
         answers = root._pylint_rnn_cache[kind]  # one table per kind, keyed by node: no key object per ask
     except (AttributeError, TypeError, KeyError):  # no cache yet, a forgotten one (None), a new kind
         answers = _table(root, kind)
-    key = id(node)
+    key = node  # hashed by address, rotated: an id()'s low bits are always zero
     value = answers.get(key, _MISSING)
     if value is _IN_PROGRESS:
         return default
