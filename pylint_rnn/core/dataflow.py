@@ -158,6 +158,16 @@ def _class_attribute_assignments(klass: nodes.ClassDef) -> dict:
     return module_cached("class-attrs", klass, compute, {})
 
 
+def frame_attribute_definitions(expr: nodes.Attribute) -> List[Definition]:
+    """The assignments ``recv.attr = ...`` written as ``expr`` is, in ``expr``'s own function, in source order
+    (from the module's table: no walk of the function)."""
+    dotted = tfapi.dotted_name(expr)
+    if dotted is None:
+        return []
+    frame = expr.frame()
+    return [d for d in _module_attribute_assignments(expr.root()).get(dotted, ()) if d.target.frame() is frame]
+
+
 def _module_attribute_assignments(module: nodes.Module) -> dict:
     """'recv.attr' -> [Definition] for every ``recv.attr = ...`` in the module (receiver as written)."""
 

@@ -131,13 +131,15 @@ def _name_cell(name: nodes.Name, depth: int) -> Optional[CellNames]:
 
 
 def _attribute_cell(attribute: nodes.Attribute, depth: int) -> Optional[CellNames]:
-    """``self.cell`` assigned in the function that uses it, before the use (every assignment that reaches
-    the use agrees). One set in another method or by a caller is not followed: which object it holds then
-    depends on the order the methods run in."""
+    """``self.cell`` assigned in the function that uses it, once at least before the use, every assignment
+    there building the same cell. One set only in another method or by a caller is not followed: which
+    object it holds then depends on the order the methods run in."""
+    definitions = dataflow.frame_attribute_definitions(attribute)
+    if not any(tree.statement_before(definition.target, attribute) for definition in definitions):
+        return None
     answers = set()
-    for binding in dataflow.reaching_bindings(attribute, attribute):
-        definition = dataflow.binding_definition(binding)
-        if definition is None or definition.path:
+    for definition in definitions:
+        if definition.path:
             return None
         answer = cell_names(definition.value, depth + 1)
         if answer is None:
