@@ -119,15 +119,8 @@ def _constructed_cell(call: nodes.Call, api: str) -> Optional[CellNames]:
 
 def _name_cell(name: nodes.Name, depth: int) -> Optional[CellNames]:
     """A name bound (once or on several lines that agree) to a cell built in the module."""
-    found = bindings_of(name)
-    answers = set()
-    for binding in found:
-        value = assigned_value(binding) if isinstance(binding, nodes.AssignName) else None
-        answer = cell_names(value, depth + 1) if value is not None else None
-        if answer is None:
-            return None
-        answers.add(answer)
-    return answers.pop() if len(answers) == 1 else None
+    return _agreed_cell([assigned_value(binding) if isinstance(binding, nodes.AssignName) else None
+                         for binding in bindings_of(name)], depth)
 
 
 def _attribute_cell(attribute: nodes.Attribute, depth: int) -> Optional[CellNames]:
@@ -137,11 +130,14 @@ def _attribute_cell(attribute: nodes.Attribute, depth: int) -> Optional[CellName
     definitions = dataflow.frame_attribute_definitions(attribute)
     if not any(tree.statement_before(definition.target, attribute) for definition in definitions):
         return None
+    return _agreed_cell([None if definition.path else definition.value for definition in definitions], depth)
+
+
+def _agreed_cell(values: list, depth: int) -> Optional[CellNames]:
+    """The one cell that every value builds; None when there is none, or one value is unknown (None)."""
     answers = set()
-    for definition in definitions:
-        if definition.path:
-            return None
-        answer = cell_names(definition.value, depth + 1)
+    for value in values:
+        answer = cell_names(value, depth + 1) if value is not None else None
         if answer is None:
             return None
         answers.add(answer)
