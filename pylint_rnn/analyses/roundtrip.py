@@ -274,13 +274,11 @@ def _trained_elsewhere(tensor: nodes.NodeNG) -> bool:
     if not sources:
         return False
     roots = _training_roots(tensor.root())
-    if _built_apart(tensor, roots):
-        return False
     trained: set = set()
     for root in roots:
         trained |= trainable.upstream_nodes(root)
         if sources <= trained:
-            return True
+            return not _built_apart(tensor, roots)  # asked last: it walks every loss's helper calls
     return False
 
 
