@@ -105,6 +105,8 @@ def duplicate_variables(frame: nodes.NodeNG, creations: tuple) -> List[Finding]:
     variable scope of one graph, without reuse."""
     candidates = sorted((c for c in creations if c.key is not None and c.reuse == scopes.REUSE_NONE and c.leaves),
                         key=lambda c: _done_at(c.node))
+    if not candidates:
+        return []
     resets = _graph_resets(frame)
     found, reported = [], set()
     for index, later in enumerate(candidates):
