@@ -5,11 +5,12 @@ module: a process-wide cache would keep every linted tree alive on a large code 
 """
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from typing import Callable, Iterable, Iterator, TypeVar
 
 from astroid import nodes
 
 T = TypeVar("T")
+N = TypeVar("N", bound=nodes.NodeNG)
 _ATTR = "_pylint_rnn_cache"
 _IN_PROGRESS = object()
 _MISSING = object()
@@ -41,6 +42,25 @@ def cached_in(root: nodes.NodeNG, kind: str, node: nodes.NodeNG, compute: Callab
         raise
     answers[key] = value
     return value
+
+
+def answers_of(root: nodes.NodeNG, kind: str, items: Iterable[N], compute: Callable[[N], T]) -> Iterator[T]:
+    """``cached_in(root, kind, item, lambda: compute(item))`` for each item, in order: for a loop that asks
+    every node of a module once (the API of each callee), without a call and a closure per item."""
+    answers = _table(root, kind)
+    for item in items:
+        value = answers.get(item, _MISSING)
+        if value is _MISSING:
+            answers[item] = _IN_PROGRESS
+            try:
+                value = compute(item)
+            except Exception:
+                answers.pop(item, None)
+                raise
+            answers[item] = value
+        elif value is _IN_PROGRESS:
+            value = None
+        yield value
 
 
 def _table(root: nodes.NodeNG, kind: str) -> dict:

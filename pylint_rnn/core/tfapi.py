@@ -23,7 +23,7 @@ from astroid import nodes
 from pylint_rnn.core import project, project_source, tree
 from pylint_rnn.core.bindings import (assigned_value, bindings_of, enclosing_bindings, module_bindings,
                                       single_binding)
-from pylint_rnn.core.cache import cached_in, module_cached
+from pylint_rnn.core.cache import answers_of, cached_in, module_cached
 from pylint_rnn.core.callargs import call_argument, literal_value
 
 # How deep we follow ``a = b``, ``b = tf.contrib.rnn``: far enough for real code, bounded for odd code.
@@ -453,12 +453,10 @@ def callee_apis(module: nodes.Module, calls: Iterable[nodes.Call]) -> Dict[int, 
     recursion."""
     inner = _inner_scope_bindings(module)
     roots: Dict[Tuple[str, int], list] = {}
-    table = {}
-    for call in calls:
-        api = cached_in(module, "api-name", call.func, functools.partial(_callee_api, call.func, module, inner, roots))
-        if api is not None:
-            table[id(call)] = api
-    return table
+    calls = list(calls)
+    callees = answers_of(module, "api-name", [call.func for call in calls],
+                         lambda func: _callee_api(func, module, inner, roots))
+    return {id(call): api for call, api in zip(calls, callees) if api is not None}
 
 
 def _inner_scope_bindings(module: nodes.Module) -> Dict[str, list]:
