@@ -40,8 +40,7 @@ def _module_gate(checker, node) -> bool:
     module = node.root()
     records = getattr(checker, "walk_records", None)
     if records is not None:  # this checker recorded pylint's walk of the module (checkers/_base.py)
-        adopt_walk(module, records[:])
-        records.clear()
+        adopt_walk(module, records)
     answer = module_uses_tensorflow(module)
     setattr(checker, _GATE_ATTR, (state, answer, module))
     return answer

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from typing import Iterator, List, Optional, Pattern, Tuple, Type, Union
+from typing import Dict, Iterator, List, Optional, Pattern, Tuple, Type, Union
 
 from astroid import nodes
 
@@ -296,7 +296,8 @@ def _own_nodes(root: nodes.NodeNG, kinds: Optional[Kinds]) -> Iterator[nodes.Nod
 
 def module_nodes(module: nodes.NodeNG, kinds: Kinds) -> List[nodes.NodeNG]:
     """``module.nodes_of_class(kinds)`` (module itself excluded), from one walk per module shared by every
-    analysis: astroid's recursive generator made each whole-module walk cost as much as the first."""
+    analysis: astroid's recursive generator made each whole-module walk cost as much as the first. Nodes of
+    one class come in the walk's (source) order; of several classes, by where each starts."""
     return _module_index(module).nodes_of(kinds)
 
 
@@ -341,10 +342,18 @@ RECORDED_KINDS = (nodes.Call, nodes.BinOp, nodes.FunctionDef, nodes.AsyncFunctio
 INNER_SCOPES = (*NESTED_SCOPES, *COMPREHENSIONS)  # every scope with names of its own but the module
 
 
-def adopt_walk(module: nodes.Module, recorded: List[nodes.NodeNG]) -> None:
-    """Index the module from the nodes of RECORDED_KINDS that pylint's walk met, in its (source) order,
-    unless a question already built its index (that one stays)."""
-    module_cached("module-index", module, lambda: _RecordedIndex(module, recorded))
+def adopt_walk(module: nodes.Module, recorded: Dict[type, List[nodes.NodeNG]]) -> None:
+    """Index the module from the nodes of RECORDED_KINDS that pylint's walk met (node class -> those nodes,
+    in the walk's order), unless a question already built its index (that one stays); then empty the lists
+    for the next module's walk."""
+    met = {kind: found[:] for kind, found in recorded.items() if found}
+    module_cached("module-index", module, lambda: _RecordedIndex(module, met))
+    clear_walk(recorded)
+
+
+def clear_walk(recorded: Dict[type, List[nodes.NodeNG]]) -> None:
+    for found in recorded.values():
+        found.clear()
 
 
 @functools.lru_cache(maxsize=None)
@@ -379,10 +388,10 @@ class _Index:
 
 
 class _RecordedIndex(_Index):
-    """The index of a module pylint walked while a checker recorded: its nodes of RECORDED_KINDS in source
-    order; any other kind asks a full walk of ours."""
+    """The index of a module pylint walked while a checker recorded: its nodes of RECORDED_KINDS, by class,
+    each class's in source order; any other kind asks a full walk of ours."""
 
-    def __init__(self, module: nodes.Module, recorded: List[nodes.NodeNG]) -> None:
+    def __init__(self, module: nodes.Module, recorded: Dict[type, List[nodes.NodeNG]]) -> None:
         super().__init__(module)
         self.recorded = recorded
         self._full: Optional[_ModuleIndex] = None
@@ -392,7 +401,18 @@ class _RecordedIndex(_Index):
             if self._full is None:
                 self._full = _ModuleIndex(self.module)
             return self._full.nodes_of(kinds)
-        return _of_kinds(self.by_kind, self.recorded, kinds)
+        found = self.by_kind.get(kinds)
+        if found is None:
+            chosen = [met for cls, met in self.recorded.items() if issubclass(cls, kinds)]
+            # Nodes of several classes (functions and async functions, loops, scopes): in source order,
+            # by where each starts (where two start at one place, the walk's class order decides).
+            found = chosen[0] if len(chosen) == 1 else sorted(itertools.chain.from_iterable(chosen), key=_start)
+            self.by_kind[kinds] = found
+        return found
+
+
+def _start(node: nodes.NodeNG) -> Tuple[int, int]:
+    return (node.lineno or 0, node.col_offset or 0)
 
 
 def _owner(node: nodes.NodeNG, module: nodes.Module) -> Optional[nodes.NodeNG]:
@@ -442,7 +462,10 @@ def _of_kinds(by_kind: dict, in_order: List[nodes.NodeNG], kinds: Kinds) -> List
                 positions.setdefault(node.__class__, []).append(index)
         chosen = [indices for cls, indices in positions.items() if issubclass(cls, kinds)]
         order = chosen[0] if len(chosen) == 1 else sorted(itertools.chain.from_iterable(chosen))
-        found = by_kind[kinds] = [in_order[index] for index in order]
+        found = [in_order[index] for index in order]
+        if len(chosen) > 1:
+            found.sort(key=_start)  # as the recorded index has them (a decorator's call before its def)
+        by_kind[kinds] = found
     return found
 
 

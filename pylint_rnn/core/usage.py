@@ -10,6 +10,7 @@ class (see :mod:`pylint_rnn.core.project`). The module's own text is read first,
 """
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Optional
 
@@ -32,10 +33,13 @@ def module_uses_tensorflow(node: nodes.NodeNG) -> bool:
     return answer
 
 
+_USAGE_KINDS = (nodes.Import, nodes.ImportFrom, nodes.Call, nodes.ClassDef)  # in any order: one class at a time
+
+
 def _uses_tensorflow(module: nodes.Module) -> bool:
     other_imports = set()
     used = []  # callees and class bases: where a project's TF subclass would be used
-    for found in tree.module_nodes(module, (nodes.Import, nodes.ImportFrom, nodes.Call, nodes.ClassDef)):
+    for found in itertools.chain.from_iterable(tree.module_nodes(module, kind) for kind in _USAGE_KINDS):
         if isinstance(found, nodes.Import):
             if any(name.split(".")[0] in tfapi.TF_ROOTS for name, _ in found.names):
                 return True
