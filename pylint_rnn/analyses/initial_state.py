@@ -81,16 +81,19 @@ class Candidates(NamedTuple):
         """The candidates among a module's calls: a look at keywords and names before any method call."""
         found = cls([], [], [])
         for call in calls:
-            if call.keywords or tree.last_name(call.func) in _COLLECTED_NAMES:
-                found.collect(call)
+            func = call.func  # tree.last_name, inline: asked of every call of the module
+            last = func.attrname if isinstance(func, nodes.Attribute) else func.name if isinstance(func, nodes.Name) \
+                else None
+            if call.keywords or last in _COLLECTED_NAMES:
+                found.collect(call, last)
         return found
 
-    def collect(self, call: nodes.Call) -> None:
-        """Keep the call if its name says it may feed, assign or create an initial state."""
+    def collect(self, call: nodes.Call, last: Optional[str]) -> None:
+        """Keep the call if its name (``last``: of its callee) says it may feed, assign or create an
+        initial state."""
         for keyword in call.keywords or ():
             if keyword.arg in _STATE_KEYWORDS:
                 self.feeds.append(Feed(call, keyword.value))
-        last = tree.last_name(call.func)
         if last in _RNN_FUNCTION_NAMES:
             self.feeds.extend(Feed(call, state) for state in _positional_states(call))
         elif last in _ASSIGN_NAMES:

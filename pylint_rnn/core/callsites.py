@@ -13,15 +13,10 @@ from typing import List, Optional
 
 from astroid import nodes
 
-from pylint_rnn.core import effects, tree
+from pylint_rnn.core import callindex, effects, tree
 from pylint_rnn.core.cache import module_cached
 
 MAX_CALL_SITES = 16
-
-
-def _calls_by_name(module: nodes.Module) -> dict:
-    """last name of the callee (``f`` of ``f(...)``, ``m`` of ``x.m(...)``) -> the module's calls."""
-    return tree.module_groups(module, nodes.Call, lambda call: tree.last_name(call.func), "calls-by-name")
 
 
 def _method_owners(module: nodes.Module) -> dict:
@@ -42,7 +37,7 @@ def call_sites(function: nodes.NodeNG, name: Optional[str] = None) -> List[nodes
         unique_name = len(_method_owners(module).get(name, ())) == 1
         is_method = isinstance(function.parent, nodes.ClassDef)
         found = []
-        for call in _calls_by_name(module).get(name, ()):
+        for call in callindex.calls_named(module, (name,)):
             if effects.function_of_call(call) is function:
                 found.append(call)
             elif is_method and unique_name and isinstance(call.func, nodes.Attribute):

@@ -69,8 +69,12 @@ def absolute_module_name(binding: nodes.ImportFrom) -> Optional[str]:
 
 def module_file(context: nodes.Module, modname: str) -> Optional[str]:
     """The source file of a project module seen from ``context``, or None (stdlib, installed, not found)."""
-    folder = os.path.dirname(context.file) if isinstance(context.file, str) else None
-    return _module_file(modname, folder)
+    return _module_file(modname, _folder(context.file) if isinstance(context.file, str) else None)
+
+
+@functools.lru_cache(maxsize=1024)
+def _folder(file: str) -> str:
+    return os.path.dirname(file)  # asked for every attribute of every callee rooted outside TF (np.random.x)
 
 
 @functools.lru_cache(maxsize=4096)
