@@ -317,6 +317,12 @@ def reaching_bindings(expr: nodes.NodeNG, at: nodes.NodeNG) -> List[nodes.NodeNG
     The last one before ``at`` in source order, plus, for each enclosing loop that has no assignment before
     ``at`` inside it, those after ``at`` in that loop (they reach ``at`` on the next iteration).
     """
+    if expr is at:  # the value of a name where it is read: asked again by each container question about it
+        return module_cached("reaching-bindings", expr, lambda: _reaching_bindings(expr, at), [])
+    return _reaching_bindings(expr, at)
+
+
+def _reaching_bindings(expr: nodes.NodeNG, at: nodes.NodeNG) -> List[nodes.NodeNG]:
     frame = at.frame()
     dotted = tfapi.dotted_name(expr)
     if dotted is None:
