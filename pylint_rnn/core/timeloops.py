@@ -46,9 +46,9 @@ def enclosing_loop(node: nodes.NodeNG) -> Optional[nodes.NodeNG]:
     """The innermost ``for`` / ``while`` statement whose body holds ``node``, within its frame."""
     # One climb, asked for every call in a module (rnn-cell-per-timestep): no frame() walk first.
     child, parent = node, node.parent
-    while parent is not None and not isinstance(parent, _FRAMES):
+    while parent is not None and parent.__class__ not in _FRAME_CLASSES:
         # Statements of a loop are its body's or its else's; the target and the condition are expressions.
-        if isinstance(parent, (nodes.For, nodes.While)) and child.is_statement \
+        if parent.__class__ in _STATEMENT_LOOP_CLASSES and child.is_statement \
                 and not any(child is statement for statement in parent.orelse):
             return parent
         child, parent = parent, parent.parent
@@ -57,6 +57,8 @@ def enclosing_loop(node: nodes.NodeNG) -> Optional[nodes.NodeNG]:
 
 _FRAMES = (*tree.NESTED_SCOPES, nodes.Module)
 _LOOPS = (nodes.For, nodes.While)
+_FRAME_CLASSES = tree.classes_of(_FRAMES)
+_STATEMENT_LOOP_CLASSES = tree.classes_of(_LOOPS)
 
 
 def calls_in_loops(module: nodes.Module) -> List[nodes.Call]:

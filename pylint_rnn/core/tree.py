@@ -23,6 +23,17 @@ CONDITIONALS = (nodes.If, nodes.IfExp, nodes.Try, nodes.BoolOp, nodes.Match)
 Kinds = Union[Type[nodes.NodeNG], Tuple[Type[nodes.NodeNG], ...]]
 
 
+def classes_of(kinds: Kinds) -> frozenset:
+    """The node classes that are ``kinds`` (subclasses included), for climbs that test every ancestor:
+    ``node.__class__ in classes_of(K)`` answers isinstance(node, K) in one lookup, where isinstance scans
+    each class of K against the node's long MRO (~200 ns for the eight loop and comprehension classes)."""
+    return frozenset(cls for cls in nodes.ALL_NODE_CLASSES if isinstance(cls, type) and issubclass(cls, kinds))
+
+
+NESTED_SCOPE_CLASSES = classes_of(NESTED_SCOPES)
+_LOOP_CLASSES = classes_of(LOOPS + COMPREHENSIONS + (nodes.Comprehension,))
+
+
 # --- ancestry ------------------------------------------------------------------------------------------
 
 
@@ -203,7 +214,7 @@ def loops_between(node: nodes.NodeNG, stop: Optional[nodes.NodeNG] = None) -> Li
     innermost first. A node in a comprehension's ``for ... in ...`` / ``if`` clause meets that clause
     (a ``Comprehension`` node) before the comprehension itself."""
     stop = stop if stop is not None else node.frame()
-    return [p for p in ancestors_below(node, stop) if isinstance(p, LOOPS + COMPREHENSIONS + (nodes.Comprehension,))]
+    return [p for p in ancestors_below(node, stop) if p.__class__ in _LOOP_CLASSES]
 
 
 def enclosing_loop(node: nodes.NodeNG) -> Optional[nodes.NodeNG]:
@@ -437,7 +448,7 @@ def _owner(node: nodes.NodeNG, module: nodes.Module) -> Optional[nodes.NodeNG]:
     holds it, the module at top level; None under a class body, a decorator, a default or an annotation."""
     child, parent = node, node.parent
     while parent is not None and parent is not module:
-        if isinstance(parent, NESTED_SCOPES):
+        if parent.__class__ in NESTED_SCOPE_CLASSES:
             if isinstance(parent, nodes.Lambda):
                 return parent if child is parent.body else None
             if isinstance(parent, _FUNCTIONS):  # its body holds statements; decorators, arguments do not
