@@ -490,9 +490,9 @@ def _callee_api(func: nodes.NodeNG, module: nodes.Module, inner: Dict[str, list]
                                             for binding in (*(bound or ()), *(inner_bound or ()))]
         if not any(paths) and (inner_bound is None or name not in IMPLIED_MODULES and name not in IMPLIED_RNN_MODULES):
             return None  # no binding can stand for an API (nor, where none reaches the use, the implied module)
-        if inner_bound is not None or len(bound) != 1 or not isinstance(bound[0], (nodes.Import, nodes.ImportFrom)):
+        if inner_bound is not None or len(bound) != 1:
             return _api_name(func)  # which binding reaches the call depends on scope and position
-        path = paths[0]
+        path = paths[0]  # the module's one binding (``import tf``, ``flags = tf.app.flags``): the only one to reach
     if not attributes:
         return canonical_name(path) if path else None
     if path is None:
