@@ -84,3 +84,16 @@ def test_pylint_runs_build_no_index_of_their_own(enabled, monkeypatch):
     Run(["--disable=all", f"--enable={enabled}", "--load-plugins=pylint_rnn", "--persistent=n", *paths], exit=False)
     Run(["--disable=all", f"--enable={enabled}", "--load-plugins=pylint_rnn", "--persistent=n", *paths], exit=False)
     assert own_walks == []
+
+
+@pytest.mark.parametrize("kinds", [tree.NESTED_SCOPES, tree.LOOPS + tree.COMPREHENSIONS + (nodes.Comprehension,),
+                                   (nodes.For, nodes.While), nodes.FunctionDef])
+def test_class_sets_answer_as_isinstance(kinds):
+    """Climbs test ``node.__class__ in tree.classes_of(K)`` for isinstance(node, K): same answer for every
+    node of the samples (subclasses such as AsyncFor and AsyncFunctionDef included)."""
+    classes = tree.classes_of(kinds)
+    for path in SAMPLES[:8]:
+        module, _ = _recorded(path)
+        for node in module.nodes_of_class(nodes.NodeNG):
+            assert (node.__class__ in classes) == isinstance(node, kinds), (node, kinds)
+    assert all(issubclass(cls, kinds) for cls in classes)

@@ -6,7 +6,7 @@ read from the tree as written; an answer that would need inference is None.
 """
 from __future__ import annotations
 
-from typing import Dict, Optional
+from typing import Dict, List, Optional
 
 from astroid import nodes
 
@@ -82,6 +82,19 @@ def called_function(call: nodes.Call) -> Optional[nodes.NodeNG]:
         binding = _code_binding(call.func)
         return _function_of_binding(binding, 0) or _constructor(call, binding)
     return function_of_call(call)
+
+
+def functions_by_name(module: nodes.Module) -> Dict[str, List[nodes.FunctionDef]]:
+    """name -> the module's functions and methods (nested and async ones included) of that name."""
+    return tree.module_groups(module, nodes.FunctionDef, lambda function: function.name, "functions-by-name")
+
+
+def may_run_a_method(call: nodes.Call, functions: Dict[str, list]) -> bool:
+    """Cheap and exact: can ``called_function`` find a method for ``x.m(...)``? Only if the module defines
+    a function named ``m`` (``sess.run``, ``np.zeros``, ``outputs.append`` run none). Other callees: True.
+    ``functions``: :func:`functions_by_name` of the call's module."""
+    func = call.func
+    return not isinstance(func, nodes.Attribute) or func.attrname in functions
 
 
 def method_of(klass: nodes.ClassDef, name: str, depth: int = 0) -> Optional[nodes.FunctionDef]:

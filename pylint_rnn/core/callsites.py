@@ -13,15 +13,11 @@ from typing import List, Optional
 
 from astroid import nodes
 
-from pylint_rnn.core import callindex, effects, tree
+from pylint_rnn.core import callindex, effects
 from pylint_rnn.core.cache import module_cached
+from pylint_rnn.core.calls import functions_by_name
 
 MAX_CALL_SITES = 16
-
-
-def _method_owners(module: nodes.Module) -> dict:
-    """method name -> the module's classes (and module functions) that define a function of that name."""
-    return tree.module_groups(module, nodes.FunctionDef, lambda function: function.name, "functions-by-name")
 
 
 def call_sites(function: nodes.NodeNG, name: Optional[str] = None) -> List[nodes.Call]:
@@ -34,7 +30,7 @@ def call_sites(function: nodes.NodeNG, name: Optional[str] = None) -> List[nodes
 
     def compute() -> list:
         module = function.root()
-        unique_name = len(_method_owners(module).get(name, ())) == 1
+        unique_name = len(functions_by_name(module).get(name, ())) == 1
         is_method = isinstance(function.parent, nodes.ClassDef)
         found = []
         for call in callindex.calls_named(module, (name,)):

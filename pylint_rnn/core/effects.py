@@ -22,7 +22,8 @@ from astroid import nodes
 
 from pylint_rnn.core import callargs, callindex, scopes, tfapi, tree, varnames
 from pylint_rnn.core.cache import module_cached
-from pylint_rnn.core.calls import bind_arguments, called_function, function_of_call, returns_new_cell
+from pylint_rnn.core.calls import (bind_arguments, called_function, function_of_call, functions_by_name,
+                                   may_run_a_method, returns_new_cell)
 
 __all__ = [
     "Creation", "Effects", "effects", "creates_graph_ops", "creates_variables", "module_creates_variables",
@@ -87,13 +88,14 @@ def creates_variables(func: Optional[nodes.NodeNG]) -> bool:
 def _compute_effects(frame: nodes.NodeNG) -> Effects:
     result = Effects()
     named, plain, calls = [], [], []
-    apis = callindex.apis(frame.root())
+    module = frame.root()
+    apis, functions = callindex.apis(module), functions_by_name(module)
     for call in tree.own_nodes(frame, nodes.Call):
         api = apis.get(id(call))
         if api is not None:
             _api_effects(call, api, result, named, plain)
             continue
-        callee = called_function(call)
+        callee = called_function(call) if may_run_a_method(call, functions) else None
         if callee is None or callee is frame:
             continue
         sub = effects(callee)
