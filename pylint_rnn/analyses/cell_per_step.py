@@ -27,14 +27,19 @@ _MAX_DEPTH = 6  # how far wrappers and names are followed when asking whether a 
 
 def call_findings(node: nodes.Call, options: TimeStepOptions) -> List[Finding]:
     """rnn-cell-per-timestep for one call: a cell (or a module factory of cells) built per time step."""
-    api = tfapi.call_api(node)
-    finding = factory_cell_per_step(node, options) if api is None else cell_per_step(node, api, options)
+    module = node.root()
+    api = tfapi.api_name(node.func, module)
+    finding = factory_cell_per_step(node, options, module) if api is None else cell_per_step(node, api, options)
     return [finding] if finding is not None else []
 
 
-def factory_cell_per_step(node: nodes.Call, options: TimeStepOptions) -> Optional[Finding]:
-    """``cell = make_cell()`` in a loop over time steps, where the module's own make_cell builds a cell."""
-    if not isinstance(node.func, (nodes.Name, nodes.Attribute)) or timeloops.enclosing_loop(node) is None:
+def factory_cell_per_step(node: nodes.Call, options: TimeStepOptions,
+                          module: Optional[nodes.Module] = None) -> Optional[Finding]:
+    """``cell = make_cell()`` in a loop over time steps, where the module's own make_cell builds a cell.
+    ``module``: node's, when the caller knows it."""
+    if not isinstance(node.func, (nodes.Name, nodes.Attribute)) \
+            or not fx.may_run_a_method(node, fx.functions_by_name(module or node.root())) \
+            or timeloops.enclosing_loop(node) is None:
         return None
     callee = fx.function_of_call(node)
     if callee is None or not fx.returns_new_cell(callee):

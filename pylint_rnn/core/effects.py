@@ -28,7 +28,7 @@ from pylint_rnn.core.calls import (bind_arguments, called_function, function_of_
 __all__ = [
     "Creation", "Effects", "effects", "creates_graph_ops", "creates_variables", "module_creates_variables",
     "function_of_call", "returns_new_cell", "bind_arguments", "bind_reuse", "bind_key", "combine_reuse",
-    "variable_label", "path_text", "called_function", "RESET_GRAPH",
+    "variable_label", "path_text", "called_function", "functions_by_name", "may_run_a_method", "RESET_GRAPH",
 ]
 
 RESET_GRAPH = "tf.reset_default_graph"
