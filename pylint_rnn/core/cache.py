@@ -34,33 +34,33 @@ def cached_in(root: nodes.NodeNG, kind: str, node: nodes.NodeNG, compute: Callab
         return default
     if value is not _MISSING:
         return value
+    return _compute_into(answers, key, compute)
+
+
+def answers_of(root: nodes.NodeNG, kind: str, items: Iterable[N], compute: Callable[[N], T]) -> Iterator[T]:
+    """``cached_in(root, kind, item, lambda: compute(item))`` for each item, in order: for a loop that asks
+    every node of a module once (the API of each callee), without a closure per item."""
+    answers = _table(root, kind)
+    for item in items:
+        value = answers.get(item, _MISSING)
+        if value is _MISSING:
+            value = _compute_into(answers, item, compute, item)
+        elif value is _IN_PROGRESS:
+            value = None
+        yield value
+
+
+def _compute_into(answers: dict, key: nodes.NodeNG, compute: Callable[..., T], *args: object) -> T:
+    """``compute(*args)``, kept under ``key``; marked in progress meanwhile (a recursive ask gets the
+    default), forgotten if it raises."""
     answers[key] = _IN_PROGRESS
     try:
-        value = compute()
+        value = compute(*args)
     except Exception:
         answers.pop(key, None)
         raise
     answers[key] = value
     return value
-
-
-def answers_of(root: nodes.NodeNG, kind: str, items: Iterable[N], compute: Callable[[N], T]) -> Iterator[T]:
-    """``cached_in(root, kind, item, lambda: compute(item))`` for each item, in order: for a loop that asks
-    every node of a module once (the API of each callee), without a call and a closure per item."""
-    answers = _table(root, kind)
-    for item in items:
-        value = answers.get(item, _MISSING)
-        if value is _MISSING:
-            answers[item] = _IN_PROGRESS
-            try:
-                value = compute(item)
-            except Exception:
-                answers.pop(item, None)
-                raise
-            answers[item] = value
-        elif value is _IN_PROGRESS:
-            value = None
-        yield value
 
 
 def _table(root: nodes.NodeNG, kind: str) -> dict:
