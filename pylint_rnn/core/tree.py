@@ -298,7 +298,7 @@ def _body_preorder(function: nodes.NodeNG) -> List[nodes.NodeNG]:
 
     def visit(node: nodes.NodeNG) -> None:
         append(node)
-        if not isinstance(node, NESTED_SCOPES):
+        if node.__class__ not in NESTED_SCOPE_CLASSES:
             for child in node.get_children():
                 visit(child)
 
