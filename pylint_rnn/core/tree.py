@@ -392,16 +392,25 @@ def _recorded_covers(kinds: Kinds) -> bool:
 
 
 class _Index:
-    """What both module indexes share: each frame's own nodes of a kind, grouped once from the module's
-    nodes of that kind by the frame that owns them (``_owner``)."""
+    """What both module indexes share: the module's nodes by class (each class's in the walk's order), the
+    nodes of each asked kinds chosen from them once, and each frame's own nodes of a kind, grouped once by
+    the frame that owns them (``_owner``)."""
 
-    def __init__(self, module: nodes.Module) -> None:
+    def __init__(self, module: nodes.Module, by_class: Dict[type, List[nodes.NodeNG]]) -> None:
         self.module = module
+        self.by_class = by_class
         self.by_kind: dict = {}
         self._own: dict = {}
 
     def nodes_of(self, kinds: Kinds) -> List[nodes.NodeNG]:
-        raise NotImplementedError
+        found = self.by_kind.get(kinds)
+        if found is None:
+            chosen = [met for cls, met in self.by_class.items() if issubclass(cls, kinds)]
+            # Nodes of several classes (functions and async functions, loops, scopes): in source order,
+            # by where each starts (where two start at one place, the classes' order decides).
+            found = chosen[0] if len(chosen) == 1 else sorted(itertools.chain.from_iterable(chosen), key=_start)
+            self.by_kind[kinds] = found
+        return found
 
     def own(self, kind: type) -> dict:
         """id(frame) -> the frame's own nodes of ``kind`` (what ``own_nodes(frame, kind)`` yields)."""
@@ -415,13 +424,16 @@ class _Index:
         return self._own[kind]
 
 
+def _start(node: nodes.NodeNG) -> Tuple[int, int]:
+    return (node.lineno or 0, node.col_offset or 0)
+
+
 class _RecordedIndex(_Index):
-    """The index of a module pylint walked while a checker recorded: its nodes of RECORDED_KINDS, by class,
-    each class's in source order; any other kind asks a full walk of ours."""
+    """The index of a module pylint walked while a checker recorded: its nodes of RECORDED_KINDS, by class;
+    any other kind asks a full walk of ours."""
 
     def __init__(self, module: nodes.Module, recorded: Dict[type, List[nodes.NodeNG]]) -> None:
-        super().__init__(module)
-        self.recorded = recorded
+        super().__init__(module, recorded)
         self._full: Optional[_ModuleIndex] = None
 
     def nodes_of(self, kinds: Kinds) -> List[nodes.NodeNG]:
@@ -429,18 +441,7 @@ class _RecordedIndex(_Index):
             if self._full is None:
                 self._full = _ModuleIndex(self.module)
             return self._full.nodes_of(kinds)
-        found = self.by_kind.get(kinds)
-        if found is None:
-            chosen = [met for cls, met in self.recorded.items() if issubclass(cls, kinds)]
-            # Nodes of several classes (functions and async functions, loops, scopes): in source order,
-            # by where each starts (where two start at one place, the walk's class order decides).
-            found = chosen[0] if len(chosen) == 1 else sorted(itertools.chain.from_iterable(chosen), key=_start)
-            self.by_kind[kinds] = found
-        return found
-
-
-def _start(node: nodes.NodeNG) -> Tuple[int, int]:
-    return (node.lineno or 0, node.col_offset or 0)
+        return super().nodes_of(kinds)
 
 
 def _owner(node: nodes.NodeNG, module: nodes.Module) -> Optional[nodes.NodeNG]:
@@ -459,45 +460,20 @@ def _owner(node: nodes.NodeNG, module: nodes.Module) -> Optional[nodes.NodeNG]:
 
 
 class _ModuleIndex(_Index):
-    """Every node of a module in source order, from one walk of ours (runs outside pylint, node classes
-    pylint's walk did not record)."""
+    """Every node of a module, by class, from one walk of ours in source order (runs outside pylint, node
+    classes pylint's walk did not record)."""
 
     def __init__(self, module: nodes.Module) -> None:
-        super().__init__(module)
-        self.preorder: List[nodes.NodeNG] = []
+        by_class: Dict[type, List[nodes.NodeNG]] = {}
         stack = list(module.get_children())
         stack.reverse()
         while stack:
             current = stack.pop()
-            self.preorder.append(current)
+            by_class.setdefault(current.__class__, []).append(current)
             children = list(current.get_children())
             children.reverse()
             stack += children
-
-    def nodes_of(self, kinds: Kinds) -> List[nodes.NodeNG]:
-        return _of_kinds(self.by_kind, self.preorder, kinds)
-
-
-def _of_kinds(by_kind: dict, in_order: List[nodes.NodeNG], kinds: Kinds) -> List[nodes.NodeNG]:
-    """The nodes of ``kinds`` among ``in_order``, chosen once per kinds and kept in ``by_kind``: from the
-    positions of each node class (one pass; a pass over every node per kinds cost ~8 passes a module)."""
-    found = by_kind.get(kinds)
-    if found is None:
-        positions = by_kind.get(_BY_CLASS)
-        if positions is None:
-            positions = by_kind[_BY_CLASS] = {}
-            for index, node in enumerate(in_order):
-                positions.setdefault(node.__class__, []).append(index)
-        chosen = [indices for cls, indices in positions.items() if issubclass(cls, kinds)]
-        order = chosen[0] if len(chosen) == 1 else sorted(itertools.chain.from_iterable(chosen))
-        found = [in_order[index] for index in order]
-        if len(chosen) > 1:
-            found.sort(key=_start)  # as the recorded index has them (a decorator's call before its def)
-        by_kind[kinds] = found
-    return found
-
-
-_BY_CLASS = "by-class"  # by_kind's entry of node class -> positions in the walk (kinds are tuples or classes)
+        super().__init__(module, by_class)
 
 
 def _module_index(module: nodes.NodeNG):
